@@ -1,0 +1,164 @@
+"""The command line: `ps-tui` starts the TUI; subcommands answer headlessly.
+
+Exit status: 0 on success, 2 for bad input (a broken store or config, a bad
+flag), 1 for anything else that went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ps_tui import __version__
+from ps_tui.config import ConfigError, Settings, resolve, user_config_dir
+from ps_tui.store.errors import StoreError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options valid before or after a subcommand."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--store", metavar="PATH", default=default, help="store file, .toml or .json (env PS_TUI_STORE)"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config file (env PS_TUI_CONFIG; default: the user config dir)",
+    )
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", default=default, help="fix today's date (env PS_TUI_TODAY)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ps-tui",
+        description="A terminal dashboard for the Professional Services team: implementations, "
+        "offerings, team and the implementation-duration KPI. With no command, starts the TUI "
+        "(on demo data until a store is configured).",
+    )
+    parser.add_argument("--version", action="version", version=f"ps-tui {__version__}")
+    _global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+
+    init = commands.add_parser(
+        "init",
+        parents=[common],
+        help="write a real store and a config pointing at it",
+        description="Write store.toml (the handbook's reference data, no implementations) and "
+        "config.toml (pointing at it) to DIR or the user config directory.",
+    )
+    init.add_argument(
+        "dir", nargs="?", metavar="DIR", help=f"target directory (default: {user_config_dir()})"
+    )
+    init.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    validate = commands.add_parser(
+        "validate",
+        parents=[common],
+        help="check a store file and list every problem",
+        description="Check a store and print every problem with file, line and field. "
+        "Exit 0 when valid, 2 when not.",
+    )
+    validate.add_argument(
+        "path", nargs="?", metavar="PATH", help="store file (default: the configured store)"
+    )
+
+    commands.add_parser("schema", parents=[common], help="print the store's JSON Schema")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"ps-tui: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ps_tui.data import reference_text
+    from ps_tui.store.file import atomic_write
+
+    target = Path(args.dir).expanduser() if args.dir else user_config_dir()
+    store_path, config_path = target / "store.toml", target / "config.toml"
+    existing = [p for p in (store_path, config_path) if p.exists()]
+    if existing and not args.force:
+        names = ", ".join(str(p) for p in existing)
+        return _fail(f"{names} already exist{'s' if len(existing) == 1 else ''}; use --force to overwrite")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        atomic_write(store_path, reference_text().encode("utf-8"))
+        config = (
+            "# ps-tui configuration; see `ps-tui --help`. Relative paths are relative to this file.\n"
+            'store = "store.toml"\n'
+            '# me = "Your Name"   # your name as on the team roster, for the "mine" filter\n'
+        )
+        atomic_write(config_path, config.encode("utf-8"))
+    except OSError as error:
+        return _fail(f"{target}: cannot write ({error.strerror or error})")
+    print(f"Wrote {store_path}\nWrote {config_path}")
+    if args.dir and Path(args.dir).expanduser().resolve() != user_config_dir().resolve():
+        print(f"Start with: ps-tui --config {config_path}")
+    else:
+        print("Start with: ps-tui")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from ps_tui.store.file import FileStore
+
+    path = Path(args.path).expanduser() if args.path else settings.store
+    if path is None:
+        return _fail("no store to validate: give a PATH, --store, PS_TUI_STORE or a config with `store`")
+    try:
+        store = FileStore(path).read()
+    except StoreError as error:
+        print(error)
+        return EXIT_BAD_INPUT
+    print(
+        f"{path}: valid (schema {store.schema_version}, {len(store.implementations)} implementations, "
+        f"{len(store.members)} team members, {len(store.offerings)} offerings)"
+    )
+    return EXIT_OK
+
+
+def cmd_schema() -> int:
+    from ps_tui.core.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def run_tui(settings: Settings) -> int:
+    from ps_tui.app import PsApp, open_store
+
+    try:
+        store = open_store(settings)
+    except StoreError as error:
+        return _fail(str(error))
+    app = PsApp(store=store, settings=settings)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = resolve(config=args.config, store=args.store, today=args.today)
+    except ConfigError as error:
+        return _fail(str(error))
+    if args.command == "init":
+        return cmd_init(args)
+    if args.command == "validate":
+        return cmd_validate(args, settings)
+    if args.command == "schema":
+        return cmd_schema()
+    return run_tui(settings)

@@ -1,0 +1,167 @@
+"""Settings, from lowest to highest precedence: defaults < config file <
+environment (`PS_TUI_*`) < command-line flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+from ps_tui.core.parse import ParseError, parse_date
+from ps_tui.core.validate import problem_from_error
+from ps_tui.store.locate import line_of, toml_lines
+
+APP_NAME = "ps-tui"
+ENV_CONFIG = "PS_TUI_CONFIG"
+ENV_STORE = "PS_TUI_STORE"
+ENV_TODAY = "PS_TUI_TODAY"
+ENV_ME = "PS_TUI_ME"
+
+
+class ConfigError(Exception):
+    """A config file or setting that cannot be used; the message says where and why."""
+
+
+class _RemoteSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    url: str | None = None
+    token: str | None = None
+    refresh_seconds: Annotated[int, msgspec.Meta(ge=1)] = 30
+
+
+class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The keys a `config.toml` may hold (see the example at the repository root)."""
+
+    store: str | None = None
+    me: str | None = None
+    today: dt.date | None = None
+    remote: _RemoteSection = msgspec.field(default_factory=_RemoteSection)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings for one run."""
+
+    #: The store file; None means the bundled demo data.
+    store: Path | None = None
+    #: The user's own name on the team, for "mine" filters.
+    me: str | None = None
+    #: A fixed "today" for reproducible views; None means the real date.
+    today: dt.date | None = None
+    #: The config file that was read, if any.
+    config_path: Path | None = None
+    remote_url: str | None = None
+    remote_token: str | None = None
+    refresh_seconds: int = 30
+    #: Where the store and today settings came from (a file, a variable, a flag).
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def effective_today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+def user_config_dir() -> Path:
+    """The per-user config directory (platformdirs), e.g. ~/.config/ps-tui."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME)
+
+
+def user_cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME)
+
+
+def default_config_path() -> Path:
+    return user_config_dir() / "config.toml"
+
+
+def read_config(path: Path) -> ConfigFile:
+    """Parse and check a config file; ConfigError names the file, line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config ({error})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: TOML syntax: {error}") from None
+    try:
+        return msgspec.convert(raw, ConfigFile)
+    except msgspec.ValidationError as error:
+        problem = problem_from_error(error)
+        line = line_of(problem.path, toml_lines(text))
+        raise ConfigError(problem.describe(f"{path}:{line}" if line else str(path))) from None
+
+
+def _today(value: str, origin: str) -> dt.date:
+    try:
+        return parse_date(value)
+    except ParseError as error:
+        raise ConfigError(f"{origin}: {error}") from None
+
+
+def resolve(
+    *,
+    config: str | None = None,
+    store: str | None = None,
+    today: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings for one run from flags (the arguments), the
+    environment and the config file, in that order of precedence."""
+    env = os.environ if env is None else env
+    settings = Settings()
+    sources: dict[str, str] = {}
+
+    config_path: Path | None = None
+    if config:
+        config_path = Path(config).expanduser()
+    elif env.get(ENV_CONFIG):
+        config_path = Path(env[ENV_CONFIG]).expanduser()
+    elif default_config_path().is_file():
+        config_path = default_config_path()
+
+    if config_path is not None:
+        loaded = read_config(config_path)
+        origin = str(config_path)
+        settings = replace(
+            settings,
+            config_path=config_path,
+            me=loaded.me,
+            today=loaded.today,
+            remote_url=loaded.remote.url,
+            remote_token=loaded.remote.token,
+            refresh_seconds=loaded.remote.refresh_seconds,
+        )
+        if loaded.store:
+            # A relative store path is relative to the config file that names it.
+            settings = replace(settings, store=(config_path.parent / Path(loaded.store).expanduser()))
+            sources["store"] = origin
+        if loaded.today:
+            sources["today"] = origin
+
+    if env.get(ENV_STORE):
+        settings = replace(settings, store=Path(env[ENV_STORE]).expanduser())
+        sources["store"] = ENV_STORE
+    if env.get(ENV_TODAY):
+        settings = replace(settings, today=_today(env[ENV_TODAY], ENV_TODAY))
+        sources["today"] = ENV_TODAY
+    if env.get(ENV_ME):
+        settings = replace(settings, me=env[ENV_ME])
+
+    if store:
+        settings = replace(settings, store=Path(store).expanduser())
+        sources["store"] = "--store"
+    if today:
+        settings = replace(settings, today=_today(today, "--today"))
+        sources["today"] = "--today"
+    return replace(settings, sources=sources)

@@ -1,0 +1,331 @@
+"""The domain model: one schema for store files, API payloads and form input.
+
+Every struct refuses unknown fields, so a typo in `store.toml` is an error with
+a location rather than a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta, Struct, field
+
+SCHEMA_VERSION = 1
+
+NonEmpty = Annotated[str, Meta(min_length=1)]
+NonNegative = Annotated[int, Meta(ge=0)]
+Positive = Annotated[int, Meta(gt=0)]
+
+
+class _Base(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Shared options: keyword-only, unknown fields refused, defaults not written."""
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members also carry a human label."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Status(LabelledEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Engagement(LabelledEnum):
+    """Kinds of engagement, in the team's priority order."""
+
+    PRODUCTION_DEPLOYMENT = "production_deployment"
+    MULTI_VERSION_UPGRADE = "multi_version_upgrade"
+    FEATURE_ADOPTION = "feature_adoption"
+    TRIAL = "trial"
+    SELF_HOSTED_MIGRATION = "self_hosted_migration"
+    CLOUD_MIGRATION = "cloud_migration"
+
+    @property
+    def label(self) -> str:
+        return _ENGAGEMENT_LABELS[self]
+
+
+_ENGAGEMENT_LABELS = {
+    Engagement.PRODUCTION_DEPLOYMENT: "Production deployment",
+    Engagement.MULTI_VERSION_UPGRADE: "Multi-version upgrade",
+    Engagement.FEATURE_ADOPTION: "Feature adoption",
+    Engagement.TRIAL: "Trial",
+    Engagement.SELF_HOSTED_MIGRATION: "Self-hosted to self-hosted migration",
+    Engagement.CLOUD_MIGRATION: "Self-hosted to cloud migration",
+}
+
+
+class Deployment(LabelledEnum):
+    """Deployment methods, preferred first."""
+
+    MANAGED_CLOUD = "managed_cloud"
+    SINGLE_NODE = "single_node"
+    KUBERNETES_HELM = "kubernetes_helm"
+    DOCKER_COMPOSE = "docker_compose"
+
+    @property
+    def label(self) -> str:
+        return _DEPLOYMENT_LABELS[self]
+
+
+_DEPLOYMENT_LABELS = {
+    Deployment.MANAGED_CLOUD: "Managed cloud",
+    Deployment.SINGLE_NODE: "Single node",
+    Deployment.KUBERNETES_HELM: "Kubernetes (Helm)",
+    Deployment.DOCKER_COMPOSE: "Docker Compose",
+}
+
+
+class Hosting(LabelledEnum):
+    AWS = "aws"
+    GCP = "gcp"
+    AZURE = "azure"
+    ON_PREMISE = "on_premise"
+
+    @property
+    def label(self) -> str:
+        return _HOSTING_LABELS[self]
+
+
+_HOSTING_LABELS = {
+    Hosting.AWS: "AWS (EKS)",
+    Hosting.GCP: "GCP (GKE)",
+    Hosting.AZURE: "Azure (AKS)",
+    Hosting.ON_PREMISE: "On-premise",
+}
+
+
+class Severity(LabelledEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Role(LabelledEnum):
+    MANAGER = "manager"
+    PROJECT_MANAGER = "project_manager"
+    IMPLEMENTATION_ENGINEER = "implementation_engineer"
+    RESIDENT_ARCHITECT = "resident_architect"
+
+
+class DiscountStatus(LabelledEnum):
+    NOT_APPLICABLE = "not_applicable"
+    UNAVAILABLE = "unavailable"
+    AVAILABLE = "available"
+
+    @property
+    def label(self) -> str:
+        return _DISCOUNT_LABELS[self]
+
+
+_DISCOUNT_LABELS = {
+    DiscountStatus.NOT_APPLICABLE: "Not applicable",
+    DiscountStatus.UNAVAILABLE: "No discount available",
+    DiscountStatus.AVAILABLE: "Discounting available",
+}
+
+
+# --- reference data ---------------------------------------------------------
+
+
+class Segment(_Base):
+    """A market segment, defined by the customer's number of developers."""
+
+    id: NonEmpty
+    name: NonEmpty
+    min_developers: NonNegative
+    #: Inclusive upper bound; None means no upper bound.
+    max_developers: NonNegative | None = None
+    #: Other words that name this segment in lookups ("mm", "mid-market").
+    aliases: list[str] = field(default_factory=list)
+
+
+class Offering(_Base):
+    """A PS offering and the segments that may buy it."""
+
+    id: NonEmpty
+    name: NonEmpty
+    segments: list[str]
+    description: str = ""
+    slack_support: str = ""
+
+
+class DiscountRule(_Base):
+    """One row of the discount table; the first matching rule decides.
+
+    A rule matches its segment when `arr_above < ARR <= arr_at_most`, each bound
+    optional.
+    """
+
+    segment: NonEmpty
+    status: DiscountStatus
+    label: NonEmpty
+    arr_above: NonNegative | None = None
+    arr_at_most: NonNegative | None = None
+
+
+class Discounts(_Base):
+    approval: str = ""
+    rules: list[DiscountRule] = field(default_factory=list)
+
+
+class Channel(_Base):
+    """A Slack channel (`#...`) or handle (`@...`) and what it is for."""
+
+    name: NonEmpty
+    purpose: str = ""
+
+
+class Member(_Base):
+    name: NonEmpty
+    role: Role
+    title: str = ""
+    groups: list[str] = field(default_factory=list)
+    slack: str = ""
+    capacity_hours: NonNegative = 40
+
+
+class MilestoneDef(_Base):
+    """One of the lifecycle milestones, in order."""
+
+    key: NonEmpty
+    name: NonEmpty
+
+
+class Package(_Base):
+    """A sold package: implementation hours and timebox, or RA hours per year."""
+
+    id: NonEmpty
+    name: NonEmpty
+    offering: NonEmpty
+    hours: NonNegative
+    timebox_days: NonNegative | None = None
+    #: "project" for implementation packages, "year" for Resident Architect hours.
+    per: str = "project"
+
+
+class Kpi(_Base):
+    target_days: Positive = 30
+    at_risk_days: Positive = 21
+
+
+class Reference(_Base):
+    """Everything in a store except the implementations."""
+
+    purpose: str = ""
+    kpi: Kpi = field(default_factory=Kpi)
+    segments: list[Segment] = field(default_factory=list)
+    offerings: list[Offering] = field(default_factory=list)
+    discounts: Discounts = field(default_factory=Discounts)
+    channels: list[Channel] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    milestones: list[MilestoneDef] = field(default_factory=list)
+    packages: list[Package] = field(default_factory=list)
+
+    def segment(self, segment_id: str) -> Segment | None:
+        return next((s for s in self.segments if s.id == segment_id), None)
+
+    def member(self, name: str) -> Member | None:
+        return next((m for m in self.members if m.name == name), None)
+
+    def package(self, package_id: str) -> Package | None:
+        return next((p for p in self.packages if p.id == package_id), None)
+
+    def milestone_name(self, key: str) -> str:
+        return next((m.name for m in self.milestones if m.key == key), key)
+
+
+# --- implementations --------------------------------------------------------
+
+
+class Milestone(_Base):
+    key: NonEmpty
+    planned: dt.date | None = None
+    actual: dt.date | None = None
+    owner: str | None = None
+
+
+class Risk(_Base):
+    text: NonEmpty
+    opened: dt.date
+    severity: Severity = Severity.MEDIUM
+    closed: dt.date | None = None
+
+
+CUSTOM_PACKAGE = "custom"
+
+
+class Implementation(_Base):
+    id: NonEmpty
+    customer: NonEmpty
+    segment: NonEmpty
+    developers: NonNegative | None = None
+    arr: NonNegative = 0
+    engagement: Engagement = Engagement.PRODUCTION_DEPLOYMENT
+    deployment: Deployment = Deployment.MANAGED_CLOUD
+    hosting: Hosting = Hosting.AWS
+    #: A package id from the reference data, or "custom" with hours and days set.
+    package: NonEmpty = "standard"
+    package_hours: NonNegative | None = None
+    package_days: NonNegative | None = None
+    status: Status = Status.PLANNED
+    kickoff: dt.date | None = None
+    production_ready: dt.date | None = None
+    ie_owner: str | None = None
+    project_manager: str | None = None
+    resident_architect: str | None = None
+    instance_url: str = ""
+    notes: str = ""
+    milestones: list[Milestone] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+
+    def milestone(self, key: str) -> Milestone | None:
+        return next((m for m in self.milestones if m.key == key), None)
+
+    def people(self) -> list[tuple[str, str]]:
+        """(field, name) for every person named on this implementation."""
+        found = [
+            (name, value)
+            for name, value in (
+                ("ie_owner", self.ie_owner),
+                ("project_manager", self.project_manager),
+                ("resident_architect", self.resident_architect),
+            )
+            if value
+        ]
+        found.extend((f"milestones[{i}].owner", m.owner) for i, m in enumerate(self.milestones) if m.owner)
+        return found
+
+
+class StoreFile(Reference):
+    """The whole store as written to `store.toml` or `store.json`."""
+
+    schema_version: Annotated[int, Meta(ge=1)] = SCHEMA_VERSION
+    implementations: list[Implementation] = field(default_factory=list)
+
+    @property
+    def reference(self) -> Reference:
+        return Reference(**{name: getattr(self, name) for name in Reference.__struct_fields__})
+
+    def with_reference(self, reference: Reference) -> StoreFile:
+        return msgspec.structs.replace(
+            self, **{name: getattr(reference, name) for name in Reference.__struct_fields__}
+        )
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of a store file, for editors and API clients."""
+    schema = msgspec.json.schema(StoreFile)
+    schema["title"] = "ps-tui store"
+    return schema

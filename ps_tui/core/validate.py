@@ -1,0 +1,267 @@
+"""Turn parsed store data into models, reporting every problem with its field path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar, get_origin
+
+import msgspec
+
+from ps_tui.core.model import (
+    CUSTOM_PACKAGE,
+    SCHEMA_VERSION,
+    Implementation,
+    Reference,
+    Status,
+    StoreFile,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a store: where (a field path like
+    `implementations[3].arr`) and what. `line` is filled in by the file backend
+    when the format can tell it."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def describe(self, source: str = "") -> str:
+        where = source
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        parts = [p for p in (where, self.path) if p]
+        return f"{': '.join(parts)}: {self.message}" if parts else self.message
+
+
+class InvalidData(ValueError):
+    """Data that does not fit the model; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=_problem_order)
+        super().__init__("; ".join(p.describe() for p in self.problems))
+
+
+def _problem_order(problem: Problem) -> tuple[int, str]:
+    return (problem.line if problem.line is not None else 1 << 30, problem.path)
+
+
+_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`$")
+_MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
+
+
+def _join(prefix: str, suffix: str) -> str:
+    if not suffix:
+        return prefix
+    if suffix.startswith("["):
+        return prefix + suffix
+    return f"{prefix}.{suffix}" if prefix else suffix
+
+
+def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Problem:
+    """Rewrite a msgspec error as a Problem with a plain field path."""
+    match = _AT.match(str(error))
+    assert match is not None  # the pattern matches any string
+    message, sub = match["msg"], (match["path"] or "").lstrip(".")
+    path = _join(prefix, sub)
+    if m := _UNKNOWN.match(message):
+        return Problem(_join(path, m["name"]), "unknown field (check the spelling)")
+    if m := _MISSING.match(message):
+        return Problem(_join(path, m["name"]), "required field is missing")
+    message = message.replace("Invalid RFC3339 encoded date", "not a valid date (use YYYY-MM-DD)")
+    message = re.sub(r"^Expected `(\w+)` >= (\d+)$", r"must be a whole number >= \2", message)
+    message = re.sub(r"^Expected `(\w+)` > (\d+)$", r"must be a whole number > \2", message)
+    message = re.sub(r"^Expected `str` of length >= 1$", "must not be empty", message)
+    message = re.sub(r"^Invalid enum value '([^']*)'$", r"'\1' is not one of the allowed values", message)
+    return Problem(path, message)
+
+
+def _collect(value: Any, kind: Any, path: str, problems: list[Problem]) -> Any:
+    """Convert `value` to `kind`; on failure, descend into structs and lists so
+    that every bad field is reported, not only the first. Returns None on failure."""
+    try:
+        return msgspec.convert(value, kind)
+    except msgspec.ValidationError as error:
+        before = len(problems)
+        if isinstance(kind, type) and issubclass(kind, msgspec.Struct) and isinstance(value, dict):
+            _collect_struct(value, kind, path, problems)
+        elif get_origin(kind) is list and isinstance(value, list):
+            (item,) = kind.__args__
+            for i, element in enumerate(value):
+                _collect(element, item, f"{path}[{i}]", problems)
+        if len(problems) == before:
+            problems.append(problem_from_error(error, path))
+        return None
+
+
+def _collect_struct(
+    value: dict[str, Any], kind: type[msgspec.Struct], path: str, problems: list[Problem]
+) -> None:
+    fields = {f.encode_name: f for f in msgspec.structs.fields(kind)}
+    for key, field_value in value.items():
+        info = fields.get(key)
+        if info is None:
+            problems.append(Problem(_join(path, key), "unknown field (check the spelling)"))
+        else:
+            _collect(field_value, info.type, _join(path, key), problems)
+    for name, info in fields.items():
+        if name not in value and info.required:
+            problems.append(Problem(_join(path, name), "required field is missing"))
+
+
+def decode_store(raw: Any) -> StoreFile:
+    """Validate parsed store data (from TOML or JSON) and return the model.
+
+    Raises InvalidData listing every problem: structure and types first, then
+    cross-references (unknown segments, members, duplicate ids, ...).
+    """
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        raise InvalidData([Problem("", f"the store must be a table/object, got {type(raw).__name__}")])
+    indices: list[int] | None = None
+    try:
+        store = msgspec.convert(raw, StoreFile)
+    except msgspec.ValidationError:
+        store, indices = _decode_each(raw, problems)
+    if "schema_version" not in raw:
+        problems.append(Problem("schema_version", f"required field is missing (use {SCHEMA_VERSION})"))
+    problems.extend(check_store(store, indices))
+    if problems:
+        raise InvalidData(problems)
+    return store
+
+
+def _decode_each(raw: dict[str, Any], problems: list[Problem]) -> tuple[StoreFile, list[int]]:
+    """Slow path after a failed decode: convert each section and each list item
+    separately so that every problem is reported, not just the first.
+
+    Returns the store built from what did convert, and the original index of
+    each implementation kept, so later problems point at the right entry."""
+    fields = {f.name: f for f in msgspec.structs.fields(StoreFile)}
+    values: dict[str, Any] = {}
+    indices: list[int] = []
+    for key, value in raw.items():
+        info = fields.get(key)
+        if info is None:
+            problems.append(Problem(key, "unknown field (check the spelling)"))
+        elif get_origin(info.type) is list and isinstance(value, list):
+            (item,) = info.type.__args__
+            pairs = [(i, _collect(v, item, f"{key}[{i}]", problems)) for i, v in enumerate(value)]
+            values[key] = [model for _, model in pairs if model is not None]
+            if key == "implementations":
+                indices = [i for i, model in pairs if model is not None]
+        else:
+            converted = _collect(value, info.type, key, problems)
+            if converted is not None:
+                values[key] = converted
+    return StoreFile(**values), indices
+
+
+def _duplicates(items: Iterable[str], path: Callable[[int], str], what: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, key in enumerate(items):
+        if key in seen:
+            problems.append(Problem(path(i), f"duplicate {what} {key!r} (first at index {seen[key]})"))
+        else:
+            seen[key] = i
+    return problems
+
+
+def check_reference(ref: Reference) -> list[Problem]:
+    """Cross-checks within the reference data."""
+    problems: list[Problem] = []
+    problems += _duplicates((s.id for s in ref.segments), lambda i: f"segments[{i}].id", "segment id")
+    problems += _duplicates((o.id for o in ref.offerings), lambda i: f"offerings[{i}].id", "offering id")
+    problems += _duplicates((m.name for m in ref.members), lambda i: f"members[{i}].name", "member")
+    problems += _duplicates((m.key for m in ref.milestones), lambda i: f"milestones[{i}].key", "milestone")
+    problems += _duplicates((p.id for p in ref.packages), lambda i: f"packages[{i}].id", "package id")
+    segments = {s.id for s in ref.segments}
+    for i, seg in enumerate(ref.segments):
+        if seg.max_developers is not None and seg.max_developers < seg.min_developers:
+            problems.append(Problem(f"segments[{i}].max_developers", "is below min_developers"))
+    for i, offering in enumerate(ref.offerings):
+        for j, seg_id in enumerate(offering.segments):
+            if seg_id not in segments:
+                problems.append(Problem(f"offerings[{i}].segments[{j}]", f"unknown segment {seg_id!r}"))
+    for i, rule in enumerate(ref.discounts.rules):
+        if rule.segment not in segments:
+            problems.append(Problem(f"discounts.rules[{i}].segment", f"unknown segment {rule.segment!r}"))
+    offerings = {o.id for o in ref.offerings}
+    for i, package in enumerate(ref.packages):
+        if package.offering not in offerings:
+            problems.append(Problem(f"packages[{i}].offering", f"unknown offering {package.offering!r}"))
+    return problems
+
+
+def check_implementation(impl: Implementation, ref: Reference, path: str = "") -> list[Problem]:
+    """Cross-checks of one implementation against the reference data.
+
+    Used for the store file and for form input alike, so both give the same
+    messages."""
+
+    def at(name: str) -> str:
+        return _join(path, name)
+
+    problems: list[Problem] = []
+    if ref.segment(impl.segment) is None:
+        known = ", ".join(s.id for s in ref.segments)
+        problems.append(Problem(at("segment"), f"unknown segment {impl.segment!r} (known: {known})"))
+    if impl.package == CUSTOM_PACKAGE:
+        for name in ("package_hours", "package_days"):
+            if getattr(impl, name) is None:
+                problems.append(Problem(at(name), "required for a custom package"))
+    elif ref.package(impl.package) is None:
+        known = ", ".join([p.id for p in ref.packages] + [CUSTOM_PACKAGE])
+        problems.append(Problem(at("package"), f"unknown package {impl.package!r} (known: {known})"))
+    members = {m.name for m in ref.members}
+    for name, person in impl.people():
+        if person not in members:
+            problems.append(Problem(at(name), f"unknown team member {person!r}"))
+    milestone_keys = {m.key for m in ref.milestones}
+    seen: set[str] = set()
+    for i, milestone in enumerate(impl.milestones):
+        if milestone.key not in milestone_keys:
+            problems.append(Problem(at(f"milestones[{i}].key"), f"unknown milestone {milestone.key!r}"))
+        elif milestone.key in seen:
+            problems.append(Problem(at(f"milestones[{i}].key"), f"duplicate milestone {milestone.key!r}"))
+        seen.add(milestone.key)
+    if impl.kickoff and impl.production_ready and impl.production_ready < impl.kickoff:
+        problems.append(Problem(at("production_ready"), "is before kickoff"))
+    if impl.status is Status.COMPLETED and impl.production_ready is None:
+        problems.append(Problem(at("production_ready"), "required when status is completed"))
+    if impl.status in (Status.ACTIVE, Status.COMPLETED) and impl.kickoff is None:
+        problems.append(Problem(at("kickoff"), f"required when status is {impl.status.value}"))
+    for i, risk in enumerate(impl.risks):
+        if risk.closed and risk.closed < risk.opened:
+            problems.append(Problem(at(f"risks[{i}].closed"), "is before opened"))
+    return problems
+
+
+def check_store(store: StoreFile, indices: list[int] | None = None) -> list[Problem]:
+    """Every cross-reference problem in a decoded store.
+
+    `indices` maps each implementation to its position in the file when some
+    entries were dropped for type errors."""
+    problems = check_reference(store)
+    if store.schema_version > SCHEMA_VERSION:
+        problems.append(
+            Problem(
+                "schema_version",
+                f"{store.schema_version} is newer than this ps-tui reads ({SCHEMA_VERSION}); upgrade ps-tui",
+            )
+        )
+    impls = store.implementations
+    position = indices if indices is not None else range(len(impls))
+    problems += _duplicates(
+        (m.id for m in impls), lambda i: f"implementations[{position[i]}].id", "implementation id"
+    )
+    for i, impl in zip(position, impls, strict=True):
+        problems += check_implementation(impl, store, f"implementations[{i}]")
+    return problems

@@ -1,0 +1,1 @@
+"""Store backends: where a portfolio is loaded from and saved to."""

@@ -1,0 +1,48 @@
+"""Errors a store raises; each carries a message fit to show a person."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from ps_tui.core.portfolio import UnknownImplementation
+from ps_tui.core.validate import InvalidData, Problem
+
+
+class StoreError(Exception):
+    """Base of every store failure. `str()` is the message for the user."""
+
+
+class StoreUnreadable(StoreError):
+    """The store could not be read at all (missing, a directory, no permission)."""
+
+
+class StoreInvalid(StoreError):
+    """The store was read but does not fit the model; lists every problem."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        count = len(problems)
+        lines = [f"{source}: {count} problem{'s' if count != 1 else ''}"]
+        lines += [f"  {p.describe(source)}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+class StoreConflict(StoreError):
+    """The file changed on disk since it was loaded; saving would overwrite it."""
+
+
+class StoreWriteFailed(StoreError):
+    """A save failed (disk full, permission, ...); the file was left as it was."""
+
+
+@contextlib.contextmanager
+def edit_errors(source: str) -> Iterator[None]:
+    """Report a refused edit as a StoreError, whichever backend refused it."""
+    try:
+        yield
+    except InvalidData as invalid:
+        raise StoreInvalid(source, invalid.problems) from None
+    except UnknownImplementation as missing:
+        raise StoreError(f"{source}: {missing}") from None

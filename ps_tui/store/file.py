@@ -1,0 +1,301 @@
+"""The file backend: a TOML or JSON store on disk, saved atomically.
+
+Saves write a temporary file beside the store, fsync it, keep the previous
+version as `NAME.bak` and rename over the original, so a crash at any moment
+leaves either the old file or the new one. Before each save the file on disk is
+compared with what was loaded; if someone else changed it, the save is refused
+instead of overwriting their work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import tomli_w
+
+from ps_tui.core import portfolio
+from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
+from ps_tui.store.errors import StoreConflict, StoreInvalid, StoreUnreadable, StoreWriteFailed, edit_errors
+from ps_tui.store.locate import json_lines, line_of, toml_lines
+
+FORMATS = {".toml": "toml", ".json": "json"}
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the file looked like when it was read or last written."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+
+
+def store_format(path: Path) -> str:
+    """ "toml" or "json" from the file's extension; StoreUnreadable otherwise."""
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise StoreUnreadable(f"{path}: unknown store format {path.suffix!r}; use a .toml or .json file")
+    return kind
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise StoreUnreadable(f"{path}: no such file (create one with `ps-tui init`)") from None
+    except IsADirectoryError:
+        raise StoreUnreadable(f"{path}: is a directory, not a store file") from None
+    except PermissionError:
+        raise StoreUnreadable(f"{path}: permission denied (cannot read)") from None
+    except OSError as error:
+        raise StoreUnreadable(f"{path}: cannot read ({error.strerror or error})") from None
+
+
+def _decode_text(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise StoreInvalid(str(path), [Problem("", f"not valid UTF-8 (byte {error.start})", line)]) from None
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse(path: Path, kind: str, data: bytes) -> Any:
+    text = _decode_text(path, data)
+    if not text.strip():
+        raise StoreInvalid(
+            str(path), [Problem("", "the file is empty; expected a store (see `ps-tui init`)", 1)]
+        )
+    if kind == "toml":
+        try:
+            return tomllib.loads(text), text
+        except tomllib.TOMLDecodeError as error:
+            message = str(error)
+            match = _TOML_AT.search(message)
+            line = int(match[1]) if match else text.count("\n") + 1
+            reason = _TOML_AT.sub("", message).strip()
+            if match:
+                reason += f" (column {match[2]})"
+            raise StoreInvalid(str(path), [Problem("", f"TOML syntax: {reason}", line)]) from None
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError as error:
+        raise StoreInvalid(
+            str(path), [Problem("", f"JSON syntax: {error.msg} (column {error.colno})", error.lineno)]
+        ) from None
+    except RecursionError:
+        raise StoreInvalid(str(path), [Problem("", "JSON syntax: nested too deeply", None)]) from None
+
+
+def _locate(kind: str, text: str, problems: list[Problem]) -> list[Problem]:
+    lines = toml_lines(text) if kind == "toml" else json_lines(text)
+    return [Problem(p.path, p.message, line_of(p.path, lines)) for p in problems]
+
+
+def parse_store(path: Path, data: bytes) -> StoreFile:
+    """Decode and validate the bytes of a store file; StoreInvalid lists every
+    problem with its line where the format gives one."""
+    kind = store_format(path)
+    if kind == "json":
+        # Fast path: a typed decode straight from bytes; the slow path below
+        # runs only when it fails, to report every problem with its line.
+        try:
+            store = msgspec.json.decode(data, type=StoreFile)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            pass
+        else:
+            problems = check_store(store)
+            if not problems:
+                return store
+    raw, text = _parse(path, kind, data)
+    try:
+        return decode_store(raw)
+    except InvalidData as invalid:
+        raise StoreInvalid(str(path), _locate(kind, text, invalid.problems)) from None
+
+
+def encode_store(store: StoreFile, kind: str) -> bytes:
+    """The bytes of a store file in `kind` ("toml" or "json")."""
+    if kind == "json":
+        return msgspec.json.format(msgspec.json.encode(store), indent=2) + b"\n"
+    data = msgspec.to_builtins(store, builtin_types=(dt.date, dt.datetime))
+    # schema_version first, so a reader sees what they have at a glance.
+    ordered = {"schema_version": data.pop("schema_version", store.schema_version), **data}
+    header = "# ps-tui store. Check it with `ps-tui validate`; `ps-tui schema` prints its JSON Schema.\n"
+    return (header + tomli_w.dumps(ordered)).encode("utf-8")
+
+
+def _fingerprint(path: Path, data: bytes) -> Fingerprint:
+    stat = path.stat()
+    return Fingerprint(stat.st_size, stat.st_mtime_ns, stat.st_ino, hashlib.sha256(data).hexdigest())
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An advisory lock on `NAME.lock`, so two processes never interleave the
+    check-then-write of a save."""
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the block below
+    except OSError as error:
+        raise StoreWriteFailed(f"{path}: cannot lock for saving ({error.strerror or error})") from None
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def atomic_write(path: Path, data: bytes, backup: bool = True) -> None:
+    """Replace `path` with `data` so that readers see the old or the new file,
+    never a mix. Keeps the previous version as `NAME.bak` when `backup`."""
+    directory = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+            if backup:
+                _backup(path)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _backup(path: Path) -> None:
+    """Point `NAME.bak` at the current file's content without copying it."""
+    bak = path.with_name(path.name + ".bak")
+    staging = path.with_name(f".{path.name}.bak.tmp")
+    staging.unlink(missing_ok=True)
+    try:
+        os.link(path, staging)
+    except OSError:
+        staging.write_bytes(path.read_bytes())
+    os.replace(staging, bak)
+
+
+class FileStore:
+    """A store in one TOML or JSON file."""
+
+    persistent = True
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser()
+        self.kind = store_format(self.path)
+        self.location = str(self.path)
+        self._store: StoreFile | None = None
+        self._seen: Fingerprint | None = None
+        # One save at a time within this process; the file lock covers others.
+        self._mutex = threading.Lock()
+
+    # -- synchronous API (CLI, threads) ------------------------------------
+
+    def read(self) -> StoreFile:
+        """Load and validate the file; remembers its fingerprint for saves."""
+        data = _read_bytes(self.path)
+        store = parse_store(self.path, data)
+        self._store, self._seen = store, _fingerprint(self.path, data)
+        return store
+
+    def write(self, store: StoreFile) -> StoreFile:
+        """Write a whole store (used by `init` and after each edit)."""
+        with self._mutex, _locked(self.path):
+            self._check_unchanged()
+            self._write_unlocked(store)
+        return store
+
+    def _write_unlocked(self, store: StoreFile) -> None:
+        data = encode_store(store, self.kind)
+        try:
+            atomic_write(self.path, data)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise StoreWriteFailed(f"{self.path}: save failed ({reason}); the file was not changed") from None
+        self._store, self._seen = store, _fingerprint(self.path, data)
+
+    def _check_unchanged(self) -> None:
+        if self._seen is None:
+            if self.path.exists():
+                raise StoreConflict(
+                    f"{self.path}: already exists and was not loaded; refusing to overwrite it"
+                )
+            return
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            raise StoreConflict(
+                f"{self.path}: was deleted since it was loaded; reload before saving"
+            ) from None
+        seen = self._seen
+        if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (seen.size, seen.mtime_ns, seen.inode):
+            return
+        digest = hashlib.sha256(_read_bytes(self.path)).hexdigest()
+        if digest != self._seen.digest:
+            raise StoreConflict(
+                f"{self.path}: changed on disk since it was loaded; reload to see the other changes "
+                "(your edit was not saved, and is still in the form)"
+            )
+
+    def _edit(self, change: Callable[[StoreFile], StoreFile]) -> StoreFile:
+        with self._mutex, _locked(self.path):
+            if self._store is None:
+                self.read()
+            self._check_unchanged()
+            assert self._store is not None
+            with edit_errors(self.location):
+                updated = change(self._store)
+            self._write_unlocked(updated)
+            return updated
+
+    def save_implementation_sync(self, implementation: Implementation) -> StoreFile:
+        return self._edit(lambda store: portfolio.upsert(store, implementation))
+
+    def delete_implementation_sync(self, implementation_id: str) -> StoreFile:
+        return self._edit(lambda store: portfolio.remove(store, implementation_id))
+
+    def save_reference_sync(self, reference: Reference) -> StoreFile:
+        return self._edit(lambda store: portfolio.replace_reference(store, reference))
+
+    # -- the Store protocol ---------------------------------------------------
+
+    async def load(self) -> StoreFile:
+        return await asyncio.to_thread(self.read)
+
+    async def save_implementation(self, implementation: Implementation) -> StoreFile:
+        return await asyncio.to_thread(self.save_implementation_sync, implementation)
+
+    async def delete_implementation(self, implementation_id: str) -> StoreFile:
+        return await asyncio.to_thread(self.delete_implementation_sync, implementation_id)
+
+    async def save_reference(self, reference: Reference) -> StoreFile:
+        return await asyncio.to_thread(self.save_reference_sync, reference)

@@ -1,0 +1,35 @@
+"""A store held in memory: the demo data, and a stand-in for tests."""
+
+from __future__ import annotations
+
+from ps_tui.core import portfolio
+from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.store.errors import edit_errors
+
+
+class MemoryStore:
+    """Keeps the portfolio in memory; edits are checked but never written."""
+
+    persistent = False
+
+    def __init__(self, store: StoreFile, location: str = "memory") -> None:
+        self._store = store
+        self.location = location
+
+    async def load(self) -> StoreFile:
+        return self._store
+
+    async def save_implementation(self, implementation: Implementation) -> StoreFile:
+        with edit_errors(self.location):
+            self._store = portfolio.upsert(self._store, implementation)
+        return self._store
+
+    async def delete_implementation(self, implementation_id: str) -> StoreFile:
+        with edit_errors(self.location):
+            self._store = portfolio.remove(self._store, implementation_id)
+        return self._store
+
+    async def save_reference(self, reference: Reference) -> StoreFile:
+        with edit_errors(self.location):
+            self._store = portfolio.replace_reference(self._store, reference)
+        return self._store
