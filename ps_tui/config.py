@@ -9,7 +9,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated
 
 import msgspec
 
@@ -28,19 +27,12 @@ class ConfigError(Exception):
     """A config file or setting that cannot be used; the message says where and why."""
 
 
-class _RemoteSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    url: str | None = None
-    token: str | None = None
-    refresh_seconds: Annotated[int, msgspec.Meta(ge=1)] = 30
-
-
 class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The keys a `config.toml` may hold (see the example at the repository root)."""
 
     store: str | None = None
     me: str | None = None
     today: dt.date | None = None
-    remote: _RemoteSection = msgspec.field(default_factory=_RemoteSection)
 
 
 @dataclass(frozen=True)
@@ -55,9 +47,6 @@ class Settings:
     today: dt.date | None = None
     #: The config file that was read, if any.
     config_path: Path | None = None
-    remote_url: str | None = None
-    remote_token: str | None = None
-    refresh_seconds: int = 30
     #: Where the store and today settings came from (a file, a variable, a flag).
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -138,9 +127,6 @@ def resolve(
             config_path=config_path,
             me=loaded.me,
             today=loaded.today,
-            remote_url=loaded.remote.url,
-            remote_token=loaded.remote.token,
-            refresh_seconds=loaded.remote.refresh_seconds,
         )
         if loaded.store:
             # A relative store path is relative to the config file that names it.

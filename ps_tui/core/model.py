@@ -236,6 +236,10 @@ class Reference(_Base):
     def segment(self, segment_id: str) -> Segment | None:
         return next((s for s in self.segments if s.id == segment_id), None)
 
+    def segment_name(self, segment_id: str) -> str:
+        segment = self.segment(segment_id)
+        return segment.name if segment else segment_id
+
     def member(self, name: str) -> Member | None:
         return next((m for m in self.members if m.name == name), None)
 

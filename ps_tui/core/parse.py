@@ -56,17 +56,19 @@ def parse_date(text: str) -> dt.date:
 def parse_count(text: str) -> int:
     """A non-negative whole number, allowing thousands separators (`1,200`)."""
     stripped = text.strip().replace(",", "").replace("_", "")
-    if not stripped.isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not stripped.isdecimal():
         raise ParseError(f"{text.strip()!r} is not a whole number")
     return int(stripped)
 
 
 def format_money(amount: int) -> str:
     """Compact dollars: $950, $150k, $1.2M, $3M."""
-    if amount >= 1_000_000:
-        value = f"{amount / 1_000_000:.1f}".removesuffix(".0")
-        return f"${value}M"
     if amount >= 1_000:
         value = f"{amount / 1_000:.1f}".removesuffix(".0")
-        return f"${value}k"
+        # 999,999 rounds to "1000" thousands: show it as $1M, not $1000k.
+        if amount < 1_000_000 and value != "1000":
+            return f"${value}k"
+        value = f"{amount / 1_000_000:.1f}".removesuffix(".0")
+        return f"${value}M"
     return f"${amount}"

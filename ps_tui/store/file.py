@@ -198,10 +198,14 @@ def _backup(path: Path) -> None:
     staging = path.with_name(f".{path.name}.bak.tmp")
     staging.unlink(missing_ok=True)
     try:
-        os.link(path, staging)
-    except OSError:
-        staging.write_bytes(path.read_bytes())
-    os.replace(staging, bak)
+        try:
+            os.link(path, staging)
+        except OSError:
+            staging.write_bytes(path.read_bytes())
+        os.replace(staging, bak)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
 
 
 class FileStore:

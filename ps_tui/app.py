@@ -1,0 +1,155 @@
+"""The Textual app: four screens as modes, store IO in workers, help and palette.
+
+Invariants: workers do IO and post messages; handlers own state (`data`);
+screens watch `data` and never touch the store themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from ps_tui.config import Settings, default_config_path
+from ps_tui.core.model import StoreFile
+from ps_tui.messages import StoreFailed, StoreLoaded
+from ps_tui.screens.dashboard import DashboardScreen
+from ps_tui.screens.help import HelpScreen
+from ps_tui.screens.implementations import ImplementationsScreen
+from ps_tui.screens.offerings import OfferingsScreen
+from ps_tui.screens.team import TeamScreen
+from ps_tui.store.base import Store
+from ps_tui.store.errors import StoreError
+from ps_tui.widgets.nav import SECTIONS
+
+
+def _home_relative(path: Path) -> str:
+    """`~/x` for paths under the home directory: shorter in a status line."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: a file, or the bundled demo data."""
+    if settings.store is not None:
+        from ps_tui.store.file import FileStore
+
+        return FileStore(settings.store)
+    from ps_tui.data import default_store
+    from ps_tui.store.memory import MemoryStore
+
+    return MemoryStore(default_store(settings.effective_today()), location="demo")
+
+
+class PsApp(App[None]):
+    """ps-tui: Dashboard, Implementations, Offerings and Team."""
+
+    TITLE = "ps-tui"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "dashboard": DashboardScreen,
+        "implementations": ImplementationsScreen,
+        "offerings": OfferingsScreen,
+        "team": TeamScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    BINDINGS = [
+        *(
+            Binding(str(n), f"switch_mode('{mode}')", label, id=f"go.{mode}", show=False)
+            for n, (mode, label) in enumerate(SECTIONS, 1)
+        ),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    #: The loaded store; None until the first load finishes.
+    data: reactive[StoreFile | None] = reactive(None)
+    #: The status-bar text: data source and today's date.
+    status: reactive[str] = reactive("Loading…")
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings or Settings()
+        self.today = self.settings.effective_today()
+        self.store_persistent = store.persistent
+
+    def on_mount(self) -> None:
+        self.load_store()
+
+    # -- store IO: workers report, handlers mutate ----------------------------
+
+    @work(exclusive=True, group="store-load")
+    async def load_store(self) -> None:
+        try:
+            data = await self.store.load()
+        except StoreError as error:
+            self.post_message(StoreFailed(str(error), during="load"))
+        else:
+            self.post_message(StoreLoaded(data))
+
+    @on(StoreLoaded)
+    def _loaded(self, message: StoreLoaded) -> None:
+        self.data = message.data
+        self.status = self._describe_source(message.data)
+
+    @on(StoreFailed)
+    def _failed(self, message: StoreFailed) -> None:
+        if message.during == "load" and self.data is None:
+            # Nothing to show yet: leave with the reason, as the CLI would.
+            self.exit(return_code=2, message=message.error)
+            return
+        self.notify(
+            message.error, title=f"{message.during.capitalize()} failed", severity="error", timeout=10
+        )
+
+    def _describe_source(self, data: StoreFile) -> str:
+        today = f"today {self.today.isoformat()}" + (" (fixed)" if self.settings.today else "")
+        count = f"{len(data.implementations):,} implementations"
+        if not self.store.persistent:
+            where = _home_relative(default_config_path().parent / "store.toml")
+            return f"DEMO DATA, edits not saved · `ps-tui init` creates {where} │ {count} · {today}"
+        return f"{_home_relative(Path(self.store.location))} │ {count} · {today}"
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.load_store()
+        self.notify("Reloading the store…", timeout=2)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        here: list[tuple[str, str]] = []
+        everywhere: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            # Our own actions all carry an id; widget internals (scrolling,
+            # focus) are listed only when their widget shows them in the footer.
+            if binding.system or not binding.description or not (binding.id or binding.show):
+                continue
+            if binding.description in seen:
+                continue
+            seen.add(binding.description)
+            row = (self.get_key_display(binding), binding.description)
+            (everywhere if active.node is self else here).append(row)
+        everywhere.append(("^p", "Command palette"))
+        self.push_screen(HelpScreen(screen.sub_title or "ps-tui", here, everywhere))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for n, (mode, label) in enumerate(SECTIONS, 1):
+            yield SystemCommand(
+                f"Go to {label}", f"Switch to the {label} screen (key {n})", partial(self.switch_mode, mode)
+            )
+        yield SystemCommand("Reload store", "Read the store again (ctrl+r)", self.action_reload)
+        yield SystemCommand("Help", "Keys of the current screen (?)", self.action_help)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,293 @@
+"""Implementation health: how each implementation stands against the KPI target.
+
+An active implementation is *overdue* once more calendar days than the target
+have passed since kickoff, *at risk* when its projected completion passes the
+target or it has reached the at-risk age, and *on track* otherwise. A completed
+one *made* or *missed* the target. Planned, on-hold and cancelled ones are not
+assessed.
+
+Everything here runs over the whole portfolio on each refresh, so the hot paths
+work on date ordinals and avoid per-call allocations.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeAlias
+
+from ps_tui.core.model import Implementation, Kpi, Milestone, Status
+
+#: For each milestone key, the median number of days it took in completed
+#: implementations (see `milestone_history`).
+MilestoneHistory: TypeAlias = Mapping[str, float]
+
+
+class Health(enum.StrEnum):
+    """The health of one implementation against the duration target."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OVERDUE = "overdue"
+    #: Completed within the target.
+    MET = "met"
+    #: Completed after the target.
+    MISSED = "missed"
+    #: Not assessed: planned, on hold, cancelled, or no kickoff yet.
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        """Human words for the state ("on track", "made target", ...)."""
+        return _LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Sort key, worst first: overdue, at risk, on track, then completed
+        (missed before met), then the ones not assessed."""
+        return _RANKS[self]
+
+
+_LABELS = {
+    Health.OVERDUE: "overdue",
+    Health.AT_RISK: "at risk",
+    Health.ON_TRACK: "on track",
+    Health.MISSED: "missed target",
+    Health.MET: "made target",
+    Health.NONE: "—",
+}
+_RANKS = {
+    Health.OVERDUE: 0,
+    Health.AT_RISK: 1,
+    Health.ON_TRACK: 2,
+    Health.MISSED: 3,
+    Health.MET: 4,
+    Health.NONE: 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Where one implementation stands on a given day.
+
+    `elapsed` is as `elapsed_days`; `projected` is the projected completion of an
+    assessed active implementation (None otherwise, or when nothing supports a
+    projection); `current` is as `current_milestone`."""
+
+    elapsed: int | None
+    health: Health
+    projected: date | None
+    current: str | None
+    target_days: int
+
+
+def elapsed_days(impl: Implementation, today: date) -> int | None:
+    """Calendar days from kickoff to today, or to production_ready once completed.
+
+    None without a kickoff, when the kickoff is after `today` (not started yet),
+    or for a completed implementation without a production_ready date."""
+    kickoff = impl.kickoff
+    if kickoff is None or kickoff > today:
+        return None
+    if impl.status is Status.COMPLETED:
+        ready = impl.production_ready
+        return None if ready is None else (ready - kickoff).days
+    return (today - kickoff).days
+
+
+def current_milestone(impl: Implementation) -> str | None:
+    """Key of the first milestone (in the implementation's order) without an
+    actual date; None when every milestone is done (or there are none)."""
+    for milestone in impl.milestones:
+        if milestone.actual is None:
+            return milestone.key
+    return None
+
+
+def milestone_history(implementations: Iterable[Implementation]) -> dict[str, float]:
+    """The median days each milestone took, over completed implementations.
+
+    A milestone's time runs from the actual date of the nearest earlier milestone
+    (in the implementation's order) that has one, or from the kickoff date for
+    the first milestone, to its own actual date. Milestones without an actual
+    date are skipped; a negative interval (dates entered out of order) counts as
+    0. Keys no completed implementation has done are absent."""
+    samples: dict[str, list[int]] = {}
+    completed = Status.COMPLETED
+    for impl in implementations:
+        if impl.status is not completed or impl.kickoff is None:
+            continue
+        previous = impl.kickoff.toordinal()
+        for milestone in impl.milestones:
+            actual = milestone.actual
+            if actual is None:
+                continue
+            current = actual.toordinal()
+            days = current - previous if current > previous else 0
+            try:
+                samples[milestone.key].append(days)
+            except KeyError:
+                samples[milestone.key] = [days]
+            previous = current
+    return {key: _median_of(values) for key, values in samples.items()}
+
+
+def _median_of(values: list[int]) -> float:
+    values.sort()
+    n = len(values)
+    mid = n // 2
+    return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def assess(implementation: Implementation, today: date, kpi: Kpi, history: MilestoneHistory) -> Assessment:
+    """Assess one implementation on `today`.
+
+    Active (with a kickoff on or before today), checked in this order:
+    overdue when elapsed days > target; at risk when elapsed days >= the at-risk
+    threshold or the projected completion is after kickoff + target; on track
+    otherwise. Completed: met when its duration <= target, else missed.
+    Anything else: not assessed (Health.NONE).
+
+    The projected completion of an active implementation, from its remaining
+    milestones (those without an actual date):
+
+    1. Plan: when the last remaining milestone (in order) has a planned date,
+       the latest planned date among the remaining ones, but never before today
+       (a plan already past and not done is expected today at the earliest).
+    2. Otherwise history: when `history` has every remaining milestone, the
+       latest actual date so far (or the kickoff) plus the sum of their median
+       days rounded up to a whole day, again never before today.
+    3. Otherwise none; then only the at-risk threshold applies.
+
+    When every milestone is done but the implementation is still open, it is
+    projected to complete today; with no milestones at all there is no
+    projection.
+    """
+    return _assess(implementation, today, today.toordinal(), kpi.target_days, kpi.at_risk_days, history, {})
+
+
+def assess_all(
+    implementations: Iterable[Implementation],
+    today: date,
+    kpi: Kpi,
+    history: MilestoneHistory | None = None,
+) -> dict[str, Assessment]:
+    """`assess` every implementation, keyed by id.
+
+    The history is built once from `implementations` unless given."""
+    if history is None:
+        if not isinstance(implementations, list | tuple):
+            implementations = list(implementations)
+        history = milestone_history(implementations)
+    today_ordinal = today.toordinal()
+    target, at_risk = kpi.target_days, kpi.at_risk_days
+    # Projected dates repeat a lot across a portfolio; sharing them saves both
+    # the date construction and memory.
+    dates: dict[int, date] = {}
+    return {
+        impl.id: _assess(impl, today, today_ordinal, target, at_risk, history, dates)
+        for impl in implementations
+    }
+
+
+_ACTIVE = Status.ACTIVE
+_COMPLETED = Status.COMPLETED
+_OVERDUE = Health.OVERDUE
+_AT_RISK = Health.AT_RISK
+_ON_TRACK = Health.ON_TRACK
+_MET = Health.MET
+_MISSED = Health.MISSED
+_NONE = Health.NONE
+
+
+def _assess(
+    impl: Implementation,
+    today: date,
+    today_ordinal: int,
+    target: int,
+    at_risk: int,
+    history: MilestoneHistory,
+    dates: dict[int, date],
+) -> Assessment:
+    status = impl.status
+    kickoff = impl.kickoff
+    if status is not _ACTIVE or kickoff is None or kickoff > today:
+        elapsed = elapsed_days(impl, today)
+        if status is _COMPLETED and elapsed is not None:
+            health = _MET if elapsed <= target else _MISSED
+        else:
+            health = _NONE
+        return Assessment(elapsed, health, None, current_milestone(impl), target)
+
+    kickoff_ordinal = kickoff.toordinal()
+    elapsed = today_ordinal - kickoff_ordinal
+    current, projected = _project(impl.milestones, kickoff_ordinal, today_ordinal, history)
+    if elapsed > target:
+        health = _OVERDUE
+    elif elapsed >= at_risk or (projected is not None and projected > kickoff_ordinal + target):
+        health = _AT_RISK
+    else:
+        health = _ON_TRACK
+    projected_date = None
+    if projected is not None:
+        projected_date = dates.get(projected)
+        if projected_date is None:
+            projected_date = dates[projected] = date.fromordinal(projected)
+    return Assessment(elapsed, health, projected_date, current, target)
+
+
+def _project(
+    milestones: list[Milestone], kickoff_ordinal: int, today_ordinal: int, history: MilestoneHistory
+) -> tuple[str | None, int | None]:
+    """(current milestone key, projected completion ordinal); see `assess`."""
+    if not milestones:
+        return None, None
+    current: str | None = None
+    last_actual: date | None = None
+    latest_plan: date | None = None
+    last_plan: date | None = None
+    history_days = 0.0
+    history_known = True
+    for milestone in milestones:
+        actual = milestone.actual
+        if actual is not None:
+            if last_actual is None or actual > last_actual:
+                last_actual = actual
+            continue
+        if current is None:
+            current = milestone.key
+        last_plan = milestone.planned
+        if last_plan is not None and (latest_plan is None or last_plan > latest_plan):
+            latest_plan = last_plan
+        if history_known:
+            days = history.get(milestone.key)
+            if days is None:
+                history_known = False
+            else:
+                history_days += days
+    if current is None:
+        return None, today_ordinal
+    if last_plan is not None:
+        assert latest_plan is not None  # last_plan is one of the candidates
+        projected = latest_plan.toordinal()
+    elif history_known:
+        start = kickoff_ordinal if last_actual is None else last_actual.toordinal()
+        projected = start + math.ceil(history_days)
+    else:
+        return current, None
+    return current, projected if projected > today_ordinal else today_ordinal
+
+
+__all__ = [
+    "Assessment",
+    "Health",
+    "MilestoneHistory",
+    "assess",
+    "assess_all",
+    "current_milestone",
+    "elapsed_days",
+    "milestone_history",
+]

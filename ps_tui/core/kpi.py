@@ -1,0 +1,237 @@
+"""The team KPI: implementation duration against the target.
+
+Implementation duration is the number of calendar days from kickoff to
+production_ready of a completed implementation; it is *within target* when it
+is at most the target days.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from ps_tui.core.health import Assessment, Health, assess_all, milestone_history
+from ps_tui.core.model import Implementation, Kpi, Status, StoreFile
+
+#: The dashboard's windows in days; None means all time.
+WINDOWS: tuple[int | None, ...] = (30, 90, 180, 365, None)
+
+#: Histogram buckets as (label, highest duration in the bucket); the last is open.
+BUCKETS: tuple[tuple[str, int | None], ...] = (
+    ("0-15", 15),
+    ("16-30", 30),
+    ("31-45", 45),
+    ("46-60", 60),
+    ("60+", None),
+)
+
+#: How many calendar months the monthly trend covers, ending with today's month.
+TREND_MONTHS = 12
+
+
+def duration_days(impl: Implementation) -> int | None:
+    """Calendar days from kickoff to production_ready, for a completed
+    implementation with both dates; None otherwise."""
+    if impl.status is not Status.COMPLETED or impl.kickoff is None or impl.production_ready is None:
+        return None
+    return (impl.production_ready - impl.kickoff).days
+
+
+def median(values: Iterable[float]) -> float | None:
+    """The median; for an even count, the mean of the two middle values.
+    None when there are no values."""
+    return _median_sorted(sorted(values))
+
+
+def percentile(values: Iterable[float], p: float) -> float | None:
+    """The p-th percentile (0 < p <= 100) by the nearest-rank method: the
+    smallest value such that at least p% of the values are <= it. It is always
+    one of the values. None when there are no values."""
+    return _percentile_sorted(sorted(values), p)
+
+
+def _median_sorted(ordered: Sequence[float]) -> float | None:
+    n = len(ordered)
+    if not n:
+        return None
+    mid = n // 2
+    return float(ordered[mid]) if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _percentile_sorted(ordered: Sequence[float], p: float) -> float | None:
+    if not 0 < p <= 100:
+        raise ValueError(f"percentile must be in (0, 100], got {p}")
+    n = len(ordered)
+    if not n:
+        return None
+    # Exact arithmetic: in floats p * n / 100 can land just above a whole
+    # number (99.9 * 1000 / 100) and ceil would then pick the next rank.
+    rank = math.ceil(Fraction(str(p)) * n / 100)
+    return float(ordered[max(1, rank) - 1])
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@dataclass(frozen=True)
+class KpiFigures:
+    """The KPI for one window, as the dashboard and the report show it.
+
+    `completed`, `median`, `p90`, `mean`, `within_target_share` and `histogram`
+    cover completions in the window; `active`, `at_risk` and `overdue` count
+    active implementations as of today, whatever the window; `monthly` covers
+    the last twelve calendar months, oldest first, whatever the window."""
+
+    window_days: int | None
+    target_days: int
+    completed: int
+    median: float | None
+    p90: float | None
+    mean: float | None
+    within_target_share: float | None
+    active: int
+    at_risk: int
+    overdue: int
+    #: (YYYY-MM, median days or None, completions) per month of production_ready.
+    monthly: list[tuple[str, float | None, int]]
+    #: (bucket label, completions) per duration bucket, see BUCKETS.
+    histogram: list[tuple[str, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain dict for JSON output and the HTTP API."""
+        return {
+            "window_days": self.window_days,
+            "target_days": self.target_days,
+            "completed": self.completed,
+            "median": self.median,
+            "p90": self.p90,
+            "mean": self.mean,
+            "within_target_share": self.within_target_share,
+            "active": self.active,
+            "at_risk": self.at_risk,
+            "overdue": self.overdue,
+            "monthly": [{"month": m, "median": v, "count": c} for m, v, c in self.monthly],
+            "histogram": [{"bucket": b, "count": c} for b, c in self.histogram],
+        }
+
+
+def compute_kpis(
+    store_or_implementations: StoreFile | Iterable[Implementation],
+    today: date,
+    kpi: Kpi | None = None,
+    window_days: int | None = None,
+    assessments: Mapping[str, Assessment] | None = None,
+) -> KpiFigures:
+    """The KPI figures as of `today` for completions in the window.
+
+    The window holds completed implementations (status completed; on-hold and
+    cancelled ones never count) whose production_ready is after
+    `today - window_days` and on or before `today`: the last `window_days`
+    days including today, so a completion exactly `window_days` days ago is
+    out. With `window_days` None it holds every completion on or before today.
+
+    `kpi` defaults to the store's (or the model defaults for a bare list).
+    `assessments` may pass in `health.assess_all` results already at hand;
+    otherwise the active implementations are assessed here.
+    """
+    if window_days is not None and window_days <= 0:
+        raise ValueError(f"window_days must be positive, got {window_days}")
+    if isinstance(store_or_implementations, StoreFile):
+        implementations: Sequence[Implementation] = store_or_implementations.implementations
+        kpi = kpi or store_or_implementations.kpi
+    else:
+        implementations = list(store_or_implementations)
+    kpi = kpi or Kpi()
+    target = kpi.target_days
+
+    today_ordinal = today.toordinal()
+    window_start = None if window_days is None else today_ordinal - window_days  # exclusive
+    this_month = today.year * 12 + today.month - 1
+    monthly_durations: list[list[int]] = [[] for _ in range(TREND_MONTHS)]
+    durations: list[int] = []
+    active: list[Implementation] = []
+    completed_status, active_status = Status.COMPLETED, Status.ACTIVE
+    for impl in implementations:
+        status = impl.status
+        if status is active_status:
+            active.append(impl)
+            continue
+        if status is not completed_status:
+            continue
+        kickoff, ready = impl.kickoff, impl.production_ready
+        if kickoff is None or ready is None:
+            continue
+        ready_ordinal = ready.toordinal()
+        if ready_ordinal > today_ordinal:
+            continue
+        days = ready_ordinal - kickoff.toordinal()
+        if window_start is None or ready_ordinal > window_start:
+            durations.append(days)
+        months_ago = this_month - (ready.year * 12 + ready.month - 1)
+        if months_ago < TREND_MONTHS:
+            monthly_durations[months_ago].append(days)
+
+    at_risk = overdue = 0
+    if assessments is None:
+        # History comes from every completed implementation, but only the
+        # active ones need assessing.
+        history = milestone_history(implementations) if active else {}
+        healths = [a.health for a in assess_all(active, today, kpi, history).values()]
+    else:
+        healths = [a.health for impl in active if (a := assessments.get(impl.id)) is not None]
+    for health in healths:
+        if health is Health.AT_RISK:
+            at_risk += 1
+        elif health is Health.OVERDUE:
+            overdue += 1
+
+    durations.sort()
+    n = len(durations)
+    monthly = []
+    for months_ago in range(TREND_MONTHS - 1, -1, -1):
+        year, month0 = divmod(this_month - months_ago, 12)
+        values = sorted(monthly_durations[months_ago])
+        monthly.append((f"{year:04d}-{month0 + 1:02d}", _round(_median_sorted(values)), len(values)))
+    return KpiFigures(
+        window_days=window_days,
+        target_days=target,
+        completed=n,
+        median=_round(_median_sorted(durations)),
+        p90=_round(_percentile_sorted(durations, 90)),
+        mean=_round(sum(durations) / n) if n else None,
+        within_target_share=bisect.bisect_right(durations, target) / n if n else None,
+        active=len(active),
+        at_risk=at_risk,
+        overdue=overdue,
+        monthly=monthly,
+        histogram=_histogram(durations),
+    )
+
+
+def _histogram(ordered: list[int]) -> list[tuple[str, int]]:
+    """Counts per bucket of sorted durations."""
+    counts = []
+    start = 0
+    for label, highest in BUCKETS:
+        end = len(ordered) if highest is None else bisect.bisect_right(ordered, highest, start)
+        counts.append((label, end - start))
+        start = end
+    return counts
+
+
+__all__ = [
+    "BUCKETS",
+    "TREND_MONTHS",
+    "WINDOWS",
+    "KpiFigures",
+    "compute_kpis",
+    "duration_days",
+    "median",
+    "percentile",
+]

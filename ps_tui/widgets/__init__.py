@@ -1,0 +1,1 @@
+"""Reusable widgets: presentation only, no file or network IO."""
