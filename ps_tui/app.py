@@ -6,6 +6,7 @@ screens watch `data` and never touch the store themselves.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,7 @@ from textual.screen import Screen
 
 from ps_tui.config import Settings, default_config_path
 from ps_tui.core.model import StoreFile
+from ps_tui.core.view import Portfolio
 from ps_tui.messages import StoreFailed, StoreLoaded
 from ps_tui.screens.dashboard import DashboardScreen
 from ps_tui.screens.help import HelpScreen
@@ -71,8 +73,8 @@ class PsApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    #: The loaded store; None until the first load finishes.
-    data: reactive[StoreFile | None] = reactive(None)
+    #: The loaded store and what is derived from it; None until the first load.
+    portfolio: reactive[Portfolio | None] = reactive(None)
     #: The status-bar text: data source and today's date.
     status: reactive[str] = reactive("Loading…")
 
@@ -92,19 +94,20 @@ class PsApp(App[None]):
     async def load_store(self) -> None:
         try:
             data = await self.store.load()
+            portfolio = await asyncio.to_thread(Portfolio.build, data, self.today)
         except StoreError as error:
             self.post_message(StoreFailed(str(error), during="load"))
         else:
-            self.post_message(StoreLoaded(data))
+            self.post_message(StoreLoaded(portfolio))
 
     @on(StoreLoaded)
     def _loaded(self, message: StoreLoaded) -> None:
-        self.data = message.data
-        self.status = self._describe_source(message.data)
+        self.portfolio = message.portfolio
+        self.status = self._describe_source(message.portfolio.data)
 
     @on(StoreFailed)
     def _failed(self, message: StoreFailed) -> None:
-        if message.during == "load" and self.data is None:
+        if message.during == "load" and self.portfolio is None:
             # Nothing to show yet: leave with the reason, as the CLI would.
             self.exit(return_code=2, message=message.error)
             return

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from ps_tui.core.model import StoreFile
+from ps_tui.core.view import Portfolio
 
 
 class StoreLoaded(Message):
-    """A load (or reload) finished with this data."""
+    """A load, reload or save finished; this is the store as it now stands."""
 
-    def __init__(self, data: StoreFile) -> None:
+    def __init__(self, portfolio: Portfolio) -> None:
         super().__init__()
-        self.data = data
+        self.portfolio = portfolio
 
 
 class StoreFailed(Message):

@@ -118,20 +118,19 @@ def milestone_history(implementations: Iterable[Implementation]) -> dict[str, fl
     samples: dict[str, list[int]] = {}
     completed = Status.COMPLETED
     for impl in implementations:
-        if impl.status is not completed or impl.kickoff is None:
+        previous = impl.kickoff
+        if impl.status is not completed or previous is None:
             continue
-        previous = impl.kickoff.toordinal()
         for milestone in impl.milestones:
             actual = milestone.actual
             if actual is None:
                 continue
-            current = actual.toordinal()
-            days = current - previous if current > previous else 0
-            try:
-                samples[milestone.key].append(days)
-            except KeyError:
-                samples[milestone.key] = [days]
-            previous = current
+            days = (actual - previous).days
+            bucket = samples.get(milestone.key)
+            if bucket is None:
+                bucket = samples[milestone.key] = []
+            bucket.append(days if days > 0 else 0)
+            previous = actual
     return {key: _median_of(values) for key, values in samples.items()}
 
 
@@ -184,11 +183,13 @@ def assess_all(
         history = milestone_history(implementations)
     today_ordinal = today.toordinal()
     target, at_risk = kpi.target_days, kpi.at_risk_days
-    # Projected dates repeat a lot across a portfolio; sharing them saves both
-    # the date construction and memory.
-    dates: dict[int, date] = {}
+    # Assessments are immutable and repeat a lot across a portfolio (same age,
+    # phase and health), so equal ones are shared: fewer objects to build, and
+    # far fewer surviving allocations to wake the garbage collector, which would
+    # otherwise walk the whole store several times per call.
+    shared: dict[_Key, Assessment] = {}
     return {
-        impl.id: _assess(impl, today, today_ordinal, target, at_risk, history, dates)
+        impl.id: _assess(impl, today, today_ordinal, target, at_risk, history, shared)
         for impl in implementations
     }
 
@@ -202,6 +203,10 @@ _MET = Health.MET
 _MISSED = Health.MISSED
 _NONE = Health.NONE
 
+#: (elapsed, health, projected ordinal, current milestone): what tells two
+#: assessments with the same target apart.
+_Key: TypeAlias = tuple[int | None, Health, int | None, str | None]
+
 
 def _assess(
     impl: Implementation,
@@ -210,33 +215,35 @@ def _assess(
     target: int,
     at_risk: int,
     history: MilestoneHistory,
-    dates: dict[int, date],
+    shared: dict[_Key, Assessment],
 ) -> Assessment:
     status = impl.status
     kickoff = impl.kickoff
+    projected: int | None = None
     if status is not _ACTIVE or kickoff is None or kickoff > today:
         elapsed = elapsed_days(impl, today)
         if status is _COMPLETED and elapsed is not None:
             health = _MET if elapsed <= target else _MISSED
         else:
             health = _NONE
-        return Assessment(elapsed, health, None, current_milestone(impl), target)
-
-    kickoff_ordinal = kickoff.toordinal()
-    elapsed = today_ordinal - kickoff_ordinal
-    current, projected = _project(impl.milestones, kickoff_ordinal, today_ordinal, history)
-    if elapsed > target:
-        health = _OVERDUE
-    elif elapsed >= at_risk or (projected is not None and projected > kickoff_ordinal + target):
-        health = _AT_RISK
+        current = current_milestone(impl)
     else:
-        health = _ON_TRACK
-    projected_date = None
-    if projected is not None:
-        projected_date = dates.get(projected)
-        if projected_date is None:
-            projected_date = dates[projected] = date.fromordinal(projected)
-    return Assessment(elapsed, health, projected_date, current, target)
+        kickoff_ordinal = kickoff.toordinal()
+        elapsed = today_ordinal - kickoff_ordinal
+        current, projected = _project(impl.milestones, kickoff_ordinal, today_ordinal, history)
+        if elapsed > target:
+            health = _OVERDUE
+        elif elapsed >= at_risk or (projected is not None and projected > kickoff_ordinal + target):
+            health = _AT_RISK
+        else:
+            health = _ON_TRACK
+    key = (elapsed, health, projected, current)
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = Assessment(
+            elapsed, health, None if projected is None else date.fromordinal(projected), current, target
+        )
+    return found
 
 
 def _project(

@@ -64,6 +64,27 @@ def _join(prefix: str, suffix: str) -> str:
     return f"{prefix}.{suffix}" if prefix else suffix
 
 
+_EXPECTED = re.compile(r"^Expected `([^`]+)`, got `([^`]+)`$")
+_TYPE_WORDS = {
+    "int": "a whole number",
+    "str": "text",
+    "float": "a number",
+    "bool": "true or false",
+    "date": "a date (YYYY-MM-DD)",
+    "array": "a list",
+    "object": "a table",
+    "null": "nothing",
+}
+
+
+def _type_words(names: str) -> str:
+    return " or ".join(_TYPE_WORDS.get(name, name) for name in names.split(" | ") if name != "null")
+
+
+def _expected_words(match: re.Match[str]) -> str:
+    return f"expected {_type_words(match[1])}, got {_type_words(match[2])}"
+
+
 def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Problem:
     """Rewrite a msgspec error as a Problem with a plain field path."""
     match = _AT.match(str(error))
@@ -75,6 +96,7 @@ def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Prob
     if m := _MISSING.match(message):
         return Problem(_join(path, m["name"]), "required field is missing")
     message = message.replace("Invalid RFC3339 encoded date", "not a valid date (use YYYY-MM-DD)")
+    message = _EXPECTED.sub(_expected_words, message)
     message = re.sub(r"^Expected `(\w+)` >= (\d+)$", r"must be a whole number >= \2", message)
     message = re.sub(r"^Expected `(\w+)` > (\d+)$", r"must be a whole number > \2", message)
     message = re.sub(r"^Expected `str` of length >= 1$", "must not be empty", message)
@@ -124,28 +146,40 @@ def decode_store(raw: Any) -> StoreFile:
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise InvalidData([Problem("", f"the store must be a table/object, got {type(raw).__name__}")])
-    indices: list[int] | None = None
     try:
         store = msgspec.convert(raw, StoreFile)
     except msgspec.ValidationError:
-        store, indices = _decode_each(raw, problems)
+        store, positions, dropped = _decode_each(raw, problems)
+        # An entry that failed to convert is missing from `store` (and already
+        # reported): do not also report each reference to it as unknown.
+        cross = [p for p in check_store(store) if not _names_dropped(store, p, dropped)]
+        problems.extend(_renumber(p, positions) for p in cross)
+    else:
+        problems.extend(check_store(store))
     if "schema_version" not in raw:
         problems.append(Problem("schema_version", f"required field is missing (use {SCHEMA_VERSION})"))
-    problems.extend(check_store(store, indices))
     if problems:
         raise InvalidData(problems)
     return store
 
 
-def _decode_each(raw: dict[str, Any], problems: list[Problem]) -> tuple[StoreFile, list[int]]:
+#: The field that names each entry of a reference list, for `_names_dropped`.
+_KEY_FIELDS = {"segments": "id", "offerings": "id", "members": "name", "milestones": "key", "packages": "id"}
+
+
+def _decode_each(
+    raw: dict[str, Any], problems: list[Problem]
+) -> tuple[StoreFile, dict[str, list[int]], set[str]]:
     """Slow path after a failed decode: convert each section and each list item
     separately so that every problem is reported, not just the first.
 
-    Returns the store built from what did convert, and the original index of
-    each implementation kept, so later problems point at the right entry."""
+    Returns the store built from what did convert; for each top-level list,
+    the original index of each entry kept, so later problems point at the
+    right entry; and the names of reference entries that were dropped."""
     fields = {f.name: f for f in msgspec.structs.fields(StoreFile)}
     values: dict[str, Any] = {}
-    indices: list[int] = []
+    positions: dict[str, list[int]] = {}
+    dropped: set[str] = set()
     for key, value in raw.items():
         info = fields.get(key)
         if info is None:
@@ -154,13 +188,49 @@ def _decode_each(raw: dict[str, Any], problems: list[Problem]) -> tuple[StoreFil
             (item,) = info.type.__args__
             pairs = [(i, _collect(v, item, f"{key}[{i}]", problems)) for i, v in enumerate(value)]
             values[key] = [model for _, model in pairs if model is not None]
-            if key == "implementations":
-                indices = [i for i, model in pairs if model is not None]
+            positions[key] = [i for i, model in pairs if model is not None]
+            for i, model in pairs:
+                name = value[i].get(_KEY_FIELDS.get(key, "")) if isinstance(value[i], dict) else None
+                if model is None and isinstance(name, str):
+                    dropped.add(name)
         else:
             converted = _collect(value, info.type, key, problems)
             if converted is not None:
                 values[key] = converted
-    return StoreFile(**values), indices
+    return StoreFile(**values), positions, dropped
+
+
+_ENTRY = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\]")
+
+
+def _renumber(problem: Problem, positions: dict[str, list[int]]) -> Problem:
+    """Rewrite `list[i]` in a problem about the partial store to the entry's
+    index in the file."""
+    match = _ENTRY.match(problem.path)
+    if match is None or match["list"] not in positions:
+        return problem
+    kept = positions[match["list"]]
+    path = f"{match['list']}[{kept[int(match['index'])]}]{problem.path[match.end() :]}"
+    message = re.sub(
+        r"\(first at index (\d+)\)", lambda m: f"(first at index {kept[int(m[1])]})", problem.message
+    )
+    return Problem(path, message, problem.line)
+
+
+def _names_dropped(store: StoreFile, problem: Problem, dropped: set[str]) -> bool:
+    """Whether `problem` (about the partial `store`) reports an unknown
+    reference to an entry that was dropped."""
+    if not dropped or not problem.message.startswith("unknown ") or "unknown field" in problem.message:
+        return False
+    value: Any = store
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", problem.path):
+        if part.startswith("[") and isinstance(value, list) and int(part[1:-1]) < len(value):
+            value = value[int(part[1:-1])]
+        elif isinstance(value, msgspec.Struct) and part in value.__struct_fields__:
+            value = getattr(value, part)
+        else:
+            return False
+    return isinstance(value, str) and value in dropped
 
 
 def _duplicates(items: Iterable[str], path: Callable[[int], str], what: str) -> list[Problem]:

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from ps_tui.core.model import StoreFile
+from ps_tui.core.view import Portfolio
 from ps_tui.widgets.nav import NavBar
 from ps_tui.widgets.status import StatusLine
 
@@ -37,12 +38,16 @@ class PsScreen(Screen[None]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.watch(self.app, "data", self._data_changed)
+        self.watch(self.app, "portfolio", self._portfolio_changed)
 
-    def _data_changed(self, data: StoreFile | None) -> None:
-        if data is not None:
-            self.show_data(data)
+    def _portfolio_changed(self, portfolio: Portfolio | None) -> None:
+        if portfolio is not None:
+            self.show_portfolio(portfolio)
+
+    def show_portfolio(self, portfolio: Portfolio) -> None:
+        """Render the store; called on mount and after every reload or edit.
+        The default renders the raw data through `show_data`."""
+        self.show_data(portfolio.data)
 
     def show_data(self, data: StoreFile) -> None:
-        """Render `data`; called again after every reload or edit."""
         raise NotImplementedError

@@ -2,21 +2,102 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.reactive import reactive
+from textual.widgets import DataTable, Static
 
-from ps_tui.core.model import StoreFile
+from ps_tui.core.gauges import readings
+from ps_tui.core.health import Health
+from ps_tui.core.kpi import WINDOWS, compute_kpis
+from ps_tui.core.model import Status
+from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
+from ps_tui.widgets.gauge import Gauge
+
+HEALTH_STYLE = {
+    Health.OVERDUE: "bold red",
+    Health.AT_RISK: "bold yellow",
+    Health.ON_TRACK: "green",
+    Health.MET: "green",
+    Health.MISSED: "red",
+    Health.NONE: "dim",
+}
+
+
+def health_text(health: Health) -> Text:
+    """Health in words and colour: colour alone fails plain terminals."""
+    return Text(health.label, style=HEALTH_STYLE[health])
+
+
+def window_label(days: int | None) -> str:
+    return "all time" if days is None else f"last {days} days"
 
 
 class DashboardScreen(PsScreen):
-    """KPI gauges against the target."""
+    """KPI gauges against the target, and the implementations that need attention."""
 
     MODE = "dashboard"
     SUB_TITLE = "Dashboard"
+    BINDINGS = [Binding("w", "cycle_window", "Window", id="dashboard.window")]
+
+    window: reactive[int | None] = reactive(90, init=False)
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="dashboard-summary")
+        with Vertical(id="dashboard-body"):
+            yield Static("", id="window-line")
+            with Grid(id="gauges"):
+                for key in ("median", "p90", "within", "active", "at_risk", "overdue"):
+                    yield Gauge(id=f"gauge-{key}")
+            yield Static("Needs attention: active, at risk or overdue, worst first", classes="section-title")
+            yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
 
-    def show_data(self, data: StoreFile) -> None:
-        self.query_one("#dashboard-summary", Static).update(f"{len(data.implementations)} implementations")
+    def on_resize(self) -> None:
+        # Six gauges side by side need width; big digits need height.
+        self.set_class(self.size.width < 120, "-narrow")
+        compact = self.size.height < 36 if self.size.width < 120 else self.size.height < 26
+        for gauge in self.query(Gauge):
+            gauge.set_class(compact, "-compact")
+
+    def action_cycle_window(self) -> None:
+        index = WINDOWS.index(self.window) if self.window in WINDOWS else -1
+        self.window = WINDOWS[(index + 1) % len(WINDOWS)]
+
+    def watch_window(self) -> None:
+        if self.ps_app.portfolio is not None:
+            self.show_portfolio(self.ps_app.portfolio)
+
+    def show_portfolio(self, portfolio: Portfolio) -> None:
+        data = portfolio.data
+        figures = compute_kpis(
+            data.implementations, portfolio.today, data.kpi, self.window, portfolio.assessments
+        )
+        self.query_one("#window-line", Static).update(
+            f"Duration, kickoff to production · target {figures.target_days} d · "
+            f"[b]{window_label(self.window)}[/b] ([b]w[/b])"
+        )
+        for reading in readings(figures):
+            self.query_one(f"#gauge-{reading.key}", Gauge).show(reading)
+
+        table = self.query_one("#attention", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Customer", "Owner", "Milestone", "Days", "Health")
+        attention = [
+            (impl, assessment)
+            for impl in data.implementations
+            if impl.status is Status.ACTIVE
+            and (assessment := portfolio.assessments.get(impl.id)) is not None
+            and assessment.health in (Health.AT_RISK, Health.OVERDUE)
+        ]
+        attention.sort(key=lambda pair: (pair[1].health.rank, -(pair[1].elapsed or 0)))
+        for impl, assessment in attention:
+            table.add_row(
+                impl.customer,
+                impl.ie_owner or "—",
+                data.milestone_name(assessment.current) if assessment.current else "—",
+                f"{assessment.elapsed}/{assessment.target_days}",
+                health_text(assessment.health),
+                key=impl.id,
+            )

@@ -29,7 +29,7 @@ import msgspec
 import tomli_w
 
 from ps_tui.core import portfolio
-from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
 from ps_tui.store.errors import StoreConflict, StoreInvalid, StoreUnreadable, StoreWriteFailed, edit_errors
 from ps_tui.store.locate import json_lines, line_of, toml_lines
@@ -136,7 +136,12 @@ def parse_store(path: Path, data: bytes) -> StoreFile:
 def encode_store(store: StoreFile, kind: str) -> bytes:
     """The bytes of a store file in `kind` ("toml" or "json")."""
     if kind == "json":
-        return msgspec.json.format(msgspec.json.encode(store), indent=2) + b"\n"
+        body = msgspec.json.encode(store)
+        if store.schema_version == SCHEMA_VERSION:
+            # omit_defaults drops it, but decode_store requires it: write it first.
+            head = b'{"schema_version":%d' % store.schema_version
+            body = head + (b"}" if body == b"{}" else b"," + body[1:])
+        return msgspec.json.format(body, indent=2) + b"\n"
     data = msgspec.to_builtins(store, builtin_types=(dt.date, dt.datetime))
     # schema_version first, so a reader sees what they have at a glance.
     ordered = {"schema_version": data.pop("schema_version", store.schema_version), **data}

@@ -1,0 +1,103 @@
+"""How each dashboard gauge reads against the target: value, caption, level.
+
+Kept apart from the widgets so the thresholds are plain, tested rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ps_tui.core.kpi import KpiFigures
+
+
+class Level(StrEnum):
+    GOOD = "good"
+    WARN = "warn"
+    BAD = "bad"
+    NEUTRAL = "neutral"
+
+
+#: Words beside each level, so colour is never the only signal.
+LEVEL_WORDS = {Level.GOOD: "on target", Level.WARN: "watch", Level.BAD: "off target", Level.NEUTRAL: ""}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One gauge: `value` is short enough for big digits; `fraction` (0..1)
+    fills the bar, None for no bar."""
+
+    key: str
+    title: str
+    value: str
+    caption: str
+    level: Level
+    fraction: float | None
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def _by_days(value: float | None, target: int, warn_factor: float) -> Level:
+    if value is None:
+        return Level.NEUTRAL
+    if value <= target:
+        return Level.GOOD
+    return Level.WARN if value <= target * warn_factor else Level.BAD
+
+
+def readings(figures: KpiFigures) -> list[Reading]:
+    """The six gauges of the dashboard, in display order."""
+    target = figures.target_days
+    none_yet = "no data yet"
+    share = figures.within_target_share
+    if share is None:
+        share_level = Level.NEUTRAL
+    else:
+        share_level = Level.GOOD if share >= 0.8 else Level.WARN if share >= 0.6 else Level.BAD
+    active = figures.active
+    return [
+        Reading(
+            "median",
+            "Median days",
+            _days(figures.median),
+            f"≤{target} d" if figures.median is not None else none_yet,
+            _by_days(figures.median, target, 1.25),
+            None if figures.median is None else min(figures.median / target, 1.0),
+        ),
+        Reading(
+            "p90",
+            "p90 days",
+            _days(figures.p90),
+            f"≤{target} d" if figures.p90 is not None else none_yet,
+            _by_days(figures.p90, target, 1.5),
+            None if figures.p90 is None else min(figures.p90 / target, 1.0),
+        ),
+        Reading(
+            "within",
+            "Within target",
+            "—" if share is None else f"{share * 100:.0f}%",
+            f"{figures.completed} done" if share is not None else none_yet,
+            share_level,
+            share,
+        ),
+        Reading("active", "Active", str(active), "in progress", Level.NEUTRAL, None),
+        Reading(
+            "at_risk",
+            "At risk",
+            str(figures.at_risk),
+            f"of {active} active",
+            Level.GOOD if figures.at_risk == 0 else Level.WARN,
+            figures.at_risk / active if active else None,
+        ),
+        Reading(
+            "overdue",
+            "Overdue",
+            str(figures.overdue),
+            f"of {active}",
+            Level.GOOD if figures.overdue == 0 else Level.BAD,
+            figures.overdue / active if active else None,
+        ),
+    ]

@@ -1,0 +1,24 @@
+"""Helpers to build and drive the app in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from ps_tui.app import PsApp, open_store
+from ps_tui.config import Settings
+from tests.conftest import TODAY
+
+
+def demo_app(store: Path | None = None, me: str | None = None) -> PsApp:
+    """The app on the demo data (or `store`), with today fixed."""
+    settings = Settings(store=store, today=TODAY, me=me)
+    return PsApp(open_store(settings), settings)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until loads and other workers are done and the screen is drawn."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

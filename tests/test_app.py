@@ -1,0 +1,148 @@
+"""The app shell: screens, help, palette, data shown, errors on load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Digits, Static
+
+from ps_tui.data import reference_store
+from ps_tui.screens.help import HelpScreen
+from ps_tui.store.file import FileStore
+from tests.apps import demo_app, settle
+
+
+async def test_number_keys_switch_screens() -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "dashboard"
+        for key, mode in [("2", "implementations"), ("3", "offerings"), ("4", "team"), ("1", "dashboard")]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+            assert app.screen.sub_title == mode.capitalize()
+
+
+async def test_tab_bar_click_switches_screen() -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#offerings")
+        await pilot.pause()
+        assert app.current_mode == "offerings"
+
+
+async def test_help_lists_screen_and_global_keys() -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = [
+            tuple(str(cell) for cell in table.get_row_at(i))
+            for table in app.screen.query(DataTable)
+            for i in range(table.row_count)
+        ]
+        actions = {action for _, action in rows}
+        assert {"Window", "Dashboard", "Implementations", "Offerings", "Team", "Help", "Quit"} <= actions
+        assert "Scroll Up" not in actions  # widget internals stay out of the list
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_goes_to_a_screen() -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to team")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "team"
+
+
+async def test_quit_key_exits() -> None:
+    app = demo_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_screens_show_store_data() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        portfolio = app.portfolio
+        assert portfolio is not None
+        data = portfolio.data
+        status = str(app.screen.query_one("StatusLine", Static).render())
+        assert "DEMO DATA" in status and "ps-tui init" in status
+
+        median = app.screen.query_one("#gauge-median Digits", Digits)
+        assert median.value not in ("", "—")
+
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#implementations", DataTable)
+        assert table.row_count == len(data.implementations) > 30
+
+        await pilot.press("3")
+        await pilot.pause()
+        matrix = app.screen.query_one("#matrix", DataTable)
+        assert matrix.row_count == len(data.offerings)
+        row = [str(c) for c in matrix.get_row("managed_services")]
+        assert row == ["Managed Services", "✗ no", "✗ no", "✓ yes", "✓ yes"]
+
+        await pilot.press("4")
+        await pilot.pause()
+        roster = app.screen.query_one("#roster", DataTable)
+        names = {str(roster.get_row_at(i)[1]) for i in range(roster.row_count)}
+        assert names == {m.name for m in data.members}
+
+
+async def test_window_key_cycles_the_dashboard_window() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one("#window-line", Static)
+        assert "last 90 days" in str(line.render())
+        await pilot.press("w")
+        await pilot.pause()
+        assert "last 180 days" in str(line.render())
+        for _ in range(2):
+            await pilot.press("w")
+        await pilot.pause()
+        assert "all time" in str(line.render())
+
+
+async def test_file_store_is_named_in_status_line(tmp_path: Path) -> None:
+    path = tmp_path / "store.toml"
+    FileStore(path).write(reference_store())
+    app = demo_app(store=path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        status = str(app.screen.query_one("StatusLine", Static).render())
+        assert "store.toml" in status and "0 implementations" in status
+        assert "DEMO" not in status
+        # An empty store still renders every gauge, without NaN.
+        assert app.screen.query_one("#gauge-median Digits", Digits).value == "—"
+
+
+async def test_broken_store_exits_with_status_2_and_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "store.toml"
+    path.write_text("schema_version = 1\nbogus = 3\n")
+    before = path.read_bytes()
+    app = demo_app(store=path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert path.read_bytes() == before

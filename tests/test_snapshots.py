@@ -1,0 +1,36 @@
+"""What each screen looks like, on the demo data with today fixed, small and large.
+
+Regenerate after an intended change with `pytest tests/test_snapshots.py
+--snapshot-update`, then look at the report before committing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.apps import demo_app, settle
+
+SIZES = [(80, 24), (160, 50)]
+SCREENS = ["1", "2", "3", "4"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("key", SCREENS, ids=["dashboard", "implementations", "offerings", "team"])
+def test_screen(snap_compare: Any, key: str, size: tuple[int, int]) -> None:
+    async def open_screen(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=size, run_before=open_screen)
+
+
+def test_help(snap_compare: Any) -> None:
+    async def open_help(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=open_help)
