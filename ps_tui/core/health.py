@@ -176,7 +176,8 @@ def assess_all(
 ) -> dict[str, Assessment]:
     """`assess` every implementation, keyed by id.
 
-    The history is built once from `implementations` unless given."""
+    The history is built once from `implementations` unless given. Equal
+    assessments may be one shared (immutable) object."""
     if history is None:
         if not isinstance(implementations, list | tuple):
             implementations = list(implementations)

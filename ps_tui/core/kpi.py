@@ -70,7 +70,7 @@ def _percentile_sorted(ordered: Sequence[float], p: float) -> float | None:
     if not n:
         return None
     # Exact arithmetic: in floats p * n / 100 can land just above a whole
-    # number (99.9 * 1000 / 100) and ceil would then pick the next rank.
+    # number (8.8 * 375 / 100) and ceil would then pick the next rank.
     rank = math.ceil(Fraction(str(p)) * n / 100)
     return float(ordered[max(1, rank) - 1])
 
