@@ -7,7 +7,7 @@ screens watch `data` and never touch the store themselves.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from textual.screen import Screen
 from ps_tui.config import Settings, default_config_path
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
-from ps_tui.messages import StoreFailed, StoreLoaded
+from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded
 from ps_tui.screens.dashboard import DashboardScreen
 from ps_tui.screens.help import HelpScreen
 from ps_tui.screens.implementations import ImplementationsScreen
@@ -96,7 +96,7 @@ class PsApp(App[None]):
             data = await self.store.load()
             portfolio = await asyncio.to_thread(Portfolio.build, data, self.today)
         except StoreError as error:
-            self.post_message(StoreFailed(str(error), during="load"))
+            self.post_message(StoreFailed(str(error), during="Load"))
         else:
             self.post_message(StoreLoaded(portfolio))
 
@@ -107,7 +107,7 @@ class PsApp(App[None]):
 
     @on(StoreFailed)
     def _failed(self, message: StoreFailed) -> None:
-        if message.during == "load" and self.portfolio is None:
+        if message.during == "Load" and self.portfolio is None:
             # Nothing to show yet: leave with the reason, as the CLI would.
             self.exit(return_code=2, message=message.error)
             return

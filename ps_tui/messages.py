@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.message import Message
 
+from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
+
+#: Called by the app's handler once an edit has landed (True) or failed (False).
+Done = Callable[[bool], None]
 
 
 class StoreLoaded(Message):
-    """A load, reload or save finished; this is the store as it now stands."""
+    """A load or reload finished; this is the store as it now stands."""
 
     def __init__(self, portfolio: Portfolio) -> None:
         super().__init__()
         self.portfolio = portfolio
 
 
+class StoreChanged(Message):
+    """An edit was saved; `changed` names the implementations it touched."""
+
+    def __init__(self, data: StoreFile, changed: frozenset[str], label: str, done: Done | None) -> None:
+        super().__init__()
+        self.data = data
+        self.changed = changed
+        self.label = label
+        self.done = done
+
+
 class StoreFailed(Message):
     """A load or save failed; `error` is the message for the user."""
 
-    def __init__(self, error: str, *, during: str) -> None:
+    def __init__(self, error: str, *, during: str, done: Done | None = None) -> None:
         super().__init__()
         self.error = error
         self.during = during
+        self.done = done

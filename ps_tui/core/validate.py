@@ -153,7 +153,11 @@ def decode_store(raw: Any) -> StoreFile:
         # An entry that failed to convert is missing from `store` (and already
         # reported): do not also report each reference to it as unknown.
         cross = [p for p in check_store(store) if not _names_dropped(store, p, dropped)]
-        problems.extend(_renumber(p, positions) for p in cross)
+        # A field already reported (a bad date, say) was left out of its
+        # entry; a cross-check of the gap there would only repeat it.
+        reported = {p.path for p in problems}
+        cross = [p for p in (_renumber(p, positions) for p in cross) if not _within(p.path, reported)]
+        problems.extend(cross)
     else:
         problems.extend(check_store(store))
     if "schema_version" not in raw:
@@ -186,7 +190,13 @@ def _decode_each(
             problems.append(Problem(key, "unknown field (check the spelling)"))
         elif get_origin(info.type) is list and isinstance(value, list):
             (item,) = info.type.__args__
-            pairs = [(i, _collect(v, item, f"{key}[{i}]", problems)) for i, v in enumerate(value)]
+            pairs = []
+            for i, element in enumerate(value):
+                before = len(problems)
+                model = _collect(element, item, f"{key}[{i}]", problems)
+                if model is None:
+                    model = _salvage(element, item, f"{key}[{i}]", problems[before:])
+                pairs.append((i, model))
             values[key] = [model for _, model in pairs if model is not None]
             positions[key] = [i for i, model in pairs if model is not None]
             for i, model in pairs:
@@ -198,6 +208,30 @@ def _decode_each(
             if converted is not None:
                 values[key] = converted
     return StoreFile(**values), positions, dropped
+
+
+def _salvage(value: Any, kind: Any, path: str, found: list[Problem]) -> Any:
+    """The entry without the fields reported in `found`, so that its other
+    fields are still cross-checked (an unknown owner beside a typo); None when
+    that does not convert either."""
+    if not (isinstance(value, dict) and isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+        return None
+    bad = set()
+    for problem in found:
+        if not problem.path.startswith(f"{path}."):
+            return None
+        bad.add(re.split(r"[.\[]", problem.path[len(path) + 1 :], maxsplit=1)[0])
+    try:
+        return msgspec.convert({k: v for k, v in value.items() if k not in bad}, kind)
+    except msgspec.ValidationError:
+        return None
+
+
+def _within(path: str, reported: set[str]) -> bool:
+    """Whether `path` is, or is inside, one of the `reported` paths."""
+    if path in reported:
+        return True
+    return any(path[: m.start()] in reported for m in re.finditer(r"[.\[]", path))
 
 
 _ENTRY = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\]")

@@ -1,0 +1,94 @@
+"""Small modal questions: yes/no, and a date with a default."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from ps_tui.core.parse import ParseError, parse_date
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks a yes/no question; y or Enter on Yes confirms, n or Esc declines."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes") -> None:
+        super().__init__()
+        self._question = question
+        self._yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self._question, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self._yes} (y)", variant="error", id="yes")
+                yield Button("No (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class DateScreen(ModalScreen[dt.date | None]):
+    """Asks for a date (YYYY-MM-DD), pre-filled; rejects bad dates inline."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="date.cancel")]
+
+    def __init__(self, question: str, default: dt.date, *, not_before: dt.date | None = None) -> None:
+        super().__init__()
+        self._question = question
+        self._default = default
+        self._not_before = not_before
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._question, classes="dialog-question")
+            yield Input(self._default.isoformat(), placeholder="YYYY-MM-DD", id="date")
+            yield Static("", classes="field-error", id="date-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK (enter)", variant="primary", id="ok")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def _parsed(self) -> dt.date | None:
+        error = self.query_one("#date-error", Static)
+        try:
+            value = parse_date(self.query_one("#date", Input).value)
+        except ParseError as problem:
+            error.update(str(problem))
+            return None
+        if self._not_before is not None and value < self._not_before:
+            error.update(f"must not be before {self._not_before.isoformat()}")
+            return None
+        error.update("")
+        return value
+
+    @on(Input.Changed, "#date")
+    def _changed(self) -> None:
+        self.query_one("#ok", Button).disabled = self._parsed() is None
+
+    @on(Input.Submitted, "#date")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        value = self._parsed()
+        if value is not None:
+            self.dismiss(value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

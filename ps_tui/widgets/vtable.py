@@ -1,0 +1,318 @@
+"""A virtual table: renders only the rows on screen, so 100,000 rows cost what 100 do.
+
+Textual's stock DataTable measures every cell when rows are added; this widget
+holds a sequence of row objects and a function that turns a row and a column
+into text, and draws the visible lines on demand (the line API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+RowT = TypeVar("RowT")
+
+#: A cell's text and an optional Rich style string for it.
+Cell = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class VColumn:
+    """A column: `width` is the preferred width in cells; the first column
+    with `flex` takes whatever width is left over."""
+
+    key: str
+    title: str
+    width: int
+    align: Literal["left", "right"] = "left"
+    flex: bool = False
+
+
+def fit(text: str, width: int, align: str = "left") -> str:
+    """Pad or cut `text` to exactly `width` cells, with an ellipsis when cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    if align == "right":
+        return " " * (width - cell_len(text)) + text
+    return set_cell_size(text, width)
+
+
+class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
+    """A read-only table of `rows`, drawn line by line.
+
+    The owner sets rows with `set_rows` (cheap: nothing is measured) and says
+    how to draw a cell with `cell`. A sticky header shows the columns and the
+    sort; the cursor row is highlighted."""
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        height: 1fr;
+        background: $surface;
+    }
+    VirtualTable > .vtable--header {
+        text-style: bold;
+        background: $panel;
+        color: $text;
+    }
+    VirtualTable > .vtable--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    VirtualTable:focus > .vtable--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    VirtualTable > .vtable--zebra {
+        background: $surface-lighten-1;
+    }
+    VirtualTable > .vtable--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "vtable--header",
+        "vtable--cursor",
+        "vtable--zebra",
+        "vtable--empty",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "first", "First row", show=False, id="table.first"),
+        Binding("end,G", "last", "Last row", show=False, id="table.last"),
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class CursorMoved(Message):
+        """The cursor is on another row (or the rows changed under it)."""
+
+        def __init__(self, table: VirtualTable[Any], index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    class RowActivated(Message):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: VirtualTable[Any], index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    class HeaderClicked(Message):
+        """A column header was clicked."""
+
+        def __init__(self, table: VirtualTable[Any], key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[VColumn],
+        cell: Callable[[RowT, str], Cell],
+        *,
+        empty_text: str = "No rows",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = list(columns)
+        self._cell = cell
+        self._rows: Sequence[RowT] = ()
+        self._widths: list[int] = [c.width for c in self.columns]
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self.empty_text = empty_text
+
+    # -- data -----------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[RowT]:
+        return self._rows
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def set_rows(self, rows: Sequence[RowT], cursor: int | None = None) -> None:
+        """Show `rows` (kept by reference, not copied or measured); the cursor
+        moves to `cursor` or stays at its index, clamped."""
+        self._rows = rows
+        self._update_virtual_size()
+        target = self.cursor_row if cursor is None else cursor
+        self.cursor_row = max(0, min(target, len(rows) - 1))
+        self.refresh()
+
+    def refresh_row(self, index: int) -> None:
+        """Redraw one row after its object changed in place."""
+        y = index - round(self.scroll_offset.y) + 1
+        if 0 < y < self.size.height:
+            self.refresh_line(y)
+
+    def set_sort(self, key: str | None, reverse: bool) -> None:
+        """Mark the sorted column in the header (sorting is the owner's job)."""
+        self.sort_key, self.sort_reverse = key, reverse
+        self.refresh_line(0)
+
+    # -- layout ---------------------------------------------------------------
+
+    def _update_virtual_size(self) -> None:
+        available = self.scrollable_content_region.width or self.size.width
+        widths = [c.width for c in self.columns]
+        gaps = len(widths)  # one space before each column
+        fixed = sum(widths) + gaps
+        flex = next((i for i, c in enumerate(self.columns) if c.flex), None)
+        if flex is not None and available > fixed:
+            widths[flex] += available - fixed
+        self._widths = widths
+        self.virtual_size = Size(sum(widths) + gaps, len(self._rows) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    # -- drawing --------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            strip = self._header_strip()
+        else:
+            index = scroll_y + y - 1
+            if not self._rows and y == 1:
+                style = self.get_component_rich_style("vtable--empty")
+                strip = Strip([Segment(fit(f" {self.empty_text}", self.virtual_size.width), style)])
+            elif 0 <= index < len(self._rows):
+                strip = self._row_strip(index)
+            else:
+                strip = Strip.blank(self.virtual_size.width, self.rich_style)
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
+
+    def _header_strip(self) -> Strip:
+        style = self.get_component_rich_style("vtable--header")
+        segments = []
+        for column, width in zip(self.columns, self._widths, strict=True):
+            title = column.title
+            if column.key == self.sort_key:
+                title = f"{title} {'▼' if self.sort_reverse else '▲'}"
+            segments.append(Segment(" " + fit(title, width, column.align), style))
+        return Strip(segments)
+
+    def _row_strip(self, index: int) -> Strip:
+        row = self._rows[index]
+        base = self.rich_style
+        if index == self.cursor_row:
+            base = base + self.get_component_rich_style("vtable--cursor")
+        elif index % 2:
+            base = base + self.get_component_rich_style("vtable--zebra")
+        segments = []
+        for column, width in zip(self.columns, self._widths, strict=True):
+            text, style = self._cell(row, column.key)
+            cell_style = base + Style.parse(style) if style else base
+            segments.append(Segment(" ", base))
+            segments.append(Segment(fit(text, width, column.align), cell_style))
+        return Strip(segments)
+
+    # -- cursor ---------------------------------------------------------------
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh_row(old)
+        self.refresh_row(new)
+        self._scroll_cursor_into_view()
+        self.post_message(self.CursorMoved(self, new))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = round(self.scroll_offset.y)
+        page = self._page
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + page:
+            self.scroll_to(y=self.cursor_row - page + 1, animate=False)
+
+    def _move(self, delta: int) -> None:
+        if self._rows:
+            self.cursor_row = max(0, min(len(self._rows) - 1, self.cursor_row + delta))
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_page_up(self) -> None:
+        self._move(-self._page)
+
+    def action_page_down(self) -> None:
+        self._move(self._page)
+
+    def action_first(self) -> None:
+        self._move(-len(self._rows))
+
+    def action_last(self) -> None:
+        self._move(len(self._rows))
+
+    def key_enter(self) -> None:
+        if self._rows:
+            self.post_message(self.RowActivated(self, self.cursor_row))
+
+    # -- mouse ----------------------------------------------------------------
+
+    def _column_at(self, x: int) -> str | None:
+        position = x + round(self.scroll_offset.x)
+        for column, width in zip(self.columns, self._widths, strict=True):
+            if position < width + 1:
+                return column.key
+            position -= width + 1
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            key = self._column_at(event.x)
+            if key is not None:
+                self.post_message(self.HeaderClicked(self, key))
+            return
+        index = round(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self._rows):
+            if index == self.cursor_row and event.chain > 1:
+                self.post_message(self.RowActivated(self, index))
+            self.cursor_row = index

@@ -1,0 +1,76 @@
+"""core/ is pure domain code: importing it must not pull in the UI or HTTP stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+
+def _run(code: str) -> Any:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_named_core_modules_do_not_import_textual_or_httpx() -> None:
+    found = _run(
+        """
+        import json, sys
+        import ps_tui.core.model, ps_tui.core.validate, ps_tui.core.parse, ps_tui.core.demo
+        import ps_tui.core.portfolio
+        print(json.dumps({name: name in sys.modules for name in ("textual", "httpx")}))
+        """
+    )
+    assert found == {"textual": False, "httpx": False}
+
+
+def test_every_core_module_is_free_of_ui_and_http() -> None:
+    found = _run(
+        """
+        import importlib, json, pkgutil, sys
+        import ps_tui.core
+        names = [
+            info.name
+            for info in pkgutil.walk_packages(ps_tui.core.__path__, "ps_tui.core.")
+        ]
+        for name in names:
+            importlib.import_module(name)
+        heavy = sorted(
+            m for m in sys.modules if m.split(".")[0] in ("textual", "httpx")
+        )
+        print(json.dumps({"modules": names, "heavy": heavy}))
+        """
+    )
+    modules = found["modules"]
+    assert isinstance(modules, list)
+    # The modules the brief names are among those imported (so the walk worked).
+    assert {
+        "ps_tui.core.model",
+        "ps_tui.core.validate",
+        "ps_tui.core.parse",
+        "ps_tui.core.demo",
+        "ps_tui.core.portfolio",
+    } <= set(modules)
+    assert found["heavy"] == []
+
+
+def test_data_and_store_locate_stay_light() -> None:
+    # The bundled data and the line locator are used by the CLI's headless
+    # commands, which should not pay for the TUI either.
+    found = _run(
+        """
+        import json, sys
+        import ps_tui.data, ps_tui.store.locate, ps_tui.store.file, ps_tui.store.memory
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "httpx"))))
+        """
+    )
+    assert found == []
