@@ -366,6 +366,49 @@ def check_store(store: StoreFile, indices: list[int] | None = None) -> list[Prob
     problems += _duplicates(
         (m.id for m in impls), lambda i: f"implementations[{position[i]}].id", "implementation id"
     )
+    known = _Known(store)
     for i, impl in zip(position, impls, strict=True):
-        problems += check_implementation(impl, store, f"implementations[{i}]")
+        if not known.plainly_valid(impl):
+            problems += check_implementation(impl, store, f"implementations[{i}]")
     return problems
+
+
+class _Known:
+    """The reference ids as sets, for a fast yes/no over many implementations;
+    only the rare failures go through `check_implementation` for messages."""
+
+    def __init__(self, ref: Reference) -> None:
+        self.segments = {s.id for s in ref.segments}
+        self.packages = {p.id for p in ref.packages}
+        self.members = {m.name for m in ref.members}
+        self.milestones = {m.key for m in ref.milestones}
+
+    def plainly_valid(self, impl: Implementation) -> bool:
+        """True when `check_implementation` would find nothing (same rules)."""
+        if impl.segment not in self.segments:
+            return False
+        if impl.package == CUSTOM_PACKAGE:
+            if impl.package_hours is None or impl.package_days is None:
+                return False
+        elif impl.package not in self.packages:
+            return False
+        members = self.members
+        for person in (impl.ie_owner, impl.project_manager, impl.resident_architect):
+            if person and person not in members:
+                return False
+        seen: set[str] = set()
+        for milestone in impl.milestones:
+            key = milestone.key
+            if key not in self.milestones or key in seen:
+                return False
+            seen.add(key)
+            if milestone.owner and milestone.owner not in members:
+                return False
+        kickoff, ready, status = impl.kickoff, impl.production_ready, impl.status
+        if kickoff and ready and ready < kickoff:
+            return False
+        if status is Status.COMPLETED and ready is None:
+            return False
+        if kickoff is None and status in (Status.ACTIVE, Status.COMPLETED):
+            return False
+        return all(not (risk.closed and risk.closed < risk.opened) for risk in impl.risks)

@@ -1,0 +1,45 @@
+"""The fast yes/no check used over large stores agrees with the full check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+import pytest
+
+from ps_tui.core.model import Implementation, Milestone, Risk, Status
+from ps_tui.core.validate import _Known, check_implementation
+from ps_tui.data import default_store
+
+STORE = default_store(dt.date(2026, 11, 30))
+BASE = next(i for i in STORE.implementations if i.status is Status.ACTIVE and i.milestones)
+
+BROKEN = {
+    "unknown segment": {"segment": "galactic"},
+    "unknown package": {"package": "platinum"},
+    "custom without hours": {"package": "custom", "package_days": 10},
+    "unknown owner": {"ie_owner": "Nobody"},
+    "unknown pm": {"project_manager": "Nobody"},
+    "unknown ra": {"resident_architect": "Nobody"},
+    "unknown milestone": {"milestones": [Milestone(key="lunch")]},
+    "duplicate milestone": {"milestones": [Milestone(key="kickoff"), Milestone(key="kickoff")]},
+    "unknown milestone owner": {"milestones": [Milestone(key="kickoff", owner="Nobody")]},
+    "ready before kickoff": {"production_ready": dt.date(2000, 1, 1)},
+    "completed without ready": {"status": Status.COMPLETED, "production_ready": None},
+    "active without kickoff": {"kickoff": None},
+    "risk closed before opened": {
+        "risks": [Risk(text="x", opened=dt.date(2026, 1, 2), closed=dt.date(2026, 1, 1))]
+    },
+}
+
+
+@pytest.mark.parametrize("impl", STORE.implementations, ids=lambda i: i.id)
+def test_agrees_on_every_demo_implementation(impl: Implementation) -> None:
+    assert _Known(STORE).plainly_valid(impl) == (not check_implementation(impl, STORE))
+
+
+@pytest.mark.parametrize("changes", BROKEN.values(), ids=list(BROKEN))
+def test_agrees_on_each_broken_rule(changes: dict[str, object]) -> None:
+    broken = msgspec.structs.replace(BASE, **changes)
+    assert check_implementation(broken, STORE), "the change must break a rule"
+    assert not _Known(STORE).plainly_valid(broken)
