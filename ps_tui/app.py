@@ -105,15 +105,55 @@ class PsApp(App[None]):
         self.portfolio = message.portfolio
         self.status = self._describe_source(message.portfolio.data)
 
+    def submit(
+        self,
+        label: str,
+        edit: Callable[[Store], Awaitable[StoreFile]],
+        changed: Iterable[str],
+        done: Done | None = None,
+    ) -> None:
+        """Run `edit` against the store in a worker. On success the portfolio
+        updates the `changed` implementations by key; either way `done` is
+        called with the outcome, so a form can close or keep its input."""
+        self._write(label, edit, frozenset(changed), done)
+
+    @work(group="store-write")
+    async def _write(
+        self,
+        label: str,
+        edit: Callable[[Store], Awaitable[StoreFile]],
+        changed: frozenset[str],
+        done: Done | None,
+    ) -> None:
+        try:
+            data = await edit(self.store)
+        except StoreError as error:
+            self.post_message(StoreFailed(str(error), during=label, done=done))
+        else:
+            self.post_message(StoreChanged(data, changed, label, done))
+
+    @on(StoreChanged)
+    def _changed(self, message: StoreChanged) -> None:
+        if self.portfolio is None:
+            self.portfolio = Portfolio.build(message.data, self.today)
+        else:
+            self.portfolio = self.portfolio.updated(message.data, message.changed)
+        self.status = self._describe_source(message.data)
+        suffix = "" if self.store.persistent else " (demo data: kept until you quit)"
+        self.notify(f"{message.label}{suffix}", timeout=3)
+        if message.done is not None:
+            message.done(True)
+
     @on(StoreFailed)
     def _failed(self, message: StoreFailed) -> None:
         if message.during == "Load" and self.portfolio is None:
             # Nothing to show yet: leave with the reason, as the CLI would.
             self.exit(return_code=2, message=message.error)
             return
-        self.notify(
-            message.error, title=f"{message.during.capitalize()} failed", severity="error", timeout=10
-        )
+        title = "Load failed" if message.during == "Load" else f"Not saved: {message.during}"
+        self.notify(message.error, title=title, severity="error", timeout=12)
+        if message.done is not None:
+            message.done(False)
 
     def _describe_source(self, data: StoreFile) -> str:
         today = f"today {self.today.isoformat()}" + (" (fixed)" if self.settings.today else "")
