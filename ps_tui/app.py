@@ -7,6 +7,7 @@ screens watch `data` and never touch the store themselves.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -95,6 +96,9 @@ class PsApp(App[None]):
         try:
             data = await self.store.load()
             portfolio = await asyncio.to_thread(Portfolio.build, data, self.today)
+            # A big store is hundreds of thousands of long-lived objects: keep
+            # the cyclic GC from walking them again on every later collection.
+            gc.freeze()
         except StoreError as error:
             self.post_message(StoreFailed(str(error), during="Load"))
         else:
@@ -150,7 +154,7 @@ class PsApp(App[None]):
             # Nothing to show yet: leave with the reason, as the CLI would.
             self.exit(return_code=2, message=message.error)
             return
-        title = "Load failed" if message.during == "Load" else f"Not saved: {message.during}"
+        title = "Load failed" if message.during == "Load" else "Not saved"
         self.notify(message.error, title=title, severity="error", timeout=12)
         if message.done is not None:
             message.done(False)

@@ -11,10 +11,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ps_tui import __version__
 from ps_tui.config import ConfigError, Settings, resolve, user_config_dir
 from ps_tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from ps_tui.core.listing import Row
+    from ps_tui.core.view import Portfolio
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -75,6 +80,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("schema", parents=[common], help="print the store's JSON Schema")
+
+    listing = commands.add_parser(
+        "list",
+        parents=[common],
+        help="print implementations as the Implementations screen shows them",
+        description="Print the implementations with the columns of the Implementations screen, "
+        "worst health first. Filters combine; --filter takes the screen's filter language.",
+    )
+    listing.add_argument(
+        "--status",
+        default="active",
+        metavar="STATUS",
+        help="active (default), completed, planned, on-hold, cancelled, or all",
+    )
+    listing.add_argument("--health", metavar="HEALTH", help="at-risk, overdue, on-track, met, missed")
+    listing.add_argument("--owner", metavar="NAME", help="IE owner (part of the name, any case)")
+    listing.add_argument(
+        "--filter",
+        metavar="QUERY",
+        default="",
+        help='the filter box\'s language, e.g. "seg:ent phase:validation acme"',
+    )
+    listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
     return parser
 
 
@@ -137,6 +165,78 @@ def cmd_schema() -> int:
     return EXIT_OK
 
 
+def _load_portfolio(settings: Settings) -> Portfolio:
+    """The configured store (or the demo data) as the screens would see it."""
+    import asyncio
+
+    from ps_tui.app import open_store
+    from ps_tui.core.view import Portfolio
+
+    data = asyncio.run(open_store(settings).load())
+    return Portfolio.build(data, settings.effective_today())
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    from ps_tui.core import listing
+    from ps_tui.core.query import FuzzyIndex, QueryError, filter_rows, parse_query
+
+    portfolio = _load_portfolio(settings)
+    words = [args.filter]
+    if args.status != "all":
+        words.append(f'status:"{args.status}"')
+    if args.health:
+        words.append(f'health:"{args.health}"')
+    if args.owner:
+        words.append(f'owner:"{args.owner}"')
+    try:
+        query = parse_query(" ".join(words), portfolio.data)
+    except QueryError as error:
+        return _fail(str(error))
+    key, reverse = listing.DEFAULT_SORT
+    rows = listing.sort_rows(listing.build_rows(portfolio), key, reverse)
+    rows = [rows[i] for i in filter_rows(rows, query, FuzzyIndex(rows))]
+    columns = [c.key for c in listing.COLUMNS]
+    if args.format == "json":
+        print(json.dumps([_row_json(row) for row in rows], indent=2))
+    elif args.format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", *columns])
+        for row in rows:
+            writer.writerow([row.id, *(listing.cell_text(row, c) for c in columns)])
+    else:
+        table = [[c.title for c in listing.COLUMNS]]
+        table += [[listing.cell_text(row, c) for c in columns] for row in rows]
+        widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+        right = {c.key for c in listing.COLUMNS if c.align == "right"}
+        for line in table:
+            cells = [
+                text.rjust(width) if key in right else text.ljust(width)
+                for text, width, key in zip(line, widths, columns, strict=True)
+            ]
+            print("  ".join(cells).rstrip())
+        print(f"{len(rows)} of {len(portfolio.data.implementations)} implementations", file=sys.stderr)
+    return EXIT_OK
+
+
+def _row_json(row: Row) -> dict[str, object]:
+    """A row with raw values (numbers as numbers, health and status as keys)."""
+    return {
+        "id": row.id,
+        "customer": row.customer,
+        "segment": row.segment,
+        "arr": row.arr,
+        "deployment": row.deployment,
+        "owner": row.owner or None,
+        "milestone": row.milestone or None,
+        "days": row.elapsed,
+        "target": row.target,
+        "health": row.health.value,
+        "status": row.status.value,
+    }
+
+
 def run_tui(settings: Settings) -> int:
     from ps_tui.app import PsApp, open_store
 
@@ -161,4 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_validate(args, settings)
     if args.command == "schema":
         return cmd_schema()
+    try:
+        if args.command == "list":
+            return cmd_list(args, settings)
+    except StoreError as error:
+        return _fail(str(error))
     return run_tui(settings)

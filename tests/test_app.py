@@ -6,9 +6,11 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Digits, Static
 
+from ps_tui.core.model import Status
 from ps_tui.data import reference_store
 from ps_tui.screens.help import HelpScreen
 from ps_tui.store.file import FileStore
+from ps_tui.widgets.vtable import VirtualTable
 from tests.apps import demo_app, settle
 
 
@@ -90,8 +92,9 @@ async def test_screens_show_store_data() -> None:
 
         await pilot.press("2")
         await pilot.pause()
-        table = app.screen.query_one("#implementations", DataTable)
-        assert table.row_count == len(data.implementations) > 30
+        table = app.screen.query_one("#table", VirtualTable)
+        active = [i for i in data.implementations if i.status is Status.ACTIVE]
+        assert table.row_count == len(active) > 10
 
         await pilot.press("3")
         await pilot.pause()

@@ -126,17 +126,62 @@ def test_active_health_by_elapsed_days(elapsed: int, kpi: Kpi, expected: Health)
     ],
 )
 def test_projection_from_plan(offsets: list[int | None], expected_offset: int, expected: Health) -> None:
-    kickoff = ago(10)
+    # Kickoff 6 days ago: the current milestone (infrastructure, planned at +6)
+    # is due today, so there is no delay to carry forward.
+    kickoff = ago(6)
     impl = make(kickoff=kickoff, milestones=plan(kickoff, offsets, done=1, actual_offsets=[0]))
     result = assess(impl, TODAY, KPI, {"installation": 99.0})  # history is not used
-    assert result == Assessment(10, expected, kickoff + timedelta(days=expected_offset), "infrastructure", 30)
+    assert result == Assessment(6, expected, kickoff + timedelta(days=expected_offset), "infrastructure", 30)
 
 
-def test_plan_in_the_past_is_projected_today() -> None:
+def test_late_plan_is_pushed_back_by_the_delay() -> None:
+    # Configuration was planned 8 days ago and is not done: the rest of the
+    # plan (go-live at +13, 2 days ago) slips by 8 days, to 6 days from now.
     kickoff = ago(15)
     impl = make(kickoff=kickoff, milestones=plan(kickoff, [0, 3, 5, 7, 9, 13], done=3))
     result = assess(impl, TODAY, KPI, {})
-    assert result == Assessment(15, Health.ON_TRACK, TODAY, "configuration", 30)
+    assert result == Assessment(15, Health.ON_TRACK, TODAY + timedelta(days=6), "configuration", 30)
+
+
+@pytest.mark.parametrize(
+    ("age", "offsets", "done", "expected_offset", "expected"),
+    [
+        # Installation (+11) due tomorrow, today, yesterday: no delay, no delay, 1 day.
+        (10, [0, 6, 11, 17, 23, 29], 2, 29, Health.ON_TRACK),
+        (11, [0, 6, 11, 17, 23, 29], 2, 29, Health.ON_TRACK),
+        (12, [0, 6, 11, 17, 23, 29], 2, 30, Health.ON_TRACK),  # pushed exactly to the target
+        (13, [0, 6, 11, 17, 23, 29], 2, 31, Health.AT_RISK),  # one day past it
+        (13, [0, 6, 11, 17, 23, 28], 2, 30, Health.ON_TRACK),
+        (14, [0, 6, 11, 17, 23, 28], 2, 31, Health.AT_RISK),
+        # The delay runs from the first remaining milestone that has a plan
+        # (infrastructure has none; installation at +11 is 4 days late).
+        (15, [0, None, 11, 17, 23, 26], 1, 30, Health.ON_TRACK),
+        (15, [0, None, 11, 17, 23, 27], 1, 31, Health.AT_RISK),
+        # ...in milestone order, not the earliest plan: installation (+14) is
+        # due today, so validation's plan long past (+5) adds no delay.
+        (14, [0, 6, 14, 17, 5, 29], 2, 29, Health.ON_TRACK),
+        # Done milestones' plans never add delay, however late they were.
+        (14, [0, 1, 16, 17, 23, 29], 2, 29, Health.ON_TRACK),
+    ],
+)
+def test_plan_delay_boundaries(
+    age: int, offsets: list[int | None], done: int, expected_offset: int, expected: Health
+) -> None:
+    kickoff = ago(age)
+    actual_offsets = [0, 6][:done]
+    impl = make(kickoff=kickoff, milestones=plan(kickoff, offsets, done=done, actual_offsets=actual_offsets))
+    result = assess(impl, TODAY, KPI, {})
+    assert result.projected == kickoff + timedelta(days=expected_offset)
+    assert result.health is expected
+    assert result.elapsed == age
+
+
+def test_delay_is_never_negative() -> None:
+    # Ahead of plan: installation is done early and configuration is not due
+    # for 5 days; the projection stays on the plan, not earlier.
+    kickoff = ago(12)
+    impl = make(kickoff=kickoff, milestones=plan(kickoff, [0, 6, 11, 17, 23, 29], done=3))
+    assert assess(impl, TODAY, KPI, {}).projected == kickoff + timedelta(days=29)
 
 
 # --- projection from history -------------------------------------------------------
@@ -149,7 +194,7 @@ HISTORY = {
     "validation": 6.0,
     "go_live": 4.5,
 }
-NO_PLAN = [None] * 6
+NO_PLAN: list[int | None] = [None] * 6
 
 
 @pytest.mark.parametrize(
@@ -365,7 +410,7 @@ def test_labels_and_rank() -> None:
         Health.NONE,
     ]
     assert Health("at_risk") is Health.AT_RISK
-    assert Health.AT_RISK == "at_risk"
+    assert Health.AT_RISK == "at_risk"  # type: ignore[comparison-overlap]
 
 
 # --- the demo store ------------------------------------------------------------------

@@ -34,3 +34,27 @@ def test_help(snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=open_help)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("keys", [("enter",), ("e",)], ids=["detail", "edit-form"])
+def test_implementation_views(snap_compare: Any, keys: tuple[str, ...], size: tuple[int, int]) -> None:
+    async def open_view(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=size, run_before=open_view)
+
+
+def test_filtered_table(snap_compare: Any) -> None:
+    async def filtered(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash", *"seg:strat", "enter")
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=filtered)

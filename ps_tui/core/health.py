@@ -154,8 +154,11 @@ def assess(implementation: Implementation, today: date, kpi: Kpi, history: Miles
     milestones (those without an actual date):
 
     1. Plan: when the last remaining milestone (in order) has a planned date,
-       the latest planned date among the remaining ones, but never before today
-       (a plan already past and not done is expected today at the earliest).
+       the latest planned date among the remaining ones, pushed back by the
+       current delay: the days from the planned date of the first remaining
+       milestone (in order) that has one to today, or 0 when that date is
+       today or later. A late milestone delays everything after it; a plan
+       already past and not done is thus expected today at the earliest.
     2. Otherwise history: when `history` has every remaining milestone, the
        latest actual date so far (or the kickoff) plus the sum of their median
        days rounded up to a whole day, again never before today.
@@ -255,6 +258,7 @@ def _project(
         return None, None
     current: str | None = None
     last_actual: date | None = None
+    first_plan: date | None = None
     latest_plan: date | None = None
     last_plan: date | None = None
     history_days = 0.0
@@ -268,8 +272,11 @@ def _project(
         if current is None:
             current = milestone.key
         last_plan = milestone.planned
-        if last_plan is not None and (latest_plan is None or last_plan > latest_plan):
-            latest_plan = last_plan
+        if last_plan is not None:
+            if first_plan is None:
+                first_plan = last_plan
+            if latest_plan is None or last_plan > latest_plan:
+                latest_plan = last_plan
         if history_known:
             days = history.get(milestone.key)
             if days is None:
@@ -279,8 +286,9 @@ def _project(
     if current is None:
         return None, today_ordinal
     if last_plan is not None:
-        assert latest_plan is not None  # last_plan is one of the candidates
-        projected = latest_plan.toordinal()
+        assert latest_plan is not None and first_plan is not None  # last_plan is a candidate
+        delay = today_ordinal - first_plan.toordinal()
+        projected = latest_plan.toordinal() + (delay if delay > 0 else 0)
     elif history_known:
         start = kickoff_ordinal if last_actual is None else last_actual.toordinal()
         projected = start + math.ceil(history_days)

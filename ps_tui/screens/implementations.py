@@ -1,36 +1,258 @@
-"""Implementations: the portfolio table."""
+"""Implementations: the live portfolio, filtered, sorted and edited.
+
+The table is virtual, so 100,000 rows cost what 100 do. Rows are built once per
+load; filtering and sorting work on positions; an edit replaces its row by key.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
 
-from ps_tui.core.model import StoreFile
-from ps_tui.core.parse import format_money
+from ps_tui.core import listing
+from ps_tui.core.health import Health
+from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope
+from ps_tui.core.model import Implementation
+from ps_tui.core.query import FuzzyIndex, Query, QueryError, filter_rows, parse_query
+from ps_tui.core.view import Portfolio
+from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
+from ps_tui.screens.detail import DetailScreen
+from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
+
+HEALTH_STYLES = {
+    Health.OVERDUE: "bold red",
+    Health.AT_RISK: "bold yellow",
+    Health.ON_TRACK: "green",
+    Health.MET: "green",
+    Health.MISSED: "red",
+    Health.NONE: "dim",
+}
+
+SCOPE_WORDS = {
+    Scope.ACTIVE: "active",
+    Scope.COMPLETED: "completed",
+    Scope.AT_RISK: "at risk or overdue",
+    Scope.MINE: "mine",
+    Scope.ALL: "all",
+}
+
+#: Which columns give way first on a narrow terminal (higher goes first).
+_HIDE_FIRST = {"target": 3, "deployment": 2, "segment": 1}
+
+TABLE_COLUMNS = [
+    VColumn(c.key, c.title, c.width, c.align, flex=(c.key == "customer"), priority=_HIDE_FIRST.get(c.key, 0))
+    for c in COLUMNS
+]
 
 
-class ImplementationsScreen(PsScreen):
-    """Every implementation in the store."""
+def row_cell(row: Row, key: str) -> Cell:
+    """A row's text and style in one column: health in words and colour."""
+    text = listing.cell_text(row, key)
+    if key == "health":
+        return text, HEALTH_STYLES[row.health]
+    if key == "days" and row.elapsed is not None and row.elapsed > row.target:
+        return text, "red"
+    return text, None
+
+
+class ImplementationsScreen(ImplementationActions, PsScreen):
+    """Filter with `/`, sort with `s`, scope with a/c/r/m/A, open with Enter."""
 
     MODE = "implementations"
     SUB_TITLE = "Implementations"
 
-    def compose_body(self) -> ComposeResult:
-        yield DataTable(id="implementations", cursor_type="row", zebra_stripes=True)
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="impl.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="impl.clear"),
+        Binding("s", "cycle_sort", "Sort", id="impl.sort"),
+        Binding("S", "reverse_sort", "Reverse", show=False, id="impl.reverse"),
+        Binding("a", "scope('active')", "Active", show=False, id="impl.scope.active"),
+        Binding("c", "scope('completed')", "Completed", show=False, id="impl.scope.completed"),
+        Binding("r", "scope('at_risk')", "At risk", show=False, id="impl.scope.at_risk"),
+        Binding("m", "scope('mine')", "Mine", show=False, id="impl.scope.mine"),
+        Binding("A", "scope('all')", "All", show=False, id="impl.scope.all"),
+        Binding("enter", "open_detail", "Detail", id="impl.detail"),
+        *EDIT_BINDINGS,
+    ]
 
-    def show_data(self, data: StoreFile) -> None:
-        table = self.query_one("#implementations", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Customer", "Segment", "ARR", "Deployment", "Owner", "Status", "Kickoff")
-        for impl in data.implementations:
-            table.add_row(
-                impl.customer,
-                data.segment_name(impl.segment),
-                format_money(impl.arr),
-                impl.deployment.label,
-                impl.ie_owner or "—",
-                impl.status.label,
-                impl.kickoff.isoformat() if impl.kickoff else "—",
-                key=impl.id,
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope = Scope.ACTIVE
+        self.sort_key, self.sort_reverse = DEFAULT_SORT
+        self._portfolio: Portfolio | None = None
+        #: Every row, in the current sort order.
+        self._sorted: list[Row] = []
+        self._index: FuzzyIndex | None = None
+        self._query = Query(free_text="")
+        #: The rows on screen: filtered and scoped, in sort order.
+        self._shown: list[Row] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filter-bar"):
+            yield Input(
+                placeholder="/ filter: text, seg:ent owner:louis health:at-risk phase:validation",
+                id="filter",
             )
+            yield Static("", id="row-count")
+        yield Static("", id="filter-error")
+        yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text="No implementations match", id="table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.table.set_sort(self.sort_key, self.sort_reverse)
+        self.table.focus()
+
+    @property
+    def table(self) -> VirtualTable[Row]:
+        return self.query_one("#table", VirtualTable)
+
+    # -- data -----------------------------------------------------------------
+
+    def show_portfolio(self, portfolio: Portfolio) -> None:
+        previous, self._portfolio = self._portfolio, portfolio
+        if previous is not None and portfolio.changed is not None and self._sorted:
+            self._update_rows(portfolio, portfolio.changed)
+            return
+        rows = listing.build_rows(portfolio)
+        self._sorted = listing.sort_rows(rows, self.sort_key, self.sort_reverse)
+        self._index = FuzzyIndex(self._sorted)
+        self._query = self._parse(self.query_one("#filter", Input).value)
+        self._refilter()
+
+    def _update_rows(self, portfolio: Portfolio, changed: frozenset[str]) -> None:
+        """Replace, add or drop the rows of `changed` in place: no rebuild."""
+        data = portfolio.data
+        current = {impl.id: impl for impl in data.implementations if impl.id in changed}
+        positions = {row.id: i for i, row in enumerate(self._sorted) if row.id in changed}
+        for impl_id in changed:
+            impl = current.get(impl_id)
+            position = positions.get(impl_id)
+            if impl is None:
+                if position is not None:
+                    self._sorted.pop(position)
+                    positions = {row.id: i for i, row in enumerate(self._sorted) if row.id in changed}
+                continue
+            row = listing.make_row(impl, portfolio.assessments[impl_id], data)
+            if position is None:
+                self._sorted.append(row)
+            else:
+                self._sorted[position] = row
+        self._index = FuzzyIndex(self._sorted)
+        self._refilter(keep_id=self._cursor_id())
+
+    def _cursor_id(self) -> str | None:
+        table = self.table
+        if 0 <= table.cursor_row < len(self._shown):
+            return self._shown[table.cursor_row].id
+        return None
+
+    def _parse(self, text: str) -> Query:
+        error = self.query_one("#filter-error", Static)
+        if self._portfolio is None:
+            return Query(free_text="")
+        try:
+            query = parse_query(text, self._portfolio.data)
+        except QueryError as problem:
+            error.update(f"⚠ {problem}")
+            error.display = True
+            return self._query
+        error.display = False
+        return query
+
+    def _refilter(self, keep_id: str | None = None) -> None:
+        if self._index is None:
+            return
+        me = self.ps_app.settings.me
+        positions = filter_rows(self._sorted, self._query, self._index)
+        rows = self._sorted
+        shown = [rows[i] for i in listing.scope_positions(rows, positions, self.scope, me)]
+        self._shown = shown
+        cursor = None
+        if keep_id is not None:
+            cursor = next((i for i, row in enumerate(shown) if row.id == keep_id), None)
+        self.table.set_rows(shown, cursor=cursor if cursor is not None else 0)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        total = len(self._sorted)
+        scope = SCOPE_WORDS[self.scope]
+        if self.scope is Scope.MINE:
+            scope = (
+                f"mine ({self.ps_app.settings.me})"
+                if self.ps_app.settings.me
+                else "mine (set `me` in config)"
+            )
+        self.query_one("#row-count", Static).update(f"{len(self._shown):,} / {total:,} · {scope}")
+
+    # -- filter ---------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._query = self._parse(event.value)
+        self._refilter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""
+        self.table.focus()
+
+    # -- sort and scope ---------------------------------------------------------
+
+    def _resort(self) -> None:
+        keep = self._cursor_id()
+        self._sorted = listing.sort_rows(self._sorted, self.sort_key, self.sort_reverse)
+        self._index = FuzzyIndex(self._sorted)
+        self.table.set_sort(self.sort_key, self.sort_reverse)
+        self._refilter(keep_id=keep)
+
+    def action_cycle_sort(self) -> None:
+        keys = [c.key for c in COLUMNS]
+        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        self.sort_reverse = False
+        self._resort()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._resort()
+
+    @on(VirtualTable.HeaderClicked)
+    def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
+        if event.key == self.sort_key:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_key, self.sort_reverse = event.key, False
+        self._resort()
+
+    def action_scope(self, scope: str) -> None:
+        self.scope = Scope(scope)
+        self._refilter(keep_id=self._cursor_id())
+
+    # -- for the other screens ----------------------------------------------------
+
+    def current(self) -> Implementation | None:
+        return self.selected()
+
+    @on(VirtualTable.RowActivated)
+    def action_open_detail(self) -> None:
+        impl = self.selected()
+        if impl is not None:
+            self.app.push_screen(DetailScreen(impl.id))
+
+    def selected(self) -> Implementation | None:
+        """The implementation under the cursor."""
+        impl_id = self._cursor_id()
+        if impl_id is None or self._portfolio is None:
+            return None
+        return self._portfolio.by_id.get(impl_id)

@@ -38,6 +38,9 @@ class VColumn:
     width: int
     align: Literal["left", "right"] = "left"
     flex: bool = False
+    #: 0 always shows; when the table is too narrow, columns with the highest
+    #: priority numbers are hidden first.
+    priority: int = 0
 
 
 def fit(text: str, width: int, align: str = "left") -> str:
@@ -151,6 +154,7 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.all_columns = list(columns)
         self.columns = list(columns)
         self._cell = cell
         self._rows: Sequence[RowT] = ()
@@ -193,6 +197,7 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
 
     def _update_virtual_size(self) -> None:
         available = self.scrollable_content_region.width or self.size.width
+        self.columns = self._fitting_columns(available)
         widths = [c.width for c in self.columns]
         gaps = len(widths)  # one space before each column
         fixed = sum(widths) + gaps
@@ -201,6 +206,15 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
             widths[flex] += available - fixed
         self._widths = widths
         self.virtual_size = Size(sum(widths) + gaps, len(self._rows) + 1)
+
+    def _fitting_columns(self, available: int) -> list[VColumn]:
+        """All columns, less the least important ones while they do not fit."""
+        shown = list(self.all_columns)
+        for priority in sorted({c.priority for c in shown if c.priority}, reverse=True):
+            if sum(c.width + 1 for c in shown) <= available:
+                break
+            shown = [c for c in shown if c.priority != priority]
+        return shown
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
@@ -296,6 +310,15 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
             self.post_message(self.RowActivated(self, self.cursor_row))
 
     # -- mouse ----------------------------------------------------------------
+
+    def column_x(self, key: str) -> int | None:
+        """Where column `key` starts, in cells from the table's left edge."""
+        x = 0
+        for column, width in zip(self.columns, self._widths, strict=True):
+            if column.key == key:
+                return x - round(self.scroll_offset.x)
+            x += width + 1
+        return None
 
     def _column_at(self, x: int) -> str | None:
         position = x + round(self.scroll_offset.x)

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` measures each figure beside its baseline."""

@@ -1,0 +1,355 @@
+"""The implementation edit form: its fields, and turning what was typed into an
+Implementation with a message per field for everything wrong.
+
+Parsing uses `core.parse`, and the cross-field rules are those of
+`core.validate.check_implementation`, so the form says exactly what the store
+would refuse, next to the field to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal, NamedTuple, TypeVar
+
+from ps_tui.core.model import (
+    CUSTOM_PACKAGE,
+    Deployment,
+    Engagement,
+    Hosting,
+    Implementation,
+    LabelledEnum,
+    Milestone,
+    Reference,
+    Segment,
+    Status,
+)
+from ps_tui.core.parse import ParseError, parse_amount, parse_count, parse_date
+from ps_tui.core.validate import check_implementation
+
+#: The offering whose packages an implementation can have.
+IMPLEMENTATION_OFFERING = "implementation_services"
+
+FieldKind = Literal["text", "amount", "count", "date", "choice", "member"]
+
+
+class Choice(NamedTuple):
+    """One option of a choice or member field: the stored value and what to show."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One editable field. `choices` holds the allowed values when they are
+    fixed (the enums); `field_choices` gives every choice field's options with
+    labels, reading the reference for the segment, package and people."""
+
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    #: A short help text (placeholder or the rule that makes it required).
+    hint: str = ""
+
+
+_ENUMS: dict[str, type[LabelledEnum]] = {
+    "engagement": Engagement,
+    "deployment": Deployment,
+    "hosting": Hosting,
+    "status": Status,
+}
+
+
+def _values(kind: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in kind)
+
+
+FORM_FIELDS: tuple[FormField, ...] = (
+    FormField("customer", "Customer", "text", required=True),
+    FormField("developers", "Developers", "count", hint="number of developers"),
+    FormField("segment", "Segment", "choice", hint="blank: from the developer count"),
+    FormField("arr", "ARR", "amount", hint="e.g. 150k, $1.2M or 1,200,000"),
+    FormField("engagement", "Engagement", "choice", required=True, choices=_values(Engagement)),
+    FormField("deployment", "Deployment", "choice", required=True, choices=_values(Deployment)),
+    FormField("hosting", "Hosting", "choice", required=True, choices=_values(Hosting)),
+    FormField("package", "Package", "choice", required=True),
+    FormField("package_hours", "Package hours", "count", hint="required for a custom package"),
+    FormField("package_days", "Package days", "count", hint="required for a custom package"),
+    FormField("status", "Status", "choice", required=True, choices=_values(Status)),
+    FormField("kickoff", "Kickoff", "date", hint="YYYY-MM-DD"),
+    FormField("production_ready", "Production ready", "date", hint="YYYY-MM-DD"),
+    FormField("ie_owner", "IE owner", "member", hint="required when active"),
+    FormField("project_manager", "Project manager", "member"),
+    FormField("resident_architect", "Resident architect", "member"),
+    FormField("instance_url", "Instance URL", "text", hint="https://..."),
+    FormField("notes", "Notes", "text"),
+)
+
+_FIELDS = {f.name: f for f in FORM_FIELDS}
+
+
+def field_choices(form_field: FormField, reference: Reference) -> tuple[Choice, ...]:
+    """The options of a choice or member field, reference data included
+    ("" first where the field may be left empty)."""
+    if form_field.name == "segment":
+        derived = Choice("", "From developer count")
+        return (derived, *(Choice(s.id, s.name) for s in reference.segments))
+    if form_field.name == "package":
+        packages = [Choice(p.id, p.name) for p in reference.packages if p.offering == IMPLEMENTATION_OFFERING]
+        return (*packages, Choice(CUSTOM_PACKAGE, "Custom"))
+    if form_field.kind == "member":
+        return (Choice("", "—"), *(Choice(m.name, m.name) for m in reference.members))
+    kind = _ENUMS.get(form_field.name)
+    if kind is not None:
+        return tuple(Choice(member.value, member.label) for member in kind)
+    return tuple(Choice(value, value) for value in form_field.choices)
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """The implementation, or why not: `errors` maps a field name (or, for a
+    part the form does not edit, a store path such as `milestones[2].owner`)
+    to a message. `errors` is empty exactly when `implementation` is set."""
+
+    implementation: Implementation | None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def segment_for_developers(reference: Reference, developers: int) -> Segment | None:
+    """The first segment whose developer range (bounds inclusive) holds `developers`."""
+    for segment in reference.segments:
+        high = segment.max_developers
+        if segment.min_developers <= developers and (high is None or developers <= high):
+            return segment
+    return None
+
+
+T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
+
+
+class _Reader:
+    """Reads each field from the typed values, recording the first error per field."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = values
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        return self.values.get(name, "").strip()
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def parsed(self, name: str, parse: Callable[[str], T]) -> T | None:
+        """The parsed value; None when blank (an error if required) or bad."""
+        text = self.text(name)
+        if not text:
+            if _FIELDS[name].required:
+                self.fail(name, "required")
+            return None
+        try:
+            return parse(text)
+        except ParseError as error:
+            self.fail(name, str(error))
+            return None
+
+    def choice(self, name: str, kind: type[E], default: E) -> E:
+        """The enum member named by the field (its value, any case); `default`
+        stands in when missing or bad, with the error recorded."""
+        text = self.text(name)
+        if not text:
+            self.fail(name, "required")
+            return default
+        try:
+            return kind(text.lower())
+        except ValueError:
+            self.fail(name, f"{text!r} is not one of: {', '.join(m.value for m in kind)}")
+            return default
+
+
+def parse_form(
+    values: Mapping[str, str], reference: Reference, base: Implementation | None, new_id: str
+) -> FormResult:
+    """The implementation described by the form `values` (field name -> text;
+    a missing field counts as blank).
+
+    Editing keeps `base`'s id, milestones and risks; a new implementation gets
+    `new_id` and the reference milestones, undated, owned by the IE owner. A
+    blank segment is derived from the developer count. Finally the store's own
+    checks run and their problems are reported on the fields they concern."""
+    read = _Reader(values)
+    customer = read.text("customer")
+    if not customer:
+        read.fail("customer", "required")
+    developers = read.parsed("developers", parse_count)
+    segment = _segment(read, reference, developers)
+    arr = read.parsed("arr", parse_amount)
+    engagement = read.choice("engagement", Engagement, Engagement.PRODUCTION_DEPLOYMENT)
+    deployment = read.choice("deployment", Deployment, Deployment.MANAGED_CLOUD)
+    hosting = read.choice("hosting", Hosting, Hosting.AWS)
+    package = _package(read, reference, base)
+    package_hours = read.parsed("package_hours", parse_count)
+    package_days = read.parsed("package_days", parse_count)
+    status = read.choice("status", Status, Status.PLANNED)
+    kickoff = read.parsed("kickoff", parse_date)
+    production_ready = read.parsed("production_ready", parse_date)
+    members = {m.name for m in reference.members}
+    people = {
+        name: _member(read, name, members) for name in ("ie_owner", "project_manager", "resident_architect")
+    }
+    if status is Status.ACTIVE and not read.text("ie_owner"):
+        read.fail("ie_owner", "required when status is active")
+    instance_url = read.text("instance_url")
+    if instance_url and not re.match(r"https?://", instance_url, re.I):
+        read.fail("instance_url", "must start with http:// or https://")
+    if base is not None:
+        milestones, risks = base.milestones, base.risks
+    else:
+        owner = people["ie_owner"]
+        owner = owner if owner in members else None  # an unknown owner is reported once, on ie_owner
+        milestones = [Milestone(key=m.key, owner=owner) for m in reference.milestones]
+        risks = []
+    implementation = Implementation(
+        id=base.id if base is not None else new_id,
+        # Stand-ins where a field failed: the result is then discarded, but the
+        # store's checks still run to report problems in the other fields.
+        customer=customer or "?",
+        segment=segment or "?",
+        developers=developers,
+        arr=arr or 0,
+        engagement=engagement,
+        deployment=deployment,
+        hosting=hosting,
+        package=package or "?",
+        package_hours=package_hours,
+        package_days=package_days,
+        status=status,
+        kickoff=kickoff,
+        production_ready=production_ready,
+        ie_owner=people["ie_owner"],
+        project_manager=people["project_manager"],
+        resident_architect=people["resident_architect"],
+        instance_url=instance_url,
+        notes=read.text("notes"),
+        milestones=milestones,
+        risks=risks,
+    )
+    # A stand-in would only draw a second, misleading message.
+    stand_ins = {name for name, value in (("segment", segment), ("package", package)) if value is None}
+    for problem in check_implementation(implementation, reference):
+        name = re.split(r"[.\[]", problem.path, maxsplit=1)[0]
+        if name not in stand_ins:
+            read.fail(name if name in _FIELDS else problem.path, problem.message)
+    if read.errors:
+        return FormResult(None, read.errors)
+    return FormResult(implementation, {})
+
+
+def _segment(read: _Reader, reference: Reference, developers: int | None) -> str | None:
+    text = read.text("segment")
+    if text:
+        folded = text.casefold()
+        for segment in reference.segments:
+            if folded in (name.casefold() for name in (segment.id, segment.name, *segment.aliases)):
+                return segment.id
+        known = ", ".join(s.id for s in reference.segments)
+        read.fail("segment", f"unknown segment {text!r} (known: {known})")
+        return None
+    if developers is not None:
+        found = segment_for_developers(reference, developers)
+        if found is None:
+            read.fail("segment", f"no segment covers {developers} developers; choose one")
+            return None
+        return found.id
+    if not read.text("developers"):
+        read.fail("segment", "give a segment or a developer count")
+    return None
+
+
+def _package(read: _Reader, reference: Reference, base: Implementation | None) -> str | None:
+    text = read.text("package")
+    if not text:
+        read.fail("package", "required")
+        return None
+    allowed = [p.id for p in reference.packages if p.offering == IMPLEMENTATION_OFFERING]
+    allowed.append(CUSTOM_PACKAGE)
+    # An implementation already on another package may keep it.
+    if base is not None and base.package not in allowed:
+        allowed.append(base.package)
+    if text.lower() in allowed:
+        return text.lower()
+    if text in allowed:
+        return text
+    read.fail("package", f"{text!r} is not one of: {', '.join(allowed)}")
+    return None
+
+
+def _member(read: _Reader, name: str, members: set[str]) -> str | None:
+    text = read.text(name)
+    if not text:
+        return None
+    if text not in members:
+        read.fail(name, f"unknown team member {text!r}")
+    return text
+
+
+def blank_form(reference: Reference) -> dict[str, str]:
+    """The form's text for a new implementation: blank, with the first choice
+    preselected where the field cannot be blank."""
+    values = dict.fromkeys(_FIELDS, "")
+    for form_field in FORM_FIELDS:
+        if form_field.required and form_field.kind == "choice":
+            choices = field_choices(form_field, reference)
+            values[form_field.name] = choices[0].value if choices else ""
+    return values
+
+
+def _text_of(value: int | dt.date | None) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def form_values(impl: Implementation) -> dict[str, str]:
+    """The form's text for an existing implementation (amounts as plain
+    digits, dates as YYYY-MM-DD); `parse_form` of it gives `impl` back."""
+    return {
+        "customer": impl.customer,
+        "developers": _text_of(impl.developers),
+        "segment": impl.segment,
+        "arr": str(impl.arr),
+        "engagement": impl.engagement.value,
+        "deployment": impl.deployment.value,
+        "hosting": impl.hosting.value,
+        "package": impl.package,
+        "package_hours": _text_of(impl.package_hours),
+        "package_days": _text_of(impl.package_days),
+        "status": impl.status.value,
+        "kickoff": _text_of(impl.kickoff),
+        "production_ready": _text_of(impl.production_ready),
+        "ie_owner": impl.ie_owner or "",
+        "project_manager": impl.project_manager or "",
+        "resident_architect": impl.resident_architect or "",
+        "instance_url": impl.instance_url,
+        "notes": impl.notes,
+    }
+
+
+__all__ = [
+    "FORM_FIELDS",
+    "Choice",
+    "FormField",
+    "FormResult",
+    "blank_form",
+    "field_choices",
+    "form_values",
+    "parse_form",
+    "segment_for_developers",
+]

@@ -1,0 +1,446 @@
+"""The filter language of the Implementations screen.
+
+A filter is free text plus `key:value` tokens, for example
+`acme seg:ent owner:"louis jarvis" health:risk`:
+
+- Free text (the words that are not tokens, joined by single spaces) matches
+  the customer, IE owner and notes as Textual's fuzzy matcher does: case
+  insensitive, the characters in order, within one field.
+- `seg:` (or `segment:`) a segment id, name or alias, or a unique prefix of an
+  id or name; `owner:` part of the IE owner's name; `status:`; `health:`;
+  `phase:` (or `milestone:`) the current milestone's key or part of its name.
+- Values are case-insensitive and may be quoted to hold spaces. The same key
+  twice means either value (`seg:ent seg:strat`); different keys must all match.
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from itertools import chain, compress, repeat
+from typing import Any
+
+from ps_tui.core.health import Health
+from ps_tui.core.listing import DONE, Row
+from ps_tui.core.model import Reference, Segment, Status
+
+
+class QueryError(ValueError):
+    """The filter text cannot be understood; the message says why and what to use."""
+
+
+# --- fuzzy free text ----------------------------------------------------------------
+
+#: The row fields free text searches, in order.
+FUZZY_FIELDS = ("customer", "owner", "notes")
+
+# The haystack has one line per distinct field value: the lowercased value,
+# \x01, the line number in decimal, \n. Values cannot contain \x01 or \n
+# (they are replaced), and no pattern lets a match step over either, so a
+# match stays within one value and ends by capturing that value's line number.
+_STRUCTURE = re.compile("[\x01\n]")
+_FILLER = "\x02"
+#: Fields with at most this many distinct values map rows to values in bytes.
+_FEW = 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """Where one field's distinct values sit in the haystack and which rows
+    have each (value number = line number - `first`)."""
+
+    first: int
+    count: int
+    #: The value number of each row; None when every row has its own value
+    #: (value number = row); bytes when there are at most 256 values.
+    numbers: bytes | list[int] | None
+    #: For a list of numbers: per value, the rows that have it.
+    rows: list[list[int]] | None
+
+
+class FuzzyIndex:
+    """Free-text search over the rows it was built from.
+
+    Matches as `textual.fuzzy.Matcher(query).match(field) > 0` does for the
+    customer, IE owner and notes: the query's characters appear in order
+    within one field, ignoring case. Textual's matcher enumerates every
+    placement and is far too slow for 100,000 rows, so a search compiles one
+    regex and runs it once over one haystack holding each distinct lowercased
+    field value once; matched values are then mapped back to rows. Owners and
+    notes repeat a lot, so the haystack is much smaller than the rows' text.
+
+    Control characters in a query match nothing (none can be typed in the
+    filter box)."""
+
+    __slots__ = ("_fields", "_haystack", "_size")
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self._size = len(rows)
+        lines: list[str] = []
+        self._fields: list[_Field] = []
+        for name in FUZZY_FIELDS:
+            values = list(map(operator.attrgetter(name), rows))
+            distinct = list(dict.fromkeys(values))
+            self._fields.append(_field(len(lines), values, distinct))
+            lines.extend(distinct)
+        lowered = list(map(str.lower, lines))
+        text = "".join(lowered)
+        if "\n" in text or "\x01" in text:
+            lowered = [_STRUCTURE.sub(_FILLER, value) for value in lowered]
+        self._haystack = "".join(f"{value}\x01{number}\n" for number, value in enumerate(lowered))
+
+    def __len__(self) -> int:
+        """The number of rows indexed."""
+        return self._size
+
+    def search(self, text: str) -> list[int]:
+        """Positions (ascending) of the rows whose customer, owner or notes
+        fuzzy-match `text`; every row for empty text."""
+        size = self._size
+        if not text:
+            return list(range(size))
+        if any(char < " " for char in text):
+            return []
+        # Lines that failed leave an empty string (see `_pattern`).
+        lines = list(map(int, filter(None, _pattern(text.lower()).findall(self._haystack))))
+        flags = 0
+        groups: list[Iterable[int]] = []
+        ends = [field.first for field in self._fields[1:]] + [sys.maxsize]
+        start = 0
+        for field, bound in zip(self._fields, ends, strict=True):
+            end = bisect.bisect_left(lines, bound, start)
+            if end == start:
+                continue
+            first = field.first
+            numbers = lines[start:end] if not first else [line - first for line in lines[start:end]]
+            start = end
+            # Few values matched: mark their rows one by one. Many: mark the
+            # values, then look every row's value up in one pass (cheaper past
+            # about a fifth of the values).
+            few = len(numbers) * 5 < field.count
+            if isinstance(field.numbers, bytes):
+                table = bytearray(_FEW)
+                _mark(table, numbers)
+                flags |= int.from_bytes(field.numbers.translate(table), "little")
+            elif field.numbers is None:
+                if few:
+                    groups.append(numbers)
+                else:
+                    flags |= int.from_bytes(_mark(bytearray(size), numbers), "little")
+            elif few:
+                assert field.rows is not None
+                groups.append(chain.from_iterable(map(field.rows.__getitem__, numbers)))
+            else:
+                matched = _mark(bytearray(field.count), numbers)
+                flags |= int.from_bytes(bytes(map(matched.__getitem__, field.numbers)), "little")
+        if not flags and len(groups) == 1 and isinstance(groups[0], list):
+            return groups[0]  # one field with a value per row: already rows, ascending
+        dense = bytearray(flags.to_bytes(size, "little"))
+        for group in groups:
+            _mark(dense, group)
+        return list(compress(range(size), dense))
+
+
+def _mark(flags: bytearray, positions: Iterable[int]) -> bytearray:
+    """`flags` with a 1 at each of `positions`, set in one C-level pass."""
+    deque(map(flags.__setitem__, positions, repeat(1)), maxlen=0)
+    return flags
+
+
+def _field(first: int, values: list[str], distinct: list[str]) -> _Field:
+    if len(distinct) == len(values):
+        return _Field(first, len(distinct), None, None)
+    number = {value: index for index, value in enumerate(distinct)}
+    numbers = list(map(number.__getitem__, values))
+    if len(distinct) <= _FEW:
+        return _Field(first, len(distinct), bytes(numbers), None)
+    rows: list[list[int]] = [[] for _ in distinct]
+    for row, value in enumerate(numbers):
+        rows[value].append(row)
+    return _Field(first, len(distinct), numbers, rows)
+
+
+def _pattern(query: str) -> re.Pattern[str]:
+    """The regex finding `query` as a subsequence of one haystack value.
+
+    It starts at the query's first character; each later one is reached by
+    skipping everything else possessively (`[^c\\x01\\n]*+c`), which takes
+    its first occurrence (all a subsequence test needs) and never backtracks.
+    A match runs on to its line's end and captures the line number. When the
+    rest of the query is not there, the match instead swallows the rest of the
+    line with an empty capture, so a value is tried once, from its first
+    occurrence of the first character, not again from every later one."""
+    head, rest = query[0], query[1:]
+    tail = "".join(f"[^{re.escape(char)}\x01\n]*+{re.escape(char)}" for char in rest)
+    return re.compile(f"{re.escape(head)}(?:{tail}[^\x01\n]*+\x01([0-9]+)|[^\n]*+)")
+
+
+# --- tokens -------------------------------------------------------------------------
+
+_KEYS = {
+    "seg": "seg",
+    "segment": "seg",
+    "owner": "owner",
+    "status": "status",
+    "health": "health",
+    "phase": "phase",
+    "milestone": "phase",
+}
+_KEY_HELP = "use seg:, owner:, status:, health:, phase:"
+_TOKEN = re.compile(r"([A-Za-z][A-Za-z_-]*):")
+
+_STATUS_WORDS = {
+    "planned": Status.PLANNED,
+    "active": Status.ACTIVE,
+    "on-hold": Status.ON_HOLD,
+    "on_hold": Status.ON_HOLD,
+    "hold": Status.ON_HOLD,
+    "completed": Status.COMPLETED,
+    "done": Status.COMPLETED,
+    "cancelled": Status.CANCELLED,
+    "canceled": Status.CANCELLED,
+}
+_STATUS_HELP = "planned, active, on-hold, completed, cancelled"
+
+_HEALTH_WORDS = {
+    "at-risk": Health.AT_RISK,
+    "at_risk": Health.AT_RISK,
+    "risk": Health.AT_RISK,
+    "overdue": Health.OVERDUE,
+    "late": Health.OVERDUE,
+    "on-track": Health.ON_TRACK,
+    "on_track": Health.ON_TRACK,
+    "ok": Health.ON_TRACK,
+    "met": Health.MET,
+    "made": Health.MET,
+    "missed": Health.MISSED,
+    "none": Health.NONE,
+}
+_HEALTH_HELP = "at-risk, overdue, on-track, met, missed, none"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed filter. Each token tuple holds the accepted values of one key
+    (any may match); an empty tuple means that key was not given."""
+
+    free_text: str = ""
+    #: Segment ids.
+    segments: tuple[str, ...] = ()
+    #: Casefolded parts of an IE owner's name.
+    owners: tuple[str, ...] = ()
+    statuses: tuple[Status, ...] = ()
+    healths: tuple[Health, ...] = ()
+    #: Casefolded milestone keys or parts of milestone names.
+    phases: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether this filter lets every row through."""
+        return not self.free_text and not self.has_tokens
+
+    @property
+    def has_tokens(self) -> bool:
+        """Whether any `key:value` token was given."""
+        return bool(self.segments or self.owners or self.statuses or self.healths or self.phases)
+
+    def matches_tokens(self, row: Row) -> bool:
+        """Whether `row` passes every token (free text aside)."""
+        if self.segments and row.segment_id not in self.segments:
+            return False
+        if self.owners and not _owner_matches(self.owners, row.owner):
+            return False
+        if self.statuses and row.status not in self.statuses:
+            return False
+        if self.healths and row.health not in self.healths:
+            return False
+        return not self.phases or _phase_matches(self.phases, (row.milestone_key, row.milestone))
+
+    def _checks(self) -> list[tuple[Callable[[Row], Any], Callable[[Any], bool], bool]]:
+        """Per token key given: what it reads from a row, the test of that
+        value, and whether the test is worth deciding once per distinct value."""
+        checks: list[tuple[Callable[[Row], Any], Callable[[Any], bool], bool]] = []
+        if self.segments:
+            checks.append((operator.attrgetter("segment_id"), frozenset(self.segments).__contains__, False))
+        if self.statuses:
+            # A tuple of enum members: `in` finds them by identity, without
+            # calling Enum.__hash__ (Python code) for every row.
+            checks.append((operator.attrgetter("status"), self.statuses.__contains__, False))
+        if self.healths:
+            checks.append((operator.attrgetter("health"), self.healths.__contains__, False))
+        if self.owners:
+            checks.append((operator.attrgetter("owner"), partial(_owner_matches, self.owners), True))
+        if self.phases:
+            milestone = operator.attrgetter("milestone_key", "milestone")
+            checks.append((milestone, partial(_phase_matches, self.phases), True))
+        return checks
+
+
+def _owner_matches(owners: tuple[str, ...], owner: str) -> bool:
+    folded = owner.casefold()
+    return any(part in folded for part in owners)
+
+
+def _phase_matches(phases: tuple[str, ...], milestone: tuple[str | None, str]) -> bool:
+    key, name = milestone
+    folded_key = key.casefold() if key else None
+    folded_name = name.casefold()
+    return any(phase == folded_key or phase in folded_name for phase in phases)
+
+
+def _words(text: str) -> Iterable[tuple[str, str]]:
+    """(as typed, unquoted) for each whitespace-separated word; a double-quoted
+    stretch may hold spaces."""
+    index, length = 0, len(text)
+    while index < length:
+        if text[index].isspace():
+            index += 1
+            continue
+        start = index
+        pieces = []
+        while index < length and not text[index].isspace():
+            if text[index] == '"':
+                close = text.find('"', index + 1)
+                if close < 0:
+                    raise QueryError(f'unterminated quote in {text[start:]!r}; close it with "')
+                pieces.append(text[index + 1 : close])
+                index = close + 1
+            else:
+                end = index
+                while end < length and not text[end].isspace() and text[end] != '"':
+                    end += 1
+                pieces.append(text[index:end])
+                index = end
+        yield text[start:index], "".join(pieces)
+
+
+def parse_query(text: str, reference: Reference) -> Query:
+    """Parse filter text. Raises QueryError for an unknown key or value, a
+    key without a value, or an unterminated quote."""
+    free: list[str] = []
+    found: dict[str, list[Any]] = {"seg": [], "owner": [], "status": [], "health": [], "phase": []}
+    for typed, word in _words(text):
+        match = _TOKEN.match(typed)
+        if match is None:
+            free.append(word)
+            continue
+        name = match[1].lower()
+        key = _KEYS.get(name)
+        if key is None:
+            raise QueryError(f"unknown filter '{match[0]}'; {_KEY_HELP}")
+        value = word[match.end() :].strip().casefold()
+        if not value:
+            raise QueryError(f"'{match[0]}' needs a value, e.g. {_EXAMPLES[key]}")
+        found[key].append(_VALUE_PARSERS[key](value, reference))
+    return Query(
+        free_text=" ".join(word for word in free if word),
+        segments=_unique(found["seg"]),
+        owners=_unique(found["owner"]),
+        statuses=_unique(found["status"]),
+        healths=_unique(found["health"]),
+        phases=_unique(found["phase"]),
+    )
+
+
+_EXAMPLES = {
+    "seg": "seg:enterprise",
+    "owner": 'owner:"louis jarvis"',
+    "status": "status:active",
+    "health": "health:at-risk",
+    "phase": "phase:validation",
+}
+
+
+def _unique(values: list[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _segment_value(value: str, reference: Reference) -> str:
+    for segment in reference.segments:
+        names = (segment.id, segment.name, *segment.aliases)
+        if any(value == name.casefold() for name in names):
+            return segment.id
+    by_prefix: list[Segment] = [
+        s
+        for s in reference.segments
+        if s.id.casefold().startswith(value) or s.name.casefold().startswith(value)
+    ]
+    known = ", ".join(s.id for s in reference.segments)
+    if len(by_prefix) == 1:
+        return by_prefix[0].id
+    if by_prefix:
+        several = ", ".join(s.id for s in by_prefix)
+        raise QueryError(f"segment '{value}' could be {several}; use one of {known}")
+    raise QueryError(f"unknown segment '{value}'; use one of {known}")
+
+
+def _owner_value(value: str, reference: Reference) -> str:
+    return value
+
+
+def _status_value(value: str, reference: Reference) -> Status:
+    status = _STATUS_WORDS.get(value)
+    if status is None:
+        raise QueryError(f"unknown status '{value}'; use one of {_STATUS_HELP}")
+    return status
+
+
+def _health_value(value: str, reference: Reference) -> Health:
+    health = _HEALTH_WORDS.get(value)
+    if health is None:
+        raise QueryError(f"unknown health '{value}'; use one of {_HEALTH_HELP}")
+    return health
+
+
+def _phase_value(value: str, reference: Reference) -> str:
+    names = [(m.key.casefold(), m.name.casefold()) for m in reference.milestones]
+    if any(value == key or value in name for key, name in names) or value in DONE.casefold():
+        return value
+    known = ", ".join([m.key for m in reference.milestones] + [DONE.casefold()])
+    raise QueryError(f"unknown phase '{value}'; use one of {known}, or part of a milestone's name")
+
+
+_VALUE_PARSERS: dict[str, Callable[[str, Reference], Any]] = {
+    "seg": _segment_value,
+    "owner": _owner_value,
+    "status": _status_value,
+    "health": _health_value,
+    "phase": _phase_value,
+}
+
+
+# --- filtering ----------------------------------------------------------------------
+
+
+def filter_rows(rows: Sequence[Row], query: Query, index: FuzzyIndex) -> list[int]:
+    """Positions (into `rows`, ascending) of the rows matching both the tokens
+    and the free text of `query`. `index` must be built from `rows`."""
+    if len(index) != len(rows):
+        raise ValueError(f"the index has {len(index)} rows, not {len(rows)}: build it from these rows")
+    positions: Sequence[int] = index.search(query.free_text) if query.free_text else range(len(rows))
+    for getter, test, per_value in query._checks():
+        # One C-level pass reads the field of every candidate.
+        candidates = rows if isinstance(positions, range) else map(rows.__getitem__, positions)
+        values = list(map(getter, candidates))
+        if per_value:
+            # Owners and milestones repeat (a team has few members, a lifecycle
+            # few milestones): decide each distinct value once, not per row.
+            test = frozenset(filter(test, set(values))).__contains__
+        positions = list(compress(positions, map(test, values)))
+    return list(positions)
+
+
+__all__ = [
+    "FUZZY_FIELDS",
+    "FuzzyIndex",
+    "Query",
+    "QueryError",
+    "filter_rows",
+    "parse_query",
+]

@@ -1,0 +1,132 @@
+"""Edit actions shared by the implementations list and the detail view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, cast
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ps_tui.core import timeline
+from ps_tui.core.model import Implementation, Status
+
+if TYPE_CHECKING:
+    from ps_tui.app import PsApp
+
+EDIT_BINDINGS = [
+    Binding("n", "new", "New", id="impl.new"),
+    Binding("e", "edit", "Edit", id="impl.edit"),
+    Binding("p", "advance", "Advance", id="impl.advance"),
+    Binding("x", "close_impl", "Close", id="impl.close"),
+    Binding("d", "delete", "Delete", id="impl.delete"),
+    Binding("o", "open_url", "Open URL", show=False, id="impl.open"),
+]
+
+
+class ImplementationActions(Screen[None]):
+    """New, edit, advance, close, delete and open, on `current()`.
+
+    Every change goes through `PsApp.submit`, which saves in a worker and
+    updates the portfolio by key."""
+
+    def current(self) -> Implementation | None:
+        """The implementation the actions apply to."""
+        raise NotImplementedError
+
+    @property
+    def _ps(self) -> PsApp:
+        return cast("PsApp", self.app)
+
+    def _target(self) -> Implementation | None:
+        impl = self.current()
+        if impl is None:
+            self.notify("No implementation selected", severity="warning", timeout=3)
+        return impl
+
+    def action_new(self) -> None:
+        from ps_tui.screens.form import FormScreen
+
+        if self._ps.portfolio is not None:
+            self.app.push_screen(FormScreen(None))
+
+    def action_edit(self) -> None:
+        from ps_tui.screens.form import FormScreen
+
+        impl = self._target()
+        if impl is not None:
+            self.app.push_screen(FormScreen(impl))
+
+    def action_advance(self) -> None:
+        impl = self._target()
+        if impl is None or self._ps.portfolio is None:
+            return
+        if impl.status in (Status.COMPLETED, Status.CANCELLED):
+            self.notify(f"{impl.customer} is {impl.status.label.lower()}", severity="warning", timeout=4)
+            return
+        today = self._ps.today
+        updated, key = timeline.advance(impl, today)
+        if key is None:
+            self.notify(f"Every milestone of {impl.customer} is done: press x to close it", timeout=5)
+            return
+        name = self._ps.portfolio.data.milestone_name(key)
+        self._ps.submit(
+            f"{impl.customer}: {name} done {today.isoformat()}",
+            lambda store: store.save_implementation(updated),
+            [impl.id],
+        )
+
+    def action_close_impl(self) -> None:
+        from ps_tui.screens.dialogs import DateScreen
+
+        impl = self._target()
+        if impl is None:
+            return
+        if impl.status is Status.COMPLETED:
+            self.notify(f"{impl.customer} is already completed", severity="warning", timeout=4)
+            return
+
+        def closed(ready: dt.date | None) -> None:
+            if ready is None:
+                return
+            done = timeline.close(impl, ready)
+            self._ps.submit(
+                f"{impl.customer} completed on {ready.isoformat()}",
+                lambda store: store.save_implementation(done),
+                [impl.id],
+            )
+
+        question = f"Close {impl.customer} as completed. Production-ready date:"
+        self.app.push_screen(DateScreen(question, self._ps.today, not_before=impl.kickoff), closed)
+
+    def action_delete(self) -> None:
+        from ps_tui.screens.dialogs import ConfirmScreen
+
+        impl = self._target()
+        if impl is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._ps.submit(
+                    f"Deleted {impl.customer} ({impl.id})",
+                    lambda store: store.delete_implementation(impl.id),
+                    [impl.id],
+                    self._after_delete,
+                )
+
+        question = f"Delete {impl.customer} ({impl.id})? This cannot be undone from ps-tui."
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+
+    def _after_delete(self, ok: bool) -> None:
+        """Hook for the detail view, which closes once its implementation is gone."""
+
+    def action_open_url(self) -> None:
+        impl = self._target()
+        if impl is None:
+            return
+        if not impl.instance_url:
+            self.notify(f"{impl.customer} has no instance URL", severity="warning", timeout=4)
+            return
+        self.app.open_url(impl.instance_url)
+        self.notify(f"Opening {impl.instance_url}", timeout=3)

@@ -1,0 +1,179 @@
+"""The new/edit implementation form: every field checked as you type.
+
+Save stays disabled, with the reason shown, while anything is invalid. A save
+runs in a worker; if it fails, the form stays open with everything typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ps_tui.core.forms import (
+    FORM_FIELDS,
+    FormField,
+    FormResult,
+    blank_form,
+    field_choices,
+    form_values,
+    parse_form,
+)
+from ps_tui.core.model import Implementation, StoreFile
+from ps_tui.core.portfolio import next_id
+
+if TYPE_CHECKING:
+    from ps_tui.app import PsApp
+
+_PLACEHOLDERS = {
+    "arr": "150k, $1.2M or 1,200,000",
+    "developers": "e.g. 1200 (sets the segment)",
+    "kickoff": "YYYY-MM-DD",
+    "production_ready": "YYYY-MM-DD",
+    "instance_url": "https://…",
+    "package_hours": "hours (custom package)",
+    "package_days": "days (custom package)",
+}
+
+
+class FormScreen(ModalScreen[None]):
+    """Create (`impl` None) or edit an implementation."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, impl: Implementation | None) -> None:
+        super().__init__()
+        self.impl = impl
+        self._saving = False
+        self.result: FormResult | None = None
+
+    @property
+    def _ps(self) -> PsApp:
+        return cast("PsApp", self.app)
+
+    @property
+    def reference(self) -> StoreFile:
+        portfolio = self._ps.portfolio
+        assert portfolio is not None, "the form opens only once the store has loaded"
+        return portfolio.data
+
+    def compose(self) -> ComposeResult:
+        title = f"Edit {self.impl.customer} ({self.impl.id})" if self.impl else "New implementation"
+        values = form_values(self.impl) if self.impl else blank_form(self.reference)
+        with Vertical(classes="dialog", id="form-box"):
+            yield Static(f"[b]{title}[/b]", id="form-title")
+            with VerticalScroll(id="form-fields"), Grid(id="form-grid"):
+                for field in FORM_FIELDS:
+                    label = field.label + (" *" if field.required else "")
+                    yield Label(label, classes="form-label")
+                    with Vertical(classes="form-cell"):
+                        yield self._widget(field, values.get(field.name, ""))
+                        yield Static("", classes="field-error", id=f"error-{field.name}")
+            yield Static("", id="form-reason")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def _widget(self, field: FormField, value: str) -> Widget:
+        if field.kind in ("choice", "member"):
+            options = [(choice.label, choice.value) for choice in field_choices(field, self.reference)]
+            known = {v for _, v in options}
+            select: Select[str] = Select(
+                options,
+                allow_blank=False,
+                value=value if value in known else options[0][1],
+                id=f"field-{field.name}",
+                compact=True,
+            )
+            return select
+        return Input(
+            value, placeholder=_PLACEHOLDERS.get(field.name, ""), id=f"field-{field.name}", compact=True
+        )
+
+    def on_mount(self) -> None:
+        self.validate()
+        self.query_one("#field-customer", Input).focus()
+
+    # -- validation -----------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        """What the form holds now, as text per field."""
+        out = {}
+        for field in FORM_FIELDS:
+            widget = self.query_one(f"#field-{field.name}")
+            if isinstance(widget, Select):
+                out[field.name] = "" if widget.value is Select.NULL else str(widget.value)
+            else:
+                out[field.name] = cast(Input, widget).value
+        return out
+
+    def validate(self) -> FormResult:
+        """Check every field; show each error under its field and the reason
+        Save is disabled."""
+        new_id = self.impl.id if self.impl else next_id(self.reference)
+        result = parse_form(self.values(), self.reference, self.impl, new_id)
+        self.result = result
+        for field in FORM_FIELDS:
+            message = result.errors.get(field.name, "")
+            error = self.query_one(f"#error-{field.name}", Static)
+            error.update(message)
+            error.display = bool(message)
+        save = self.query_one("#save", Button)
+        save.disabled = bool(result.errors) or self._saving
+        reason = self.query_one("#form-reason", Static)
+        if result.errors:
+            labels = {f.name: f.label for f in FORM_FIELDS}
+            first = ", ".join(labels.get(name, name) for name in result.errors)
+            reason.update(f"Can't save yet, fix: {first}")
+        else:
+            reason.update("")
+        return result
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.validate()
+
+    # -- save -----------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        result = self.validate()
+        if self._saving:
+            return
+        if result.implementation is None:
+            name = next(iter(result.errors))
+            self.query_one(f"#field-{name}").focus()
+            self.notify("Fix the marked fields first", severity="warning", timeout=3)
+            return
+        impl = result.implementation
+        self._saving = True
+        self.query_one("#save", Button).disabled = True
+        verb = "Saved" if self.impl else "Added"
+        self._ps.submit(
+            f"{verb} {impl.customer} ({impl.id})",
+            lambda store: store.save_implementation(impl),
+            [impl.id],
+            self._saved,
+        )
+
+    def _saved(self, ok: bool) -> None:
+        self._saving = False
+        if ok:
+            self.dismiss()
+        else:
+            # The reason is in the notification; everything typed is still here.
+            self.validate()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss()

@@ -1,0 +1,299 @@
+"""The Implementations screen driven by keys, each change checked on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Select, Static
+
+from ps_tui.core.health import Health
+from ps_tui.core.listing import Row
+from ps_tui.core.model import Status, StoreFile
+from ps_tui.data import default_store
+from ps_tui.screens.detail import DetailScreen
+from ps_tui.screens.dialogs import ConfirmScreen, DateScreen
+from ps_tui.screens.form import FormScreen
+from ps_tui.screens.implementations import ImplementationsScreen
+from ps_tui.store.file import FileStore
+from tests.apps import demo_app, settle
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    path = tmp_path / "store.toml"
+    FileStore(path).write(default_store(TODAY))
+    return path
+
+
+def on_disk(path: Path) -> StoreFile:
+    return FileStore(path).read()
+
+
+async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ImplementationsScreen)
+    return screen
+
+
+def shown(screen: ImplementationsScreen) -> list[Row]:
+    return list(screen.table.rows)
+
+
+def count_text(screen: ImplementationsScreen) -> str:
+    return str(screen.query_one("#row-count", Static).render())
+
+
+async def test_default_view_is_active_worst_health_first() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        rows = shown(screen)
+        assert rows and all(r.status is Status.ACTIVE for r in rows)
+        ranks = [r.health.rank for r in rows]
+        assert ranks == sorted(ranks)
+        assert rows[0].health is Health.OVERDUE
+        total = len(app.portfolio.data.implementations) if app.portfolio else 0
+        assert count_text(screen).startswith(f"{len(rows)} / {total}")
+
+
+async def test_filter_narrows_on_each_keystroke_and_escape_clears() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        everyone = len(shown(screen))
+        await pilot.press("slash", *"seg:ent")
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        narrowed = shown(screen)
+        assert 0 < len(narrowed) < everyone
+        assert {r.segment_id for r in narrowed} == {"enterprise"}
+        await pilot.press("space", *"zorg")
+        await pilot.pause()
+        assert [r.customer for r in shown(screen)] == ["Zorg Manufacturing"]
+        assert count_text(screen).startswith("1 / ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(shown(screen)) == everyone
+        assert screen.query_one("#filter", Input).value == ""
+
+
+async def test_unknown_filter_token_says_what_is_wrong() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("slash", *"colour:red")
+        await pilot.pause()
+        error = screen.query_one("#filter-error", Static)
+        assert error.display
+        assert "unknown filter 'colour:'" in str(error.render())
+
+
+async def test_quick_scopes() -> None:
+    app = demo_app(me="Louis Jarvis")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert shown(screen) and {r.status for r in shown(screen)} == {Status.COMPLETED}
+        await pilot.press("r")
+        await pilot.pause()
+        assert shown(screen) and {r.health for r in shown(screen)} <= {Health.AT_RISK, Health.OVERDUE}
+        await pilot.press("m")
+        await pilot.pause()
+        assert shown(screen) and all("Louis Jarvis" in (r.owner, r.project_manager) for r in shown(screen))
+        await pilot.press("A")
+        await pilot.pause()
+        assert len(shown(screen)) == len(app.portfolio.data.implementations) if app.portfolio else False
+
+
+async def test_sort_cycles_reverses_and_header_click_sorts() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.sort_key == "customer"
+        names = [r.customer.casefold() for r in shown(screen)]
+        assert names == sorted(names)
+        await pilot.press("S")
+        await pilot.pause()
+        assert [r.customer.casefold() for r in shown(screen)] == sorted(names, reverse=True)
+        # Click the ARR header: sorted by ARR ascending.
+        x = screen.table.column_x("arr")
+        assert x is not None
+        await pilot.click("#table", offset=(x + 2, 0))
+        await pilot.pause()
+        assert screen.sort_key == "arr"
+        arrs = [r.arr for r in shown(screen)]
+        assert arrs == sorted(arrs)
+
+
+async def test_enter_opens_detail_with_timeline() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_list(pilot)
+        first = shown(screen)[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert first.customer in str(detail.query_one("#detail-title", Static).render())
+        timeline = detail.query_one("#timeline", DataTable)
+        assert timeline.row_count == 6
+        assert "late" in " ".join(str(c) for i in range(6) for c in timeline.get_row_at(i))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def fill(pilot: Pilot[None], field: str, text: str) -> None:
+    form = pilot.app.screen
+    assert isinstance(form, FormScreen)
+    box = form.query_one(f"#field-{field}", Input)
+    box.value = text
+    await pilot.pause()
+
+
+async def test_create_persists_with_derived_segment(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, "customer", "Contoso Pharma")
+        await fill(pilot, "developers", "1,200")
+        await fill(pilot, "arr", "$1.2M")
+        await fill(pilot, "kickoff", TODAY.isoformat())
+        form.query_one("#field-status", Select).value = "active"
+        form.query_one("#field-ie_owner", Select).value = "Marc LeBlanc"
+        await pilot.pause()
+        assert not form.query_one("#save").disabled, form.result.errors if form.result else None
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        saved = [i for i in on_disk(store_path).implementations if i.customer == "Contoso Pharma"]
+        assert len(saved) == 1
+        assert saved[0].segment == "enterprise" and saved[0].arr == 1_200_000
+        assert "Contoso Pharma" in [r.customer for r in shown(screen)]
+
+
+async def test_invalid_input_blocks_save_and_nothing_is_written(store_path: Path) -> None:
+    before = store_path.read_bytes()
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_list(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, "arr", "lots")
+        await fill(pilot, "kickoff", "2026-02-30")
+        assert form.query_one("#save").disabled
+        assert "not an amount" in str(form.query_one("#error-arr", Static).render())
+        assert "date" in str(form.query_one("#error-kickoff", Static).render())
+        assert "ARR" in str(form.query_one("#form-reason", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+    assert store_path.read_bytes() == before
+
+
+async def test_edit_updates_the_row_by_key_and_disk(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        rows_before = list(screen._sorted)
+        target = shown(screen)[0]
+        await pilot.press("e")
+        await pilot.pause()
+        await fill(pilot, "arr", "150k")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        edited = next(i for i in on_disk(store_path).implementations if i.id == target.id)
+        assert edited.arr == 150_000
+        after = screen._sorted
+        position = next(i for i, r in enumerate(after) if r.id == target.id)
+        assert after[position].arr == 150_000
+        # Every other row is the very same object: updated by key, not rebuilt.
+        assert all(a is b for i, (a, b) in enumerate(zip(rows_before, after, strict=True)) if i != position)
+
+
+async def test_advance_records_today(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        target = shown(screen)[0]
+        key = target.milestone_key
+        await pilot.press("p")
+        await settle(pilot)
+        impl = next(i for i in on_disk(store_path).implementations if i.id == target.id)
+        done = next(m for m in impl.milestones if m.key == key)
+        assert done.actual == TODAY
+
+
+async def test_close_asks_for_the_date_and_completes(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        target = shown(screen)[0]
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, DateScreen)
+        assert app.screen.query_one("#date", Input).value == TODAY.isoformat()
+        await pilot.press("enter")
+        await settle(pilot)
+        impl = next(i for i in on_disk(store_path).implementations if i.id == target.id)
+        assert impl.status is Status.COMPLETED and impl.production_ready == TODAY
+        # It leaves the active view.
+        assert target.id not in [r.id for r in shown(screen)]
+
+
+async def test_delete_asks_first(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        target = shown(screen)[0]
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert target.id in {i.id for i in on_disk(store_path).implementations}
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert target.id not in {i.id for i in on_disk(store_path).implementations}
+        assert target.id not in [r.id for r in shown(screen)]
+
+
+async def test_failed_save_keeps_the_form_and_its_input(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_list(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, "notes", "typed with care")
+        said: list[str] = []
+        app.notify = lambda message, **kw: said.append(str(message))  # type: ignore[method-assign]
+        # Someone else changes the file meanwhile.
+        store_path.write_text(store_path.read_text() + "\n# touched elsewhere\n")
+        external = store_path.read_bytes()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert any("changed on disk" in message for message in said)
+        assert form.query_one("#field-notes", Input).value == "typed with care"
+        assert not form.query_one("#save").disabled
+        assert store_path.read_bytes() == external
