@@ -1,0 +1,98 @@
+"""`ps-tui list`: the Implementations screen's rows, headless."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from ps_tui.cli import main
+from ps_tui.data import default_store
+from ps_tui.screens.implementations import ImplementationsScreen
+from ps_tui.store.file import FileStore
+from tests.apps import demo_app, settle
+from tests.conftest import TODAY
+
+TODAY_FLAG = ["--today", TODAY.isoformat()]
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
+    assert main(["list", *TODAY_FLAG, "--format", "json", *args]) == 0
+    out: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return out
+
+
+async def test_default_rows_match_the_screen(capsys: pytest.CaptureFixture[str]) -> None:
+    # main() runs its own event loop, so not on this test's.
+    listed = await asyncio.to_thread(run_json, capsys)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ImplementationsScreen)
+        on_screen = [row.id for row in screen.table.rows]
+    assert [row["id"] for row in listed] == on_screen
+    assert {row["status"] for row in listed} == {"active"}
+
+
+def test_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    overdue = run_json(capsys, "--health", "overdue")
+    assert overdue and {row["health"] for row in overdue} == {"overdue"}
+    assert all(isinstance(row["days"], int) and row["days"] > row["target"] for row in overdue)  # type: ignore[operator]
+    louis = run_json(capsys, "--owner", "louis", "--status", "all")
+    assert louis and {row["owner"] for row in louis} == {"Louis Jarvis"}
+    done = run_json(capsys, "--status", "completed")
+    assert done and {row["health"] for row in done} <= {"met", "missed"}
+    strategic = run_json(capsys, "--filter", "seg:strat")
+    assert strategic and {row["segment"] for row in strategic} == {"Strategic"}
+
+
+def test_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", *TODAY_FLAG, "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == [
+        "id",
+        "customer",
+        "segment",
+        "arr",
+        "deployment",
+        "owner",
+        "milestone",
+        "days",
+        "target",
+        "health",
+    ]
+    assert len(rows) > 5 and all(row[3].startswith("$") for row in rows[1:])
+    assert main(["list", *TODAY_FLAG]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0].split()[:3] == ["Customer", "Segment", "ARR"]
+    assert "implementations" in captured.err
+
+
+def test_bad_filter_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--status", "sleeping"]) == 2
+    assert "unknown status 'sleeping'" in capsys.readouterr().err
+    assert main(["list", "--filter", "colour:red"]) == 2
+    assert "unknown filter 'colour:'" in capsys.readouterr().err
+
+
+def test_list_reads_a_store_file_and_reports_a_broken_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "store.json"
+    FileStore(path).write(default_store(TODAY))
+    assert len(run_json(capsys, "--store", str(path), "--status", "all")) == len(
+        default_store(TODAY).implementations
+    )
+    path.write_text('{"schema_version": 1, "kpi": {"target_days": "x"}}')
+    before = path.read_bytes()
+    assert main(["list", "--store", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:1: kpi.target_days" in err
+    assert path.read_bytes() == before
