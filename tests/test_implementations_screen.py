@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -297,3 +298,23 @@ async def test_failed_save_keeps_the_form_and_its_input(store_path: Path) -> Non
         assert form.query_one("#field-notes", Input).value == "typed with care"
         assert not form.query_one("#save").disabled
         assert store_path.read_bytes() == external
+
+
+async def test_keys_typed_in_a_burst_after_slash_and_escape_land_in_the_box() -> None:
+    # A terminal delivers fast typing as one burst of key events; none may
+    # reach the table (where "a" or "n" are commands) while focus moves.
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+
+        def burst(*keys: str) -> None:
+            for key in keys:
+                app.post_message(events.Key(key, "/" if key == "slash" else (key if len(key) == 1 else None)))
+
+        burst("slash", "a", "c", "m", "e")
+        await settle(pilot)
+        assert screen.query_one("#filter", Input).value == "acme"
+        burst("escape", "slash", "n", "o", "r", "t", "h")
+        await settle(pilot)
+        assert screen.query_one("#filter", Input).value == "north"
+        assert app.screen is screen  # "n" did not open the new-implementation form

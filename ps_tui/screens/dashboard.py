@@ -27,6 +27,10 @@ HEALTH_STYLE = {
 }
 
 
+#: A dashboard lists the worst few; the Implementations screen has them all.
+ATTENTION_ROWS = 50
+
+
 def health_text(health: Health) -> Text:
     """Health in words and colour: colour alone fails plain terminals."""
     return Text(health.label, style=HEALTH_STYLE[health])
@@ -51,7 +55,7 @@ class DashboardScreen(PsScreen):
             with Grid(id="gauges"):
                 for key in ("median", "p90", "within", "active", "at_risk", "overdue"):
                     yield Gauge(id=f"gauge-{key}")
-            yield Static("Needs attention: active, at risk or overdue, worst first", classes="section-title")
+            yield Static("Needs attention", classes="section-title", id="attention-title")
             yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
 
     def on_resize(self) -> None:
@@ -92,7 +96,15 @@ class DashboardScreen(PsScreen):
             and assessment.health in (Health.AT_RISK, Health.OVERDUE)
         ]
         attention.sort(key=lambda pair: (pair[1].health.rank, -(pair[1].elapsed or 0)))
-        for impl, assessment in attention:
+        title = self.query_one("#attention-title", Static)
+        if len(attention) > ATTENTION_ROWS:
+            title.update(
+                f"Needs attention: the worst {ATTENTION_ROWS} of {len(attention):,} at risk or overdue "
+                "(all of them: 2, then r)"
+            )
+        else:
+            title.update(f"Needs attention: {len(attention)} active at risk or overdue, worst first")
+        for impl, assessment in attention[:ATTENTION_ROWS]:
             table.add_row(
                 impl.customer,
                 impl.ie_owner or "—",

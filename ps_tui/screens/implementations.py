@@ -66,8 +66,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     SUB_TITLE = "Implementations"
 
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="impl.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="impl.clear"),
+        # Priority: the app runs these before it reads the next key, so keys
+        # typed right after `/` or esc land where the user expects.
+        Binding("slash", "focus_filter", "Filter", id="impl.filter", priority=True),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="impl.clear", priority=True),
         Binding("s", "cycle_sort", "Sort", id="impl.sort"),
         Binding("S", "reverse_sort", "Reverse", show=False, id="impl.reverse"),
         Binding("a", "scope('active')", "Active", show=False, id="impl.scope.active"),
@@ -104,7 +106,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table.set_sort(self.sort_key, self.sort_reverse)
-        self.table.focus()
+        self.set_focus(self.table)
 
     @property
     def table(self) -> VirtualTable[Row]:
@@ -197,16 +199,25 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        box = self.query_one("#filter", Input)
+        if action == "focus_filter":
+            return self.focused is not box  # in the box, "/" is just a character
+        if action == "clear_filter":
+            return self.focused is box or bool(box.value)
+        return True
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        # Focus now, not after a refresh: the next keys typed belong to the box.
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         if box.value:
             box.value = ""
-        self.table.focus()
+        self.set_focus(self.table)
 
     # -- sort and scope ---------------------------------------------------------
 
