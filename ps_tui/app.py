@@ -19,10 +19,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ps_tui.config import Settings, default_config_path
+from ps_tui.core.listing import Scope
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded
 from ps_tui.screens.dashboard import DashboardScreen
+from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.help import HelpScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.screens.offerings import OfferingsScreen
@@ -166,6 +168,28 @@ class PsApp(App[None]):
             where = _home_relative(default_config_path().parent / "store.toml")
             return f"DEMO DATA, edits not saved · `ps-tui init` creates {where} │ {count} · {today}"
         return f"{_home_relative(Path(self.store.location))} │ {count} · {today}"
+
+    # -- moving between screens --------------------------------------------------
+
+    async def _implementations_screen(self) -> ImplementationsScreen:
+        await self.switch_mode("implementations")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        screen = self.screen_stack[0]
+        assert isinstance(screen, ImplementationsScreen)
+        return screen
+
+    async def open_implementation(self, impl_id: str) -> None:
+        """Show one implementation: its row on the Implementations screen, and
+        its detail view on top."""
+        screen = await self._implementations_screen()
+        screen.reveal(impl_id)
+        await self.push_screen(DetailScreen(impl_id))
+
+    async def show_person(self, name: str) -> None:
+        """The Implementations screen filtered to one person's active work."""
+        screen = await self._implementations_screen()
+        screen.filter_to(f'person:"{name}"', Scope.ACTIVE)
 
     # -- actions ---------------------------------------------------------------
 

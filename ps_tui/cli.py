@@ -103,6 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
         help='the filter box\'s language, e.g. "seg:ent phase:validation acme"',
     )
     listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    kpi = commands.add_parser(
+        "kpi",
+        parents=[common],
+        help="the dashboard's KPI figures",
+        description="Implementation duration (kickoff to production-ready, calendar days) over "
+        "completions in the window, with the active, at-risk and overdue counts and monthly medians.",
+    )
+    kpi.add_argument("--window", default="90", metavar="DAYS", help="days, or 'all' (default 90)")
+    kpi.add_argument("--json", action="store_true", help="one JSON object")
+
+    team = commands.add_parser("team", parents=[common], help="the roster with each person's load")
+    team.add_argument("--json", action="store_true", help="a JSON list")
     return parser
 
 
@@ -220,6 +233,67 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_kpi(args: argparse.Namespace, settings: Settings) -> int:
+    from ps_tui.core.kpi import compute_kpis
+
+    window: int | None
+    if args.window.strip().lower() == "all":
+        window = None
+    elif args.window.strip().isdigit() and int(args.window) > 0:
+        window = int(args.window)
+    else:
+        return _fail(f"--window {args.window!r}: give a number of days (e.g. 90) or 'all'")
+    portfolio = _load_portfolio(settings)
+    data = portfolio.data
+    figures = compute_kpis(data.implementations, portfolio.today, data.kpi, window, portfolio.assessments)
+    if args.json:
+        print(json.dumps(figures.to_json(), indent=2))
+        return EXIT_OK
+
+    def days(value: float | None) -> str:
+        return "—" if value is None else f"{value:g} days"
+
+    share = figures.within_target_share
+    scope = "all time" if window is None else f"last {window} days"
+    lines = [
+        f"Implementation duration, {scope} (as of {portfolio.today.isoformat()}), "
+        f"target {figures.target_days} days",
+        f"  completed        {figures.completed}",
+        f"  median           {days(figures.median)}",
+        f"  p90              {days(figures.p90)}",
+        f"  mean             {days(figures.mean)}",
+        f"  within target    {'—' if share is None else f'{share:.0%}'}",
+        f"  active           {figures.active}",
+        f"  at risk          {figures.at_risk}",
+        f"  overdue          {figures.overdue}",
+        "  by month of completion:",
+    ]
+    lines += [
+        f"    {month}  {'—' if median is None else f'{median:g}':>5}  ({count} completed)"
+        for month, median, count in figures.monthly
+    ]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
+    from ps_tui.core.team import ROLE_TITLES, team_load
+
+    data = _load_portfolio(settings).data
+    loads = team_load(data)
+    if args.json:
+        print(json.dumps([load.to_json() for load in loads], indent=2))
+        return EXIT_OK
+    for load in loads:
+        member = load.member
+        share = "—" if load.share is None else f"{load.share:.0%}"
+        print(
+            f"{ROLE_TITLES.get(member.role, member.role.label):<18} {member.name:<20} {member.slack:<18} "
+            f"{load.active:>3} active  {load.weekly_hours:5.1f}/{member.capacity_hours} h  {share:>5}"
+        )
+    return EXIT_OK
+
+
 def _row_json(row: Row) -> dict[str, object]:
     """A row with raw values (numbers as numbers, health and status as keys)."""
     return {
@@ -264,6 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             return cmd_list(args, settings)
+        if args.command == "kpi":
+            return cmd_kpi(args, settings)
+        if args.command == "team":
+            return cmd_team(args, settings)
     except StoreError as error:
         return _fail(str(error))
     return run_tui(settings)

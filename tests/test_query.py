@@ -281,9 +281,9 @@ def test_parse_query(text: str, expected: Query) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("foo:bar", "unknown filter 'foo:'; use seg:, owner:, status:, health:, phase:"),
-        ("acme Foo:", "unknown filter 'Foo:'; use seg:, owner:, status:, health:, phase:"),
-        ("http://example.com", "unknown filter 'http:'; use seg:, owner:, status:, health:, phase:"),
+        ("foo:bar", "unknown filter 'foo:'; use seg:, owner:, person:, status:, health:, phase:"),
+        ("acme Foo:", "unknown filter 'Foo:'; use seg:, owner:, person:, status:, health:, phase:"),
+        ("http://example.com", "unknown filter 'http:'; use seg:, owner:, person:, status:, health:, phase:"),
         ("seg:", "'seg:' needs a value, e.g. seg:enterprise"),
         ('seg:""', "'seg:' needs a value, e.g. seg:enterprise"),
         ('owner:"  "', "'owner:' needs a value, e.g. owner:\"louis jarvis\""),
@@ -421,3 +421,25 @@ def test_filter_rows_keeps_the_order_of_rows(demo_rows: list[Row]) -> None:
 def test_filter_rows_needs_the_index_of_the_same_rows(demo_rows: list[Row]) -> None:
     with pytest.raises(ValueError, match="build it from these rows"):
         filter_rows(demo_rows, Query(), FuzzyIndex(demo_rows[:3]))
+
+
+def test_person_token_matches_any_role() -> None:
+    """person: (alias who:) matches the IE owner, project manager or resident architect."""
+    import datetime as dt
+
+    from ps_tui.core.listing import build_rows
+    from ps_tui.core.query import FuzzyIndex, filter_rows, parse_query
+    from ps_tui.core.view import Portfolio
+    from ps_tui.data import default_store
+
+    data = default_store(dt.date(2026, 11, 30))
+    rows = build_rows(Portfolio.build(data, dt.date(2026, 11, 30)))
+    index = FuzzyIndex(rows)
+    for text in ('person:"andrew norrish"', "who:andrew"):
+        matched = [rows[i] for i in filter_rows(rows, parse_query(text, data), index)]
+        assert matched and all(r.project_manager == "Andrew Norrish" for r in matched)
+    alex = [rows[i] for i in filter_rows(rows, parse_query("person:fogg", data), index)]
+    assert alex and all(r.resident_architect == "Alex Fogg" for r in alex)
+    assert all(r.owner != "Alex Fogg" for r in alex)
+    owner_only = filter_rows(rows, parse_query("owner:andrew", data), index)
+    assert owner_only == []  # owner: is the IE owner alone

@@ -220,11 +220,23 @@ class Kpi(_Base):
     at_risk_days: Positive = 21
 
 
+class Load(_Base):
+    """How active implementations turn into weekly hours per person.
+
+    An IE owner spends the package's hours spread over its timebox; the
+    project manager `pm_share` of that; a resident architect the yearly hours
+    of `ra_package` spread over 52 weeks."""
+
+    pm_share: Annotated[float, Meta(ge=0, le=1)] = 0.25
+    ra_package: str = "ra_standard"
+
+
 class Reference(_Base):
     """Everything in a store except the implementations."""
 
     purpose: str = ""
     kpi: Kpi = field(default_factory=Kpi)
+    load: Load = field(default_factory=Load)
     segments: list[Segment] = field(default_factory=list)
     offerings: list[Offering] = field(default_factory=list)
     discounts: Discounts = field(default_factory=Discounts)

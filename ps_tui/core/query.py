@@ -187,12 +187,14 @@ _KEYS = {
     "seg": "seg",
     "segment": "seg",
     "owner": "owner",
+    "person": "person",
+    "who": "person",
     "status": "status",
     "health": "health",
     "phase": "phase",
     "milestone": "phase",
 }
-_KEY_HELP = "use seg:, owner:, status:, health:, phase:"
+_KEY_HELP = "use seg:, owner:, person:, status:, health:, phase:"
 _TOKEN = re.compile(r"([A-Za-z][A-Za-z_-]*):")
 
 _STATUS_WORDS = {
@@ -239,6 +241,9 @@ class Query:
     healths: tuple[Health, ...] = ()
     #: Casefolded milestone keys or parts of milestone names.
     phases: tuple[str, ...] = ()
+    #: Casefolded parts of a name that is the IE owner, project manager or
+    #: resident architect.
+    people: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -248,13 +253,17 @@ class Query:
     @property
     def has_tokens(self) -> bool:
         """Whether any `key:value` token was given."""
-        return bool(self.segments or self.owners or self.statuses or self.healths or self.phases)
+        return bool(
+            self.segments or self.owners or self.statuses or self.healths or self.phases or self.people
+        )
 
     def matches_tokens(self, row: Row) -> bool:
         """Whether `row` passes every token (free text aside)."""
         if self.segments and row.segment_id not in self.segments:
             return False
         if self.owners and not _owner_matches(self.owners, row.owner):
+            return False
+        if self.people and not _person_matches(self.people, _PEOPLE(row)):
             return False
         if self.statuses and row.status not in self.statuses:
             return False
@@ -279,7 +288,16 @@ class Query:
         if self.phases:
             milestone = operator.attrgetter("milestone_key", "milestone")
             checks.append((milestone, partial(_phase_matches, self.phases), True))
+        if self.people:
+            checks.append((_PEOPLE, partial(_person_matches, self.people), True))
         return checks
+
+
+_PEOPLE = operator.attrgetter("owner", "project_manager", "resident_architect")
+
+
+def _person_matches(people: tuple[str, ...], names: tuple[str, str, str]) -> bool:
+    return any(_owner_matches(people, name) for name in names if name)
 
 
 def _owner_matches(owners: tuple[str, ...], owner: str) -> bool:
@@ -324,7 +342,14 @@ def parse_query(text: str, reference: Reference) -> Query:
     """Parse filter text. Raises QueryError for an unknown key or value, a
     key without a value, or an unterminated quote."""
     free: list[str] = []
-    found: dict[str, list[Any]] = {"seg": [], "owner": [], "status": [], "health": [], "phase": []}
+    found: dict[str, list[Any]] = {
+        "seg": [],
+        "owner": [],
+        "person": [],
+        "status": [],
+        "health": [],
+        "phase": [],
+    }
     for typed, word in _words(text):
         match = _TOKEN.match(typed)
         if match is None:
@@ -345,12 +370,14 @@ def parse_query(text: str, reference: Reference) -> Query:
         statuses=_unique(found["status"]),
         healths=_unique(found["health"]),
         phases=_unique(found["phase"]),
+        people=_unique(found["person"]),
     )
 
 
 _EXAMPLES = {
     "seg": "seg:enterprise",
     "owner": 'owner:"louis jarvis"',
+    "person": 'person:"andrew norrish"',
     "status": "status:active",
     "health": "health:at-risk",
     "phase": "phase:validation",
@@ -409,6 +436,7 @@ def _phase_value(value: str, reference: Reference) -> str:
 _VALUE_PARSERS: dict[str, Callable[[str, Reference], Any]] = {
     "seg": _segment_value,
     "owner": _owner_value,
+    "person": _owner_value,
     "status": _status_value,
     "health": _health_value,
     "phase": _phase_value,

@@ -297,6 +297,11 @@ def check_reference(ref: Reference) -> list[Problem]:
     for i, rule in enumerate(ref.discounts.rules):
         if rule.segment not in segments:
             problems.append(Problem(f"discounts.rules[{i}].segment", f"unknown segment {rule.segment!r}"))
+    if ref.packages and ref.package(ref.load.ra_package) is None:
+        known = ", ".join(p.id for p in ref.packages)
+        problems.append(
+            Problem("load.ra_package", f"unknown package {ref.load.ra_package!r} (known: {known})")
+        )
     offerings = {o.id for o in ref.offerings}
     for i, package in enumerate(ref.packages):
         if package.offering not in offerings:

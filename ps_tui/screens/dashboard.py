@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
@@ -15,6 +16,7 @@ from ps_tui.core.kpi import WINDOWS, compute_kpis
 from ps_tui.core.model import Status
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
+from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import Gauge
 
 HEALTH_STYLE = {
@@ -25,7 +27,6 @@ HEALTH_STYLE = {
     Health.MISSED: "red",
     Health.NONE: "dim",
 }
-
 
 #: A dashboard lists the worst few; the Implementations screen has them all.
 ATTENTION_ROWS = 50
@@ -41,29 +42,56 @@ def window_label(days: int | None) -> str:
 
 
 class DashboardScreen(PsScreen):
-    """KPI gauges against the target, and the implementations that need attention."""
+    """KPI gauges against the target, the monthly trend, the spread of
+    durations, and the implementations that need attention."""
 
     MODE = "dashboard"
     SUB_TITLE = "Dashboard"
-    BINDINGS = [Binding("w", "cycle_window", "Window", id="dashboard.window")]
+    BINDINGS = [
+        Binding("w", "cycle_window", "Window", id="dashboard.window"),
+        Binding("enter", "open_selected", "Open", id="dashboard.open"),
+    ]
 
     window: reactive[int | None] = reactive(90, init=False)
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(id="dashboard-body"):
+        with VerticalScroll(id="dashboard-body"):
             yield Static("", id="window-line")
             with Grid(id="gauges"):
                 for key in ("median", "p90", "within", "active", "at_risk", "overdue"):
                     yield Gauge(id=f"gauge-{key}")
+            with Horizontal(id="charts"):
+                with Vertical(id="trend-box"):
+                    yield Static("Median days by month of completion, last 12 months", classes="chart-title")
+                    yield TrendChart(id="trend")
+                with Vertical(id="histogram-box"):
+                    yield Static("", classes="chart-title", id="histogram-title")
+                    yield Histogram(id="histogram")
             yield Static("Needs attention", classes="section-title", id="attention-title")
             yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_focus(self.query_one("#attention", DataTable))
+
     def on_resize(self) -> None:
         # Six gauges side by side need width; big digits need height.
-        self.set_class(self.size.width < 120, "-narrow")
-        compact = self.size.height < 36 if self.size.width < 120 else self.size.height < 26
+        narrow = self.size.width < 120
+        self.set_class(narrow, "-narrow")
+        compact = self.size.height < 36 if narrow else self.size.height < 26
         for gauge in self.query(Gauge):
             gauge.set_class(compact, "-compact")
+        # On a short terminal the list of who needs attention comes before the
+        # charts, so it is on the first screen without scrolling.
+        body = self.query_one("#dashboard-body", VerticalScroll)
+        charts = self.query_one("#charts")
+        title, table = self.query_one("#attention-title"), self.query_one("#attention")
+        if compact:
+            body.move_child(title, before=charts)
+            body.move_child(table, before=charts)
+        else:
+            body.move_child(title, after=charts)
+            body.move_child(table, after=title)
 
     def action_cycle_window(self) -> None:
         index = WINDOWS.index(self.window) if self.window in WINDOWS else -1
@@ -84,7 +112,13 @@ class DashboardScreen(PsScreen):
         )
         for reading in readings(figures):
             self.query_one(f"#gauge-{reading.key}", Gauge).show(reading)
+        self.query_one("#trend", TrendChart).show(figures.monthly, figures.target_days)
+        self.query_one("#histogram-title", Static).update(f"Durations, {window_label(self.window)}")
+        self.query_one("#histogram", Histogram).show(figures.histogram, figures.target_days)
+        self._show_attention(portfolio)
 
+    def _show_attention(self, portfolio: Portfolio) -> None:
+        data = portfolio.data
         table = self.query_one("#attention", DataTable)
         table.clear(columns=True)
         table.add_columns("Customer", "Owner", "Milestone", "Days", "Health")
@@ -97,13 +131,17 @@ class DashboardScreen(PsScreen):
         ]
         attention.sort(key=lambda pair: (pair[1].health.rank, -(pair[1].elapsed or 0)))
         title = self.query_one("#attention-title", Static)
-        if len(attention) > ATTENTION_ROWS:
+        if not attention:
+            title.update("Needs attention: nothing at risk or overdue")
+        elif len(attention) > ATTENTION_ROWS:
             title.update(
                 f"Needs attention: the worst {ATTENTION_ROWS} of {len(attention):,} at risk or overdue "
-                "(all of them: 2, then r)"
+                "(enter opens one)"
             )
         else:
-            title.update(f"Needs attention: {len(attention)} active at risk or overdue, worst first")
+            title.update(
+                f"Needs attention: {len(attention)} at risk or overdue, worst first (enter opens one)"
+            )
         for impl, assessment in attention[:ATTENTION_ROWS]:
             table.add_row(
                 impl.customer,
@@ -113,3 +151,12 @@ class DashboardScreen(PsScreen):
                 health_text(assessment.health),
                 key=impl.id,
             )
+
+    @on(DataTable.RowSelected, "#attention")
+    async def action_open_selected(self) -> None:
+        table = self.query_one("#attention", DataTable)
+        if not table.row_count:
+            return
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        if row_key.value is not None:
+            await self.ps_app.open_implementation(row_key.value)

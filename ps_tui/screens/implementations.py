@@ -194,7 +194,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._query = self._parse(event.value)
+        query = self._parse(event.value)
+        if query == self._query and self._shown:
+            return  # set from code, and already applied (reveal, filter_to)
+        self._query = query
         self._refilter()
 
     @on(Input.Submitted, "#filter")
@@ -245,6 +248,26 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         else:
             self.sort_key, self.sort_reverse = event.key, False
         self._resort()
+
+    def filter_to(self, text: str, scope: Scope) -> None:
+        """Show the rows matching filter `text` within `scope`."""
+        self.scope = scope
+        box = self.query_one("#filter", Input)
+        box.value = text
+        self._query = self._parse(text)
+        self._refilter()
+        self.set_focus(self.table)
+
+    def reveal(self, impl_id: str) -> None:
+        """Put the cursor on an implementation, widening the view if the
+        filter or scope hides it."""
+        if not any(row.id == impl_id for row in self._shown):
+            self.query_one("#filter", Input).value = ""
+            self._query = Query()
+            self.scope = Scope.ALL
+            self._refilter()
+        self._refilter(keep_id=impl_id)
+        self.set_focus(self.table)
 
     def action_scope(self, scope: str) -> None:
         self.scope = Scope(scope)

@@ -1,64 +1,97 @@
-"""Team: the roster by role, Slack channels and handles, and the purpose statement."""
+"""Team: the roster by role with each person's load, the Slack channels and
+handles, and the team's purpose."""
 
 from __future__ import annotations
 
-from collections import Counter
-
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from ps_tui.core.model import Role, Status, StoreFile
+from ps_tui.core.model import StoreFile
+from ps_tui.core.team import ROLE_TITLES, MemberLoad, team_load
 from ps_tui.screens.base import PsScreen
 
-ROLE_ORDER = [Role.MANAGER, Role.PROJECT_MANAGER, Role.IMPLEMENTATION_ENGINEER, Role.RESIDENT_ARCHITECT]
-ROLE_LABELS = {
-    Role.MANAGER: "Manager",
-    Role.PROJECT_MANAGER: "Project managers",
-    Role.IMPLEMENTATION_ENGINEER: "Implementation engineers",
-    Role.RESIDENT_ARCHITECT: "Resident architects",
-}
+BAR_WIDTH = 8
+#: Row keys of role headings start with this (no member name can).
+ROLE_ROW = "\x00role:"
+
+
+def load_text(load: MemberLoad) -> Text:
+    """A bar against capacity with the percentage and a word: ok, busy, over."""
+    share = load.share
+    if share is None:
+        return Text("no capacity set", style="dim")
+    filled = min(BAR_WIDTH, round(share * BAR_WIDTH))
+    style, word = (
+        ("green", "ok") if share < 0.8 else ("yellow", "busy") if share <= 1.0 else ("bold red", "over")
+    )
+    return Text.assemble(
+        ("█" * filled, style), ("░" * (BAR_WIDTH - filled), "dim"), f" {share:.0%} ", (word, style)
+    )
 
 
 class TeamScreen(PsScreen):
-    """Who is on the team, how to reach them, and how loaded they are."""
+    """Who is on the team, how to reach them, and who has capacity. Enter on a
+    person shows their active implementations."""
 
     MODE = "team"
     SUB_TITLE = "Team"
+    BINDINGS = [Binding("enter", "show_work", "Their work", id="team.work")]
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="team-body"):
             yield Static("", id="purpose", classes="note")
-            yield Static("Roster", classes="section-title")
+            yield Static("Roster and load this week", classes="section-title")
             yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="load-note", classes="note")
             yield Static("Slack", classes="section-title")
             yield DataTable(id="channels", cursor_type="row")
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_focus(self.query_one("#roster", DataTable), scroll_visible=False)
+
     def show_data(self, data: StoreFile) -> None:
-        self.query_one("#purpose", Static).update(f"[i]{data.purpose}[/i]")
-        active = Counter(
-            person
-            for impl in data.implementations
-            if impl.status is Status.ACTIVE
-            for person in {impl.ie_owner, impl.project_manager, impl.resident_architect}
-            if person
-        )
+        self.query_one("#purpose", Static).update(Text(data.purpose, style="italic"))
         roster = self.query_one("#roster", DataTable)
         roster.clear(columns=True)
-        roster.add_columns("Role", "Name", "Title", "Slack", "Capacity", "Active")
-        for role in ROLE_ORDER:
-            for member in (m for m in data.members if m.role is role):
-                roster.add_row(
-                    ROLE_LABELS[role],
-                    member.name,
-                    member.title,
-                    member.slack,
-                    f"{member.capacity_hours} h/wk",
-                    str(active.get(member.name, 0)),
-                    key=member.name,
-                )
+        roster.add_columns("Name", "Slack", "Active", "Hours/wk", "Load")
+        previous = None
+        for load in team_load(data):
+            member = load.member
+            if member.role != previous:
+                # A heading row per role; its key marks it as not a person.
+                title = ROLE_TITLES.get(member.role, member.role.label)
+                roster.add_row(Text(title, style="bold"), "", "", "", "", key=f"{ROLE_ROW}{title}")
+                previous = member.role
+            roster.add_row(
+                f"  {member.name}",
+                member.slack or "—",
+                str(load.active),
+                f"{load.weekly_hours:.0f}/{member.capacity_hours} h",
+                load_text(load),
+                key=member.name,
+            )
+        pm_share = f"{data.load.pm_share:.0%}"
+        self.query_one("#load-note", Static).update(
+            "Hours/wk: each active implementation's package hours over its timebox for its IE owner, "
+            f"{pm_share} of that for its project manager, and the "
+            f"{data.load.ra_package} package's yearly hours over 52 weeks for its resident architect."
+        )
         channels = self.query_one("#channels", DataTable)
         channels.clear(columns=True)
         channels.add_columns("Channel or handle", "Purpose")
         for channel in data.channels:
             channels.add_row(channel.name, channel.purpose)
+
+    @on(DataTable.RowSelected, "#roster")
+    async def action_show_work(self) -> None:
+        roster = self.query_one("#roster", DataTable)
+        if not roster.row_count:
+            return
+        name = roster.coordinate_to_cell_key(roster.cursor_coordinate).row_key.value
+        if name is not None and not name.startswith(ROLE_ROW):
+            await self.ps_app.show_person(name)

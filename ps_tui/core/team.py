@@ -1,0 +1,102 @@
+"""Who carries what: each member's active implementations and weekly hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ps_tui.core.model import CUSTOM_PACKAGE, Implementation, Member, Reference, Role, Status, StoreFile
+
+#: Roles in the order the Team screen lists them.
+ROLE_ORDER = (Role.IMPLEMENTATION_ENGINEER, Role.PROJECT_MANAGER, Role.RESIDENT_ARCHITECT, Role.MANAGER)
+ROLE_TITLES = {
+    Role.IMPLEMENTATION_ENGINEER: "Engineers (IE)",
+    Role.PROJECT_MANAGER: "Project managers",
+    Role.RESIDENT_ARCHITECT: "Architects (RA)",
+    Role.MANAGER: "Manager",
+}
+
+
+@dataclass(frozen=True)
+class MemberLoad:
+    """One member's share of the active implementations this week."""
+
+    member: Member
+    #: Active implementations where the member is IE owner, project manager,
+    #: resident architect (each counted once, whatever the roles).
+    active: int
+    owned: int
+    managed: int
+    advised: int
+    weekly_hours: float
+
+    @property
+    def share(self) -> float | None:
+        """Weekly hours over capacity (1.0 = full); None without a capacity."""
+        capacity = self.member.capacity_hours
+        return self.weekly_hours / capacity if capacity else None
+
+    def to_json(self) -> dict[str, object]:
+        m = self.member
+        return {
+            "name": m.name,
+            "role": m.role.value,
+            "title": m.title,
+            "slack": m.slack,
+            "groups": m.groups,
+            "capacity_hours": m.capacity_hours,
+            "active": self.active,
+            "owned": self.owned,
+            "managed": self.managed,
+            "advised": self.advised,
+            "weekly_hours": round(self.weekly_hours, 1),
+            "load": None if self.share is None else round(self.share, 3),
+        }
+
+
+def package_weekly_hours(impl: Implementation, reference: Reference) -> float:
+    """An implementation's IE hours per week: its package's hours spread over
+    the package's timebox (0 when the package has no timebox)."""
+    if impl.package == CUSTOM_PACKAGE:
+        hours, days = impl.package_hours, impl.package_days
+    else:
+        package = reference.package(impl.package)
+        hours, days = (package.hours, package.timebox_days) if package else (None, None)
+    if not hours or not days:
+        return 0.0
+    return hours / (days / 7)
+
+
+def team_load(data: StoreFile) -> list[MemberLoad]:
+    """Every member's load, in roster order within `ROLE_ORDER`."""
+    ra_package = data.package(data.load.ra_package)
+    ra_weekly = ra_package.hours / 52 if ra_package else 0.0
+    tally: dict[str, list[float]] = {m.name: [0, 0, 0, 0.0] for m in data.members}
+    people: dict[str, set[str]] = {m.name: set() for m in data.members}
+    for impl in data.implementations:
+        if impl.status is not Status.ACTIVE:
+            continue
+        weekly = package_weekly_hours(impl, data)
+        for index, (name, hours) in enumerate(
+            (
+                (impl.ie_owner, weekly),
+                (impl.project_manager, weekly * data.load.pm_share),
+                (impl.resident_architect, ra_weekly),
+            )
+        ):
+            if name in tally:
+                tally[name][index] += 1
+                tally[name][3] += hours
+                people[name].add(impl.id)
+    order = {role: i for i, role in enumerate(ROLE_ORDER)}
+    members = sorted(data.members, key=lambda m: order.get(m.role, len(order)))
+    return [
+        MemberLoad(
+            member=m,
+            active=len(people[m.name]),
+            owned=int(tally[m.name][0]),
+            managed=int(tally[m.name][1]),
+            advised=int(tally[m.name][2]),
+            weekly_hours=tally[m.name][3],
+        )
+        for m in members
+    ]

@@ -1,0 +1,132 @@
+"""Small terminal charts: monthly medians against a target, and a histogram.
+
+Both render to the widget's size from plain numbers handed to them, with words
+and numbers beside the colours (colour alone fails plain terminals)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widget import Widget
+
+_EIGHTHS = " ▁▂▃▄▅▆▇█"
+
+
+class TrendChart(Widget):
+    """Vertical bars of a value per month, with a dotted target line.
+
+    `points` are (YYYY-MM, value or None, count); a month without a value
+    shows a dot on the axis."""
+
+    DEFAULT_CSS = """
+    TrendChart { height: 12; min-height: 7; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.points: Sequence[tuple[str, float | None, int]] = ()
+        self.target = 30
+
+    def show(self, points: Sequence[tuple[str, float | None, int]], target: int) -> None:
+        self.points, self.target = points, target
+        self.refresh()
+
+    def render(self) -> Text:
+        width, height = self.size.width, self.size.height
+        points = list(self.points)
+        if not points or width < 20 or height < 5:
+            return Text("no data yet", style="dim italic")
+        axis = 4
+        column = max(3, (width - axis) // len(points))
+        rows = height - 2  # bars; then month names and values
+        values = [v for _, v, _ in points if v is not None]
+        scale = max([*values, self.target * 1.25]) or 1.0
+        target_row = min(rows - 1, round(self.target / scale * rows) - 1)
+        text = Text(no_wrap=True, overflow="crop")
+        for row in range(rows - 1, -1, -1):
+            label = ""
+            if row == rows - 1:
+                label = f"{scale:.0f}"
+            elif row == target_row:
+                label = f"{self.target}"
+            text.append(f"{label:>{axis - 1}} ", style="dim")
+            for _, value, _ in points:
+                cell = self._cell(value, row, rows, scale, column)
+                style = "green" if value is not None and value <= self.target else "red"
+                if cell.strip():
+                    text.append(cell, style=style)
+                elif row == target_row:
+                    text.append("┄" * column, style="yellow")
+                else:
+                    text.append(cell)
+            text.append("\n")
+        text.append(" " * axis)
+        for month, _, _ in points:
+            name = calendar.month_abbr[int(month[5:7])]
+            text.append(f"{name:^{column}}", style="dim")
+        text.append("\n" + " " * axis)
+        for _, value, _ in points:
+            shown = "·" if value is None else f"{value:g}"
+            text.append(f"{shown:^{column}}", style="bold" if value is not None else "dim")
+        return text
+
+    @staticmethod
+    def _cell(value: float | None, row: int, rows: int, scale: float, column: int) -> str:
+        if value is None:
+            return " " * column
+        filled = value / scale * rows  # in rows, fractional
+        if filled >= row + 1:
+            glyph = "█"
+        elif filled > row:
+            glyph = _EIGHTHS[max(1, round((filled - row) * 8))]
+        else:
+            return " " * column
+        bar = max(1, column - 1)
+        return glyph * bar + " " * (column - bar)
+
+
+class Histogram(Widget):
+    """Horizontal bars: one per bucket, with its count and share."""
+
+    DEFAULT_CSS = """
+    Histogram { height: auto; min-height: 5; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.buckets: Sequence[tuple[str, int]] = ()
+        self.target = 30
+
+    def show(self, buckets: Sequence[tuple[str, int]], target: int) -> None:
+        self.buckets, self.target = buckets, target
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return max(1, len(self.buckets))
+
+    def render(self) -> Text:
+        total = sum(count for _, count in self.buckets)
+        if not total:
+            return Text("no completions in this window yet", style="dim italic")
+        label_width = max(len(label) for label, _ in self.buckets) + 1
+        room = max(4, self.size.width - label_width - 12)
+        most = max(count for _, count in self.buckets)
+        text = Text(no_wrap=True, overflow="crop")
+        for index, (label, count) in enumerate(self.buckets):
+            within = _bucket_top(label) is not None and (_bucket_top(label) or 0) <= self.target
+            bar = "█" * round(count / most * room) if most else ""
+            text.append(f"{label:>{label_width}} ", style="dim")
+            text.append(bar or "▏", style="green" if within else "red")
+            text.append(f" {count} ({count / total:.0%})")
+            if index < len(self.buckets) - 1:
+                text.append("\n")
+        return text
+
+
+def _bucket_top(label: str) -> int | None:
+    """The highest duration in a bucket label like "16-30"; None for "60+"."""
+    if "-" in label:
+        return int(label.split("-")[1])
+    return None
