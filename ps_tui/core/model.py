@@ -305,6 +305,9 @@ class Implementation(_Base):
     notes: str = ""
     milestones: list[Milestone] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
+    #: When a shared server last saved this implementation (UTC); file stores
+    #: leave it as it is.
+    updated: dt.datetime | None = None
 
     def milestone(self, key: str) -> Milestone | None:
         return next((m for m in self.milestones if m.key == key), None)
@@ -338,6 +341,16 @@ class StoreFile(Reference):
         return msgspec.structs.replace(
             self, **{name: getattr(reference, name) for name in Reference.__struct_fields__}
         )
+
+
+def etag(implementation: Implementation) -> str:
+    """A version tag of one implementation: equal exactly when its content is.
+
+    The server sends it as the ETag; a client computes it for what it loaded
+    and sends it back as If-Match, so a stale edit is refused, not applied."""
+    import hashlib
+
+    return hashlib.sha256(msgspec.json.encode(implementation)).hexdigest()[:20]
 
 
 def json_schema() -> dict[str, object]:
