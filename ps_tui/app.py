@@ -17,20 +17,22 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 
 from ps_tui.config import Settings, default_config_path
 from ps_tui.core.listing import Scope
-from ps_tui.core.model import StoreFile
+from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.view import Portfolio
-from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded
+from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreRefreshed
+from ps_tui.screens.conflict import ConflictScreen
 from ps_tui.screens.dashboard import DashboardScreen
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.help import HelpScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.screens.offerings import OfferingsScreen
 from ps_tui.screens.team import TeamScreen
-from ps_tui.store.base import Store
-from ps_tui.store.errors import StoreError
+from ps_tui.store.base import SharedStore, Store
+from ps_tui.store.errors import StoreConflict, StoreError
 from ps_tui.widgets.nav import SECTIONS
 
 
@@ -43,7 +45,13 @@ def _home_relative(path: Path) -> str:
 
 
 def open_store(settings: Settings) -> Store:
-    """The store the settings name: a file, or the bundled demo data."""
+    """The store the settings name: a shared server, a file, or the bundled
+    demo data."""
+    if settings.remote_url:
+        from ps_tui.config import user_cache_dir
+        from ps_tui.store.http import RemoteStore
+
+        return RemoteStore(settings.remote_url, settings.remote_token, cache_dir=user_cache_dir())
     if settings.store is not None:
         from ps_tui.store.file import FileStore
 
@@ -80,6 +88,8 @@ class PsApp(App[None]):
     portfolio: reactive[Portfolio | None] = reactive(None)
     #: The status-bar text: data source and today's date.
     status: reactive[str] = reactive("Loading…")
+    #: How the status bar looks: "demo", "offline" or "" (a normal store).
+    status_kind: reactive[str] = reactive("")
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         super().__init__()
@@ -87,9 +97,14 @@ class PsApp(App[None]):
         self.settings = settings or Settings()
         self.today = self.settings.effective_today()
         self.store_persistent = store.persistent
+        self._refresh_timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.load_store()
+
+    async def on_unmount(self) -> None:
+        if isinstance(self.store, SharedStore):
+            await self.store.aclose()
 
     # -- store IO: workers report, handlers mutate ----------------------------
 
@@ -110,6 +125,46 @@ class PsApp(App[None]):
     def _loaded(self, message: StoreLoaded) -> None:
         self.portfolio = message.portfolio
         self.status = self._describe_source(message.portfolio.data)
+        self._arm_refresh()
+
+    # -- polling a shared store: re-armed after each poll, so polls never overlap
+
+    def _arm_refresh(self) -> None:
+        if isinstance(self.store, SharedStore) and self._refresh_timer is None:
+            self._refresh_timer = self.set_timer(self.settings.refresh_seconds, self._refresh_due)
+
+    def _refresh_due(self) -> None:
+        self._refresh_timer = None
+        self.refresh_store()
+
+    @work(exclusive=True, group="store-refresh")
+    async def refresh_store(self) -> None:
+        """Fetch what others changed on the shared server."""
+        store = self.store
+        if not isinstance(store, SharedStore):
+            return
+        try:
+            data, changed = await store.refresh()
+        except StoreError as error:
+            self.post_message(StoreRefreshed(None, None, error=str(error)))
+        else:
+            self.post_message(StoreRefreshed(data, changed))
+
+    @on(StoreRefreshed)
+    def _refreshed(self, message: StoreRefreshed) -> None:
+        was_offline = self.status_kind == "offline"
+        if message.data is not None and message.changed != frozenset():
+            if message.changed is None or self.portfolio is None:
+                self.portfolio = Portfolio.build(message.data, self.today)
+            else:
+                self.portfolio = self.portfolio.updated(message.data, message.changed)
+        if self.portfolio is not None:
+            self.status = self._describe_source(self.portfolio.data)
+        if message.error is not None and not was_offline:
+            self.notify(message.error, title="Server unreachable", severity="warning", timeout=8)
+        elif message.error is None and was_offline:
+            self.notify("Back online: showing the server's data again", timeout=5)
+        self._arm_refresh()
 
     def submit(
         self,
@@ -134,7 +189,7 @@ class PsApp(App[None]):
         try:
             data = await edit(self.store)
         except StoreError as error:
-            self.post_message(StoreFailed(str(error), during=label, done=done))
+            self.post_message(StoreFailed(str(error), during=label, done=done, exception=error))
         else:
             self.post_message(StoreChanged(data, changed, label, done))
 
@@ -156,18 +211,57 @@ class PsApp(App[None]):
             # Nothing to show yet: leave with the reason, as the CLI would.
             self.exit(return_code=2, message=message.error)
             return
+        conflict = message.exception
+        if isinstance(conflict, StoreConflict) and conflict.mine and conflict.current:
+            self._resolve_conflict(conflict.mine, conflict.current, message.done)
+            return
         title = "Load failed" if message.during == "Load" else "Not saved"
         self.notify(message.error, title=title, severity="error", timeout=12)
         if message.done is not None:
             message.done(False)
+        if self.portfolio is not None:
+            self.status = self._describe_source(self.portfolio.data)
+
+    def _resolve_conflict(self, mine: Implementation, theirs: Implementation, done: Done | None) -> None:
+        """Both versions side by side; the user keeps theirs or overwrites."""
+        store = self.store
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine" and isinstance(store, SharedStore):
+                self.submit(
+                    f"Overwrote {mine.customer} ({mine.id}) with your version",
+                    lambda _: store.overwrite_implementation(mine),
+                    [mine.id],
+                    done,
+                )
+                return
+            if done is not None:
+                done(False)
+            if choice == "theirs":
+                self.action_reload()
+
+        self.push_screen(ConflictScreen(mine, theirs), chosen)
 
     def _describe_source(self, data: StoreFile) -> str:
         today = f"today {self.today.isoformat()}" + (" (fixed)" if self.settings.today else "")
         count = f"{len(data.implementations):,} implementations"
-        if not self.store.persistent:
+        store = self.store
+        if not store.persistent:
+            self.status_kind = "demo"
             where = _home_relative(default_config_path().parent / "store.toml")
             return f"DEMO DATA, edits not saved · `ps-tui init` creates {where} │ {count} · {today}"
-        return f"{_home_relative(Path(self.store.location))} │ {count} · {today}"
+        if isinstance(store, SharedStore):
+            fetched = store.fetched.astimezone().strftime("%H:%M") if store.fetched else "an earlier session"
+            if store.offline:
+                self.status_kind = "offline"
+                return (
+                    f"OFFLINE, data from {fetched}: {store.location} unreachable, edits refused, "
+                    f"retrying every {self.settings.refresh_seconds} s │ {count}"
+                )
+            self.status_kind = ""
+            return f"{store.location} (shared, as of {fetched}) │ {count} · {today}"
+        self.status_kind = ""
+        return f"{_home_relative(Path(store.location))} │ {count} · {today}"
 
     # -- moving between screens --------------------------------------------------
 

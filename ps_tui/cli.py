@@ -40,6 +40,12 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument(
         "--today", metavar="YYYY-MM-DD", default=default, help="fix today's date (env PS_TUI_TODAY)"
     )
+    parser.add_argument(
+        "--remote",
+        metavar="URL",
+        default=default,
+        help="use a shared `ps-tui serve` instead of a store file (env PS_TUI_REMOTE)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -326,7 +332,7 @@ def run_tui(settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = resolve(config=args.config, store=args.store, today=args.today)
+        settings = resolve(config=args.config, store=args.store, today=args.today, remote=args.remote)
     except ConfigError as error:
         return _fail(str(error))
     if args.command == "init":

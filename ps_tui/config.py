@@ -9,6 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
@@ -21,10 +22,20 @@ ENV_CONFIG = "PS_TUI_CONFIG"
 ENV_STORE = "PS_TUI_STORE"
 ENV_TODAY = "PS_TUI_TODAY"
 ENV_ME = "PS_TUI_ME"
+ENV_REMOTE = "PS_TUI_REMOTE"
+ENV_TOKEN = "PS_TUI_TOKEN"
 
 
 class ConfigError(Exception):
     """A config file or setting that cannot be used; the message says where and why."""
+
+
+class RemoteSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """`[remote]`: a shared `ps-tui serve` instead of a local store file."""
+
+    url: str | None = None
+    token: str | None = None
+    refresh_seconds: Annotated[int, msgspec.Meta(ge=2)] = 30
 
 
 class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -33,6 +44,7 @@ class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     store: str | None = None
     me: str | None = None
     today: dt.date | None = None
+    remote: RemoteSection = msgspec.field(default_factory=RemoteSection)
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,11 @@ class Settings:
     today: dt.date | None = None
     #: The config file that was read, if any.
     config_path: Path | None = None
+    #: A shared server to use instead of `store`, its token, and how often to
+    #: poll it for changes.
+    remote_url: str | None = None
+    remote_token: str | None = None
+    refresh_seconds: int = 30
     #: Where the store and today settings came from (a file, a variable, a flag).
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -103,6 +120,7 @@ def resolve(
     config: str | None = None,
     store: str | None = None,
     today: str | None = None,
+    remote: str | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
     """Build the settings for one run from flags (the arguments), the
@@ -127,6 +145,9 @@ def resolve(
             config_path=config_path,
             me=loaded.me,
             today=loaded.today,
+            remote_url=loaded.remote.url,
+            remote_token=loaded.remote.token,
+            refresh_seconds=loaded.remote.refresh_seconds,
         )
         if loaded.store:
             # A relative store path is relative to the config file that names it.
@@ -143,10 +164,21 @@ def resolve(
         sources["today"] = ENV_TODAY
     if env.get(ENV_ME):
         settings = replace(settings, me=env[ENV_ME])
+    if env.get(ENV_REMOTE):
+        settings = replace(settings, remote_url=env[ENV_REMOTE])
+        sources["remote"] = ENV_REMOTE
+    if env.get(ENV_TOKEN):
+        settings = replace(settings, remote_token=env[ENV_TOKEN])
 
     if store:
         settings = replace(settings, store=Path(store).expanduser())
         sources["store"] = "--store"
+    if remote:
+        settings = replace(settings, remote_url=remote)
+        sources["remote"] = "--remote"
+    if store and not remote:
+        # A store named on the command line wins over a configured server.
+        settings = replace(settings, remote_url=None)
     if today:
         settings = replace(settings, today=_today(today, "--today"))
         sources["today"] = "--today"

@@ -33,10 +33,27 @@ class StoreChanged(Message):
 
 
 class StoreFailed(Message):
-    """A load or save failed; `error` is the message for the user."""
+    """A load or save failed; `error` is the message for the user, `exception`
+    the store's error (a conflict carries both versions)."""
 
-    def __init__(self, error: str, *, during: str, done: Done | None = None) -> None:
+    def __init__(
+        self, error: str, *, during: str, done: Done | None = None, exception: Exception | None = None
+    ) -> None:
         super().__init__()
         self.error = error
         self.during = during
         self.done = done
+        self.exception = exception
+
+
+class StoreRefreshed(Message):
+    """A poll of a shared store finished: `changed` ids (None: everything),
+    or `error` when the server could not be reached."""
+
+    def __init__(
+        self, data: StoreFile | None, changed: frozenset[str] | None, error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.data = data
+        self.changed = changed
+        self.error = error

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import datetime as dt
+from typing import Protocol, runtime_checkable
 
 from ps_tui.core.model import Implementation, Reference, StoreFile
 
@@ -28,3 +29,25 @@ class Store(Protocol):
     async def delete_implementation(self, implementation_id: str) -> StoreFile: ...
 
     async def save_reference(self, reference: Reference) -> StoreFile: ...
+
+
+@runtime_checkable
+class SharedStore(Store, Protocol):
+    """A store others edit too (a `ps-tui serve`): polled for their changes,
+    possibly unreachable, and able to overwrite after a version conflict."""
+
+    #: True while the data shown is a cached copy because the server is down.
+    offline: bool
+    #: When the data shown was fetched from the server.
+    fetched: dt.datetime | None
+
+    async def refresh(self) -> tuple[StoreFile, frozenset[str] | None]:
+        """Changes since the last load or refresh, and the ids they touched
+        (None: everything was reloaded)."""
+        ...
+
+    async def overwrite_implementation(self, implementation: Implementation) -> StoreFile:
+        """Save without the version check, after the user chose to."""
+        ...
+
+    async def aclose(self) -> None: ...

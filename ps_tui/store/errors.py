@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from ps_tui.core.model import Implementation
 from ps_tui.core.portfolio import UnknownImplementation
 from ps_tui.core.validate import InvalidData, Problem
 
@@ -30,7 +31,26 @@ class StoreInvalid(StoreError):
 
 
 class StoreConflict(StoreError):
-    """The file changed on disk since it was loaded; saving would overwrite it."""
+    """The data changed since it was loaded (on disk, or on a shared server);
+    saving would overwrite someone else's work.
+
+    A server conflict carries both versions of the implementation: `mine`, as
+    the user tried to save it, and `current`, as the server has it now."""
+
+    def __init__(
+        self, message: str, *, mine: Implementation | None = None, current: Implementation | None = None
+    ) -> None:
+        super().__init__(message)
+        self.mine = mine
+        self.current = current
+
+
+class StoreOffline(StoreError):
+    """A shared server cannot be reached; the data shown is the cached copy."""
+
+
+class StoreAuthFailed(StoreError):
+    """A shared server refused the bearer token (missing or wrong)."""
 
 
 class StoreWriteFailed(StoreError):

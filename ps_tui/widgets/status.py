@@ -24,7 +24,11 @@ class StatusLine(Static):
 
     def on_mount(self) -> None:
         self.watch(self.app, "status", self._show)
+        self.watch(self.app, "status_kind", self._kind)
 
     def _show(self, text: str) -> None:
         self.update(text)
-        self.set_class(not getattr(self.app, "store_persistent", True), "-demo")
+
+    def _kind(self, kind: str) -> None:
+        self.set_class(kind == "demo", "-demo")
+        self.set_class(kind == "offline", "-offline")

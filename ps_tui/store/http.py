@@ -1,0 +1,367 @@
+"""The remote backend: the Store protocol over a shared `ps-tui serve`.
+
+Loads page through the implementations; every good load is cached on disk, so
+when the server cannot be reached the app opens on the last copy, says so, and
+refuses edits until the server answers again. Updates send the ETag of the
+version that was loaded (If-Match): a stale edit comes back as a conflict with
+both versions, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+
+from ps_tui.core.model import Implementation, Reference, StoreFile, etag
+from ps_tui.core.validate import Problem
+from ps_tui.store.errors import (
+    StoreAuthFailed,
+    StoreConflict,
+    StoreError,
+    StoreInvalid,
+    StoreOffline,
+    StoreUnreadable,
+    StoreWriteFailed,
+)
+from ps_tui.store.file import atomic_write
+
+API = "/api/v1"
+PAGE = 5000
+#: Pauses between tries of a request that is safe to repeat.
+BACKOFF = (0.2, 0.5, 1.0)
+
+
+class _Meta(msgspec.Struct):
+    url: str
+    fetched: dt.datetime
+    server_time: str | None = None
+
+
+class RemoteStore:
+    """A store served by `ps-tui serve` at `url`."""
+
+    persistent = True
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        cache_dir: Path,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.location = self.url
+        self._token = token
+        key = hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        self._cache = cache_dir / f"remote-{key}.json"
+        self._meta_path = cache_dir / f"remote-{key}.meta.json"
+        self._timeout = httpx.Timeout(timeout, connect=min(3.0, timeout))
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._data: StoreFile | None = None
+        self._etags: dict[str, str] = {}
+        self._server_time: str | None = None
+        #: True while the data shown is the cached copy.
+        self.offline = False
+        #: When the data shown was fetched from the server.
+        self.fetched: dt.datetime | None = None
+
+    # -- plumbing -------------------------------------------------------------
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            headers = {"Accept": "application/json"}
+            if self._token:
+                headers["Authorization"] = f"Bearer {self._token}"
+            self._client = httpx.AsyncClient(
+                base_url=self.url, headers=headers, timeout=self._timeout, transport=self._transport
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def _request(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
+        """One request, repeated with backoff while the connection fails: any
+        request when it never reached the server, idempotent ones always."""
+        client = self._http()
+        for pause in (*BACKOFF, None):
+            try:
+                return await client.request(method, path, **kwargs)
+            except httpx.ConnectError as error:
+                failure: httpx.TransportError = error
+            except httpx.TransportError as error:
+                if not idempotent:
+                    raise StoreWriteFailed(
+                        f"{self.url}: the connection broke during the save ({error.__class__.__name__}); "
+                        "reload to see whether it landed"
+                    ) from None
+                failure = error
+            if pause is None:
+                raise StoreOffline(f"{self.url}: cannot reach the server ({_reason(failure)})")
+            await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
+
+    def _check(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        body = _json(response)
+        message = str(body.get("error") or response.reason_phrase)
+        if status == 401:
+            raise StoreAuthFailed(
+                f"{self.url}: the server refused the token ({message}). Set `token` under [remote] in "
+                "config.toml or PS_TUI_TOKEN to the server's PS_TUI_SERVER_TOKEN."
+            )
+        if status == 422:
+            problems = [
+                Problem(str(p.get("path", "")), str(p.get("message", ""))) for p in body.get("problems", [])
+            ]
+            raise StoreInvalid(self.url, problems or [Problem("", message)])
+        if status == 404:
+            raise StoreError(f"{self.url}: {message}")
+        raise StoreWriteFailed(f"{self.url}: {message} (HTTP {status})")
+
+    # -- loading --------------------------------------------------------------
+
+    async def load(self) -> StoreFile:
+        """Everything from the server; the cached copy (marked offline) when
+        the server cannot be reached."""
+        try:
+            data = await self._fetch_all()
+        except StoreOffline:
+            cached = await asyncio.to_thread(self._read_cache)
+            if cached is None:
+                raise StoreUnreadable(
+                    f"{self.url}: cannot reach the server, and there is no cached copy yet"
+                ) from None
+            self.offline = True
+            self._remember(cached)
+            return cached
+        self.offline = False
+        self.fetched = dt.datetime.now(dt.UTC)
+        self._remember(data)
+        await asyncio.to_thread(self._write_cache, data)
+        return data
+
+    async def _fetch_all(self) -> StoreFile:
+        response = await self._request("GET", f"{API}/reference", idempotent=True)
+        self._check(response)
+        reference = msgspec.json.decode(response.content, type=StoreFile)
+        implementations: list[Implementation] = []
+        server_time = None
+        offset = 0
+        while True:
+            page = await self._request(
+                "GET", f"{API}/implementations", idempotent=True, params={"limit": PAGE, "offset": offset}
+            )
+            self._check(page)
+            listing = msgspec.json.decode(page.content, type=_Listing)
+            server_time = server_time or listing.server_time
+            implementations.extend(listing.items)
+            offset += len(listing.items)
+            if not listing.items or offset >= listing.total:
+                break
+        self._server_time = server_time
+        return msgspec.structs.replace(reference, implementations=implementations)
+
+    def _remember(self, data: StoreFile) -> None:
+        self._data = data
+        self._etags = {impl.id: etag(impl) for impl in data.implementations}
+
+    async def refresh(self) -> tuple[StoreFile, frozenset[str] | None]:
+        """What changed on the server since the last load or refresh: the new
+        data and the ids that changed (None when everything was reloaded)."""
+        if self.offline or self._data is None or self._server_time is None:
+            data = await self.load()
+            if self.offline:
+                raise StoreOffline(
+                    f"{self.url}: still unreachable; showing the copy from {self._fetched_text()}"
+                )
+            return data, None
+        try:
+            response = await self._request(
+                "GET",
+                f"{API}/implementations",
+                idempotent=True,
+                params={"updated_since": self._server_time, "limit": 10000},
+            )
+        except StoreOffline:
+            # Keep showing what we have; edits wait until a refresh reconnects.
+            self.offline = True
+            raise
+        self._check(response)
+        listing = msgspec.json.decode(response.content, type=_Listing)
+        if not listing.complete or listing.total > len(listing.items):
+            return await self.load(), None
+        self._server_time = listing.server_time
+        changed = {impl.id: impl for impl in listing.items}
+        gone = set(listing.deleted)
+        if not changed and not gone:
+            return self._data, frozenset()
+        kept = [changed.pop(impl.id, impl) for impl in self._data.implementations if impl.id not in gone]
+        data = msgspec.structs.replace(self._data, implementations=kept + list(changed.values()))
+        self._remember(data)
+        self.fetched = dt.datetime.now(dt.UTC)
+        await asyncio.to_thread(self._write_cache, data)
+        return data, frozenset({impl.id for impl in listing.items} | gone)
+
+    def _fetched_text(self) -> str:
+        if self.fetched is None:
+            return "an earlier session"
+        return self.fetched.astimezone().strftime("%Y-%m-%d %H:%M")
+
+    # -- cache ----------------------------------------------------------------
+
+    def _write_cache(self, data: StoreFile) -> None:
+        self._cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self._cache, msgspec.json.encode(data), backup=False)
+        meta = _Meta(
+            url=self.url, fetched=self.fetched or dt.datetime.now(dt.UTC), server_time=self._server_time
+        )
+        atomic_write(self._meta_path, msgspec.json.encode(meta), backup=False)
+
+    def _read_cache(self) -> StoreFile | None:
+        try:
+            data = msgspec.json.decode(self._cache.read_bytes(), type=StoreFile)
+            meta = msgspec.json.decode(self._meta_path.read_bytes(), type=_Meta)
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        self.fetched = meta.fetched
+        self._server_time = None  # the next refresh is a full load
+        return data
+
+    # -- writing --------------------------------------------------------------
+
+    def _writable(self) -> StoreFile:
+        if self.offline or self._data is None:
+            raise StoreOffline(
+                f"{self.url} is unreachable: showing the copy from {self._fetched_text()}; "
+                "edits are refused until the server is back (nothing was queued)"
+            )
+        return self._data
+
+    async def _write(
+        self, send: Callable[[], Awaitable[httpx.Response]], mine: Implementation | None
+    ) -> httpx.Response:
+        response = await send()
+        if response.status_code == 412:
+            body = _json(response)
+            current = msgspec.convert(body["current"], Implementation) if body.get("current") else None
+            raise StoreConflict(
+                f"{self.url}: someone else changed this implementation since you loaded it",
+                mine=mine,
+                current=current,
+            )
+        if response.status_code == 409:
+            raise StoreConflict(f"{self.url}: {_json(response).get('error', 'that id exists already')}")
+        self._check(response)
+        return response
+
+    async def save_implementation(self, implementation: Implementation) -> StoreFile:
+        return await self._save(implementation, check_version=True)
+
+    async def overwrite_implementation(self, implementation: Implementation) -> StoreFile:
+        """Save without the version check: the user chose to replace the
+        server's version with theirs after a conflict."""
+        return await self._save(implementation, check_version=False)
+
+    async def _save(self, implementation: Implementation, *, check_version: bool) -> StoreFile:
+        data = self._writable()
+        body = msgspec.json.encode(implementation)
+        headers = {"Content-Type": "application/json"}
+        if implementation.id in self._etags:
+            if check_version:
+                headers["If-Match"] = f'"{self._etags[implementation.id]}"'
+            path = f"{API}/implementations/{implementation.id}"
+            response = await self._write(
+                lambda: self._request("PUT", path, idempotent=True, content=body, headers=headers),
+                implementation,
+            )
+        else:
+            response = await self._write(
+                lambda: self._request(
+                    "POST", f"{API}/implementations", idempotent=False, content=body, headers=headers
+                ),
+                implementation,
+            )
+        saved = msgspec.json.decode(response.content, type=Implementation)
+        implementations = list(data.implementations)
+        for index, existing in enumerate(implementations):
+            if existing.id == saved.id:
+                implementations[index] = saved
+                break
+        else:
+            implementations.append(saved)
+        updated = msgspec.structs.replace(data, implementations=implementations)
+        self._data = updated
+        self._etags[saved.id] = etag(saved)
+        return updated
+
+    async def delete_implementation(self, implementation_id: str) -> StoreFile:
+        data = self._writable()
+        headers = {}
+        if implementation_id in self._etags:
+            headers["If-Match"] = f'"{self._etags[implementation_id]}"'
+        await self._write(
+            lambda: self._request(
+                "DELETE", f"{API}/implementations/{implementation_id}", idempotent=True, headers=headers
+            ),
+            None,
+        )
+        updated = msgspec.structs.replace(
+            data, implementations=[i for i in data.implementations if i.id != implementation_id]
+        )
+        self._data = updated
+        self._etags.pop(implementation_id, None)
+        return updated
+
+    async def save_reference(self, reference: Reference) -> StoreFile:
+        data = self._writable()
+        body = msgspec.json.encode(reference)
+        await self._write(
+            lambda: self._request(
+                "PUT",
+                f"{API}/reference",
+                idempotent=True,
+                content=body,
+                headers={"Content-Type": "application/json"},
+            ),
+            None,
+        )
+        updated = data.with_reference(reference)
+        self._data = updated
+        return updated
+
+
+class _Listing(msgspec.Struct):
+    items: list[Implementation]
+    total: int
+    server_time: str
+    deleted: list[str] = msgspec.field(default_factory=list)
+    complete: bool = True
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = json.loads(response.content or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _reason(error: httpx.TransportError) -> str:
+    text = str(error) or error.__class__.__name__
+    return text.splitlines()[0][:120]
