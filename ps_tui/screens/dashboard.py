@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,23 +17,10 @@ from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
 from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import Gauge
-
-HEALTH_STYLE = {
-    Health.OVERDUE: "bold red",
-    Health.AT_RISK: "bold yellow",
-    Health.ON_TRACK: "green",
-    Health.MET: "green",
-    Health.MISSED: "red",
-    Health.NONE: "dim",
-}
+from ps_tui.widgets.health import health_text
 
 #: A dashboard lists the worst few; the Implementations screen has them all.
 ATTENTION_ROWS = 50
-
-
-def health_text(health: Health) -> Text:
-    """Health in words and colour: colour alone fails plain terminals."""
-    return Text(health.label, style=HEALTH_STYLE[health])
 
 
 def window_label(days: int | None) -> str:

@@ -19,19 +19,11 @@ from ps_tui.core.parse import format_money
 from ps_tui.core.timeline import timeline
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
+from ps_tui.widgets.health import HEALTH_STYLES
 from ps_tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from ps_tui.app import PsApp
-
-HEALTH_STYLES = {
-    Health.OVERDUE: "bold red",
-    Health.AT_RISK: "bold yellow",
-    Health.ON_TRACK: "bold green",
-    Health.MET: "green",
-    Health.MISSED: "red",
-    Health.NONE: "dim",
-}
 
 
 def _date(value: object) -> str:

@@ -13,7 +13,6 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from ps_tui.core import listing
-from ps_tui.core.health import Health
 from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope
 from ps_tui.core.model import Implementation
 from ps_tui.core.query import FuzzyIndex, Query, QueryError, filter_rows, parse_query
@@ -21,16 +20,8 @@ from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.detail import DetailScreen
+from ps_tui.widgets.health import HEALTH_STYLES
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
-
-HEALTH_STYLES = {
-    Health.OVERDUE: "bold red",
-    Health.AT_RISK: "bold yellow",
-    Health.ON_TRACK: "green",
-    Health.MET: "green",
-    Health.MISSED: "red",
-    Health.NONE: "dim",
-}
 
 SCOPE_WORDS = {
     Scope.ACTIVE: "active",

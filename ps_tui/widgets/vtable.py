@@ -108,41 +108,37 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class CursorMoved(Message):
+    class _Event(Message):
+        """A message about this table; `control` names it for @on selectors."""
+
+        def __init__(self, table: VirtualTable[Any]) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    class CursorMoved(_Event):
         """The cursor is on another row (or the rows changed under it)."""
 
         def __init__(self, table: VirtualTable[Any], index: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.index = index
 
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
-
-    class RowActivated(Message):
+    class RowActivated(_Event):
         """Enter (or a double click) on a row."""
 
         def __init__(self, table: VirtualTable[Any], index: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.index = index
 
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
-
-    class HeaderClicked(Message):
+    class HeaderClicked(_Event):
         """A column header was clicked."""
 
         def __init__(self, table: VirtualTable[Any], key: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.key = key
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
 
     def __init__(
         self,

@@ -1,0 +1,21 @@
+"""How health looks everywhere: a colour, always beside the words."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ps_tui.core.health import Health
+
+HEALTH_STYLES = {
+    Health.OVERDUE: "bold red",
+    Health.AT_RISK: "bold yellow",
+    Health.ON_TRACK: "green",
+    Health.MET: "green",
+    Health.MISSED: "red",
+    Health.NONE: "dim",
+}
+
+
+def health_text(health: Health) -> Text:
+    """Health in words and colour: colour alone fails plain terminals."""
+    return Text(health.label, style=HEALTH_STYLES[health])
