@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ps_tui import __version__
+from ps_tui import __version__, cli_lookup
 from ps_tui.config import ConfigError, Settings, resolve, user_config_dir
 from ps_tui.store.errors import StoreError
 
@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
         help='the filter box\'s language, e.g. "seg:ent phase:validation acme"',
     )
     listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    cli_lookup.add_parser(commands, common)
+    from ps_tui import cli_serve
+
+    cli_serve.add_parser(commands, common)
 
     kpi = commands.add_parser(
         "kpi",
@@ -341,9 +345,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_validate(args, settings)
     if args.command == "schema":
         return cmd_schema()
+    if args.command == "serve":
+        from ps_tui import cli_serve
+
+        return cli_serve.run(args, settings)
     try:
         if args.command == "list":
             return cmd_list(args, settings)
+        if args.command == "lookup":
+            return cli_lookup.run(args, settings)
         if args.command == "kpi":
             return cmd_kpi(args, settings)
         if args.command == "team":

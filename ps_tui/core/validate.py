@@ -71,6 +71,7 @@ _TYPE_WORDS = {
     "float": "a number",
     "bool": "true or false",
     "date": "a date (YYYY-MM-DD)",
+    "datetime": "a date and time (ISO 8601)",
     "array": "a list",
     "object": "a table",
     "null": "nothing",
@@ -95,6 +96,9 @@ def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Prob
         return Problem(_join(path, m["name"]), "unknown field (check the spelling)")
     if m := _MISSING.match(message):
         return Problem(_join(path, m["name"]), "required field is missing")
+    message = message.replace(
+        "Invalid RFC3339 encoded datetime", "not a valid date and time (use ISO 8601: 2026-11-30T09:00:00Z)"
+    )
     message = message.replace("Invalid RFC3339 encoded date", "not a valid date (use YYYY-MM-DD)")
     message = _EXPECTED.sub(_expected_words, message)
     message = re.sub(r"^Expected `(\w+)` >= (\d+)$", r"must be a whole number >= \2", message)

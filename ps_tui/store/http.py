@@ -16,6 +16,7 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -285,7 +286,7 @@ class RemoteStore:
         if implementation.id in self._etags:
             if check_version:
                 headers["If-Match"] = f'"{self._etags[implementation.id]}"'
-            path = f"{API}/implementations/{implementation.id}"
+            path = f"{API}/implementations/{quote(implementation.id, safe='')}"
             response = await self._write(
                 lambda: self._request("PUT", path, idempotent=True, content=body, headers=headers),
                 implementation,
@@ -317,7 +318,10 @@ class RemoteStore:
             headers["If-Match"] = f'"{self._etags[implementation_id]}"'
         await self._write(
             lambda: self._request(
-                "DELETE", f"{API}/implementations/{implementation_id}", idempotent=True, headers=headers
+                "DELETE",
+                f"{API}/implementations/{quote(implementation_id, safe='')}",
+                idempotent=True,
+                headers=headers,
             ),
             None,
         )

@@ -1,0 +1,418 @@
+"""The HTTP API over a Store: `create_app(store, token=...)` returns the
+FastAPI app that `ps-tui serve` runs with uvicorn.
+
+    GET    /healthz                          {"status": "ok"}
+    GET    /api/v1/reference                 the store without its implementations
+    PUT    /api/v1/reference                 replace the reference data (write)
+    GET    /api/v1/implementations           filter, page, and changes since a time
+    POST   /api/v1/implementations           create (write): 201, 409 if the id exists
+    GET    /api/v1/implementations/{id}      one, with its ETag
+    PUT    /api/v1/implementations/{id}      update (write); If-Match honoured
+    DELETE /api/v1/implementations/{id}      delete (write); If-Match honoured
+    GET    /api/v1/kpi?window=90|all         exactly `ps-tui kpi --json`
+    GET    /api/v1/lookup?customer=&segment=&developers=&arr=   exactly `ps-tui lookup --json`
+    GET    /openapi.json, /docs              the schema and its browsable docs
+
+Writes need `Authorization: Bearer <token>`; reads too with `protect_reads`.
+If-Match is optional: without it an update or delete applies whatever
+changed meanwhile (last write wins); with it a stale version gets 412 and
+the current one. Every error is JSON with an `error` message (see errors.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
+
+from ps_tui import __version__
+from ps_tui.core.kpi import compute_kpis
+from ps_tui.core.model import SCHEMA_VERSION, Implementation, Status, StoreFile, etag
+from ps_tui.core.offerings import (
+    CustomerIndex,
+    LookupInput,
+    LookupProblem,
+    lookup,
+    parse_developers,
+    parse_segment,
+)
+from ps_tui.core.parse import ParseError, parse_amount
+from ps_tui.core.portfolio import InvalidData
+from ps_tui.core.portfolio import replace_reference as checked_reference
+from ps_tui.core.validate import Problem
+from ps_tui.server import errors as api_errors
+from ps_tui.server import wire
+from ps_tui.server.auth import BearerAuth
+from ps_tui.server.errors import error, invalid, json_response
+from ps_tui.server.state import ServerState, as_utc, quoted
+from ps_tui.store.base import Store
+
+access_log = logging.getLogger("ps_tui.server.access")
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10_000
+
+#: The If-Match header parameter of PUT and DELETE (optional: absent, the last write wins).
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="the ETag you loaded; when the current version differs the change is refused "
+        "with 412 and the current version. Without it the last write wins.",
+    ),
+]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class AccessLog:
+    """One log line per request: method, path (as sent, no query string),
+    status and duration. Never a header, so never the token."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            raw = scope.get("raw_path") or scope["path"].encode("utf-8", "backslashreplace")
+            path = raw.decode("ascii", "backslashreplace")
+            path = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in path)
+            elapsed = (time.perf_counter() - start) * 1000
+            access_log.info("%s %s %d %.1f ms", scope["method"], path, status, elapsed)
+
+
+#: What `window` may be, for the OpenAPI schema (parse_window decides).
+WINDOW_PATTERN = r"^\s*([0-9]*[1-9][0-9]*|[Aa][Ll][Ll])\s*$"
+
+
+def parse_window(text: str) -> int | None:
+    """`ps-tui kpi --window`'s rule: a positive number of days, or 'all'
+    (digits 0-9 only, where the CLI would also take other scripts' digits)."""
+    word = text.strip()
+    if word.lower() == "all":
+        return None
+    if word.isascii() and word.isdecimal() and int(word) > 0:
+        return int(word)
+    raise error(422, f"window {text!r}: give a number of days (e.g. 90) or 'all'")
+
+
+def parse_since(text: str) -> dt.datetime:
+    """An ISO 8601 date and time (`Z` or an offset; none means UTC), strictly:
+    not a number of seconds."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+        return as_utc(moment).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        message = "not an ISO 8601 date and time (e.g. 2026-11-30T09:00:00Z); send back `server_time`"
+        raise invalid("request", [Problem("query.updated_since", message)]) from None
+
+
+def lookup_answer(
+    data: StoreFile,
+    index: CustomerIndex,
+    customer: str | None,
+    segment: str | None,
+    developers: str | None,
+    arr: str | None,
+) -> dict[str, object]:
+    """`ps-tui lookup --json` for these flags: the checks and messages of
+    `cli_lookup.run` (a test compares each with the CLI), then the same
+    `core.offerings.lookup`. Whatever the CLI refuses with exit 2 is a 422
+    with the same message."""
+    customer = " ".join(customer.split()) if customer is not None else None
+    customer = customer or None
+    if customer is None and segment is None and developers is None and arr is None:
+        raise error(422, "nothing to look up: give a CUSTOMER, --segment, --developers and/or --arr")
+    if customer is None and segment is None and developers is None:
+        raise error(422, "--arr alone does not decide the segment: add a CUSTOMER, --segment or --developers")
+    try:
+        segment_id = parse_segment(segment, data) if segment is not None else None
+    except ParseError as problem:
+        raise error(422, f"--segment: {problem}") from None
+    try:
+        count = parse_developers(developers) if developers is not None else None
+    except ParseError as problem:
+        raise error(422, f"--developers: {problem}") from None
+    try:
+        amount = parse_amount(arr) if arr is not None else None
+    except ParseError as problem:
+        raise error(422, f"--arr: {problem}") from None
+    query = LookupInput(customer=customer, segment=segment_id, developers=count, arr=amount)
+    try:
+        answer = lookup(query, data, index)
+    except LookupProblem as problem:
+        raise error(422, str(problem)) from None
+    if answer.problems:
+        raise error(422, "; ".join(answer.problems))
+    return answer.to_json()
+
+
+def create_app(
+    store: Store,
+    *,
+    token: str | None,
+    protect_reads: bool = False,
+    max_body: int = 1_000_000,
+    today: dt.date | None = None,
+    data: StoreFile | None = None,
+) -> FastAPI:
+    """The API over `store`. `token` None means no auth at all (`--no-auth`);
+    `today` fixes the date for the KPI and lookup (the real date otherwise);
+    `data` is the store as already loaded (else it is loaded at startup)."""
+    state = ServerState(store)
+    auth = BearerAuth(token)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await loaded()
+        yield
+
+    async def loaded() -> None:
+        if state.data is None:
+            async with state.lock:
+                if state.data is None:
+                    await state.load(data)
+
+    def write_access(request: Request) -> None:
+        auth.require(request)
+
+    def read_access(request: Request) -> None:
+        if protect_reads:
+            auth.require(request)
+
+    def today_now() -> dt.date:
+        return today or dt.date.today()
+
+    app = FastAPI(
+        title="ps-tui",
+        version=__version__,
+        description="The shared store of ps-tui: implementations, reference data, KPI and lookup.",
+        lifespan=lifespan,
+        redoc_url=None,
+    )
+    api_errors.install(app)
+    app.add_middleware(AccessLog)
+    reads = APIRouter(prefix="/api/v1", dependencies=[Depends(read_access), Depends(loaded)])
+    writes = APIRouter(prefix="/api/v1", dependencies=[Depends(write_access), Depends(loaded)])
+
+    @app.get("/healthz", responses={200: wire.json_content(wire.ref(wire.Health), "The server is up")})
+    async def healthz() -> Response:
+        return json_response(wire.Health("ok"))
+
+    # -- reference ------------------------------------------------------------------
+
+    @reads.get(
+        "/reference",
+        responses={200: wire.json_content(wire.ref(wire.ReferenceDocument), "The reference data")},
+    )
+    async def get_reference() -> Response:
+        return json_response(wire.ReferenceDocument.of(state.current()))
+
+    @writes.put(
+        "/reference",
+        responses={
+            200: wire.json_content(wire.ref(wire.ReferenceDocument), "The new reference data"),
+            **wire.errors(400, 413, 422, 503),
+        },
+        openapi_extra=wire.request_body(wire.ReferenceDocument),
+    )
+    async def put_reference(request: Request) -> Response:
+        body = await wire.read_body(request, max_body)
+        document = wire.decode(body, wire.ReferenceDocument, "reference")
+        if document.schema_version > SCHEMA_VERSION:
+            message = f"{document.schema_version} is newer than this ps-tui reads ({SCHEMA_VERSION})"
+            raise invalid("reference", [Problem("schema_version", message)])
+        reference = document.reference
+        async with state.lock:
+            try:
+                checked_reference(state.current(), reference)
+            except InvalidData as refused:
+                raise invalid("reference", refused.problems) from None
+            saved = await state.replace_reference(reference)
+        return json_response(wire.ReferenceDocument.of(saved))
+
+    # -- implementations ---------------------------------------------------------------
+
+    @reads.get(
+        "/implementations",
+        responses={
+            200: wire.json_content(wire.ref(wire.ImplementationPage), "One page of implementations"),
+            **wire.errors(422),
+        },
+    )
+    async def list_implementations(
+        status: Annotated[Status | None, Query(description="only this status")] = None,
+        owner: Annotated[str | None, Query(description="IE owner, the whole name, any case")] = None,
+        segment: Annotated[str | None, Query(description="a segment id")] = None,
+        updated_since: Annotated[
+            str | None,
+            Query(
+                description="only those saved at or after this time (ISO 8601; UTC if no offset), "
+                "and the ids deleted since",
+                json_schema_extra={"format": "date-time"},
+            ),
+        ] = None,
+        limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Response:
+        since = parse_since(updated_since) if updated_since is not None else None
+        found = state.list_changes(
+            status=status, owner=owner, segment=segment, since=since, limit=limit, offset=offset
+        )
+        page = wire.ImplementationPage(
+            items=found.items,
+            total=found.total,
+            limit=limit,
+            offset=offset,
+            deleted=found.deleted,
+            server_time=found.server_time,
+            complete=found.complete,
+        )
+        return json_response(page)
+
+    def with_etag(implementation: Implementation, status: int = 200) -> Response:
+        headers = {"ETag": quoted(etag(implementation))}
+        if status == 201:
+            headers["Location"] = f"/api/v1/implementations/{quote(implementation.id, safe='')}"
+        return json_response(implementation, status, headers)
+
+    one = "/implementations/{implementation_id:path}"
+    etag_header = {"ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}}
+    implementation_response = wire.json_content(wire.ref(Implementation), "The implementation")
+
+    @reads.get(one, responses={200: {**implementation_response, "headers": etag_header}, **wire.errors(404)})
+    async def get_implementation(implementation_id: str) -> Response:
+        return with_etag(state.get(implementation_id))
+
+    @writes.post(
+        "/implementations",
+        status_code=201,
+        responses={
+            201: {**implementation_response, "headers": etag_header},
+            **wire.errors(400, 409, 413, 422, 503),
+        },
+        openapi_extra=wire.request_body(Implementation),
+    )
+    async def create_implementation(request: Request) -> Response:
+        body = await wire.read_body(request, max_body)
+        implementation = wire.decode(body, Implementation, "implementation")
+        async with state.lock:
+            created = await state.create(implementation)
+        return with_etag(created, 201)
+
+    @writes.put(
+        one,
+        responses={
+            200: {**implementation_response, "headers": etag_header},
+            **wire.errors(400, 404, 412, 413, 422, 503),
+        },
+        openapi_extra=wire.request_body(Implementation),
+    )
+    async def update_implementation(
+        implementation_id: str,
+        request: Request,
+        if_match: IfMatch = None,
+    ) -> Response:
+        body = await wire.read_body(request, max_body)
+        implementation = wire.decode(body, Implementation, "implementation")
+        if implementation.id != implementation_id:
+            message = f"must equal the id in the URL ({implementation_id!r}); an id cannot be changed"
+            raise invalid("implementation", [Problem("id", message)])
+        async with state.lock:
+            saved = await state.update(implementation, if_match)
+        return with_etag(saved)
+
+    @writes.delete(
+        one,
+        status_code=204,
+        responses={204: {"description": "Deleted"}, **wire.errors(404, 412, 503)},
+    )
+    async def delete_implementation(
+        implementation_id: str,
+        if_match: IfMatch = None,
+    ) -> Response:
+        async with state.lock:
+            await state.delete(implementation_id, if_match)
+        return Response(status_code=204)
+
+    # -- views -------------------------------------------------------------------------
+
+    @reads.get(
+        "/kpi",
+        responses={
+            200: wire.json_content(wire.ref(wire.KpiDocument), "Exactly `ps-tui kpi --json`"),
+            **wire.errors(422),
+        },
+    )
+    async def kpi(
+        window: Annotated[
+            str,
+            Query(
+                description="days (a positive number) or 'all'",
+                json_schema_extra={"pattern": WINDOW_PATTERN},
+            ),
+        ] = "90",
+    ) -> Response:
+        days = parse_window(window)
+        portfolio = await asyncio.to_thread(state.portfolio, today_now())
+        data = portfolio.data
+        figures = compute_kpis(data.implementations, portfolio.today, data.kpi, days, portfolio.assessments)
+        return json_response(figures.to_json())
+
+    @reads.get(
+        "/lookup",
+        responses={
+            200: wire.json_content(wire.ref(wire.LookupDocument), "Exactly `ps-tui lookup --json`"),
+            **wire.errors(422),
+        },
+    )
+    async def lookup_offerings(
+        customer: Annotated[str | None, Query(description="a customer (fuzzy)")] = None,
+        segment: Annotated[str | None, Query(description="a segment id, name or alias")] = None,
+        developers: Annotated[str | None, Query(description="a developer count, e.g. 1200")] = None,
+        arr: Annotated[str | None, Query(description="the ARR, e.g. 150k or $1.2M")] = None,
+    ) -> Response:
+        answer = lookup_answer(state.current(), state.customers(), customer, segment, developers, arr)
+        return json_response(answer)
+
+    app.include_router(reads)
+    app.include_router(writes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            app.openapi_schema = wire.complete_openapi(schema, protect_reads=protect_reads, auth=auth.enabled)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.state.ps_tui = state
+    return app

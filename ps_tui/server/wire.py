@@ -1,0 +1,227 @@
+"""What goes over the wire: request bodies in, JSON documents out, and the
+OpenAPI description of both.
+
+Bodies are decoded with msgspec into the same models the store files use, so
+the API refuses exactly what the local store refuses, with the same field
+paths and messages. Responses are msgspec-encoded (dates as ISO strings,
+defaults omitted as in the files), so an implementation's ETag is the
+`etag()` of the JSON a client receives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+from fastapi import Request
+from msgspec import Meta
+
+from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
+from ps_tui.core.validate import problem_from_error
+from ps_tui.server.errors import ErrorBody, error, invalid
+
+T = TypeVar("T")
+
+
+class ReferenceDocument(Reference, kw_only=True, forbid_unknown_fields=True, omit_defaults=False):
+    """The store without its implementations: every reference field, and the
+    schema version (GET and PUT /api/v1/reference)."""
+
+    schema_version: Annotated[int, Meta(ge=1)] = SCHEMA_VERSION
+
+    @classmethod
+    def of(cls, store: StoreFile) -> ReferenceDocument:
+        fields = {name: getattr(store, name) for name in Reference.__struct_fields__}
+        return cls(**fields, schema_version=store.schema_version)
+
+    @property
+    def reference(self) -> Reference:
+        return Reference(**{name: getattr(self, name) for name in Reference.__struct_fields__})
+
+
+class ImplementationPage(msgspec.Struct, kw_only=True):
+    """GET /api/v1/implementations: one page of the matching implementations
+    (in store order) and what a client needs to keep a copy in sync."""
+
+    items: list[Implementation]
+    #: How many match the filters, before paging.
+    total: int
+    limit: int
+    offset: int
+    #: Ids deleted since `updated_since` (empty without it); never an id that exists now.
+    deleted: list[str]
+    #: Send this back as `updated_since` to get what changed after this answer.
+    server_time: dt.datetime
+    #: False when `updated_since` is before the server loaded the store: the
+    #: changes before that are unknown, so reload everything.
+    complete: bool
+
+
+class KpiMonth(msgspec.Struct):
+    month: str
+    median: float | None
+    count: int
+
+
+class KpiBucket(msgspec.Struct):
+    bucket: str
+    count: int
+
+
+class KpiDocument(msgspec.Struct, kw_only=True):
+    """GET /api/v1/kpi: exactly `ps-tui kpi --json` (`KpiFigures.to_json`).
+    Describes the response in the OpenAPI schema; the route returns to_json()."""
+
+    window_days: int | None
+    target_days: int
+    completed: int
+    median: float | None
+    p90: float | None
+    mean: float | None
+    within_target_share: float | None
+    active: int
+    at_risk: int
+    overdue: int
+    monthly: list[KpiMonth]
+    histogram: list[KpiBucket]
+
+
+class LookupOffering(msgspec.Struct):
+    name: str
+    eligible: bool
+
+
+class LookupDiscount(msgspec.Struct):
+    status: str
+    rule: str
+    approval: str
+
+
+class LookupDocument(msgspec.Struct, kw_only=True):
+    """GET /api/v1/lookup: exactly `ps-tui lookup --json` (`Answer.to_json`).
+    Describes the response in the OpenAPI schema."""
+
+    segment: str
+    segment_reason: str
+    offerings: list[LookupOffering]
+    discount: LookupDiscount
+    notes: list[str]
+
+
+class Health(msgspec.Struct):
+    status: str
+
+
+# --- request bodies -----------------------------------------------------------------
+
+
+async def read_body(request: Request, max_body: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed
+    `max_body` bytes: from Content-Length, or while it streams in."""
+    too_large = f"request body too large: at most {max_body:,} bytes"
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.strip().isdecimal():
+            raise error(400, "Content-Length is not a number")
+        if int(length) > max_body:
+            raise error(413, too_large, {"Connection": "close"})
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > max_body:
+            raise error(413, too_large, {"Connection": "close"})
+    return bytes(received)
+
+
+def decode(body: bytes, kind: type[T], what: str) -> T:
+    """Decode a JSON body into `kind`: 400 when it is not JSON, 422 with the
+    field path and the store's message when it does not fit."""
+    if not body.strip():
+        raise error(400, f"the request body is empty; send the {what} as a JSON object")
+    try:
+        return msgspec.json.decode(body, type=kind)
+    except msgspec.ValidationError as problem:
+        # msgspec stops at the first misfit, which may come before a syntax
+        # error further on: malformed JSON is a 400 whatever it holds.
+        _well_formed(body)
+        raise invalid(what, [problem_from_error(problem)]) from None
+    except msgspec.DecodeError as malformed:
+        raise error(400, f"malformed JSON: {malformed}") from None
+
+
+def _well_formed(body: bytes) -> None:
+    try:
+        msgspec.json.decode(body)
+    except msgspec.DecodeError as malformed:
+        raise error(400, f"malformed JSON: {malformed}") from None
+
+
+# --- OpenAPI ------------------------------------------------------------------------
+
+#: The body and response documents, as components of the OpenAPI schema.
+DOCUMENTS: tuple[Any, ...] = (
+    Implementation,
+    ReferenceDocument,
+    ImplementationPage,
+    KpiDocument,
+    LookupDocument,
+    ErrorBody,
+    Health,
+)
+REF = "#/components/schemas/{name}"
+
+
+def ref(kind: Any) -> dict[str, Any]:
+    return {"$ref": REF.format(name=kind.__name__)}
+
+
+def json_content(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def request_body(kind: Any) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref(kind)}}}}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for error statuses, each an ErrorBody."""
+    descriptions = {
+        400: "Malformed JSON or a malformed request",
+        401: "Missing or wrong bearer token",
+        404: "No implementation with that id",
+        409: "An implementation with that id already exists",
+        412: "If-Match does not match the current version (the body has `current` and `etag`)",
+        413: "Request body too large",
+        422: "Invalid input: `problems` lists each field path and message",
+        503: "The store could not be written (the message says why); nothing was changed",
+    }
+    return {status: json_content(ref(ErrorBody), descriptions[status]) for status in statuses}
+
+
+def complete_openapi(schema: dict[str, Any], *, protect_reads: bool, auth: bool) -> dict[str, Any]:
+    """FastAPI's schema plus the msgspec components, the bearer scheme, and
+    every 422 described as the ErrorBody it really is."""
+    _, components = msgspec.json.schema_components(DOCUMENTS, ref_template=REF)
+    for component in components.values():
+        # Every struct refuses unknown fields (forbid_unknown_fields).
+        if component.get("type") == "object" and "properties" in component:
+            component.setdefault("additionalProperties", False)
+    found = schema.setdefault("components", {})
+    schemas = found.setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas.update(components)
+    if auth:
+        found["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses["422"] = json_content(ref(ErrorBody), "Invalid input")
+            writes = method != "get"
+            if auth and path.startswith("/api/") and (writes or protect_reads):
+                operation["security"] = [{"bearer": []}]
+                responses.setdefault("401", errors(401)[401])
+    if not schemas:
+        found.pop("schemas")
+    return schema

@@ -1,0 +1,103 @@
+"""`ps-tui serve` refusals: everything it checks before it starts a server.
+(The running server is tested in test_server.py.) These tests need neither
+FastAPI nor uvicorn."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ps_tui.cli_serve as cli_serve
+from ps_tui.cli import main
+from tests.server_process import write_store
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().err
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return write_store(tmp_path / "store.toml")
+
+
+def test_needs_a_store(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PS_TUI_SERVER_TOKEN", "t")
+    code, err = run(capsys, "serve")
+    assert code == 2
+    assert "no store to serve" in err and "demo data is not served" in err
+
+
+def test_needs_a_token(capsys: pytest.CaptureFixture[str], store: Path) -> None:
+    code, err = run(capsys, "serve", "--store", str(store))
+    assert code == 2
+    assert "no token: set PS_TUI_SERVER_TOKEN or give --token-file PATH" in err
+    assert "--no-auth" in err
+
+
+def test_token_file_problems(capsys: pytest.CaptureFixture[str], store: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.token"
+    empty.write_text("  \n")
+    code, err = run(capsys, "serve", "--store", str(store), "--token-file", str(empty))
+    assert code == 2 and "the file is empty" in err
+    code, err = run(capsys, "serve", "--store", str(store), "--token-file", str(tmp_path / "missing"))
+    assert code == 2 and "cannot read" in err
+
+
+def test_contradictions(capsys: pytest.CaptureFixture[str], store: Path, tmp_path: Path) -> None:
+    token = tmp_path / "t.token"
+    token.write_text("secret\n")
+    code, err = run(capsys, "serve", "--store", str(store), "--no-auth", "--token-file", str(token))
+    assert code == 2 and "contradict" in err
+    code, err = run(capsys, "serve", "--store", str(store), "--no-auth", "--protect-reads")
+    assert code == 2 and "--protect-reads needs a token" in err
+
+
+def test_without_the_extra(
+    capsys: pytest.CaptureFixture[str], store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = cli_serve.importlib.util.find_spec
+    monkeypatch.setattr(
+        cli_serve.importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "fastapi" else real(name, *args),
+    )
+    code, err = run(capsys, "serve", "--store", str(store), "--no-auth")
+    assert code == 2
+    assert "pip install 'ps-tui[server]'" in err
+
+
+def test_a_broken_store_is_refused_before_starting(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("fastapi")
+    broken = tmp_path / "broken.toml"
+    broken.write_text('schema_version = 1\nbogus = "x"\n')
+    monkeypatch.setenv("PS_TUI_SERVER_TOKEN", "t")
+    code, err = run(capsys, "serve", "--store", str(broken))
+    assert code == 2
+    assert "bogus: unknown field" in err
+
+
+def test_bad_port_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", "--port", "70000"])
+    assert caught.value.code == 2
+    assert "not a port number" in capsys.readouterr().err
+
+
+def test_the_cli_never_imports_the_server_stack() -> None:
+    code = (
+        "import json, sys; import ps_tui.cli as c; c.build_parser(); "
+        "print(json.dumps(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
