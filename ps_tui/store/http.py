@@ -210,12 +210,12 @@ class RemoteStore:
         self._server_time = listing.server_time
         changed = {impl.id: impl for impl in listing.items}
         gone = set(listing.deleted)
+        self.fetched = dt.datetime.now(dt.UTC)  # the data is current as of now
         if not changed and not gone:
             return self._data, frozenset()
         kept = [changed.pop(impl.id, impl) for impl in self._data.implementations if impl.id not in gone]
         data = msgspec.structs.replace(self._data, implementations=kept + list(changed.values()))
         self._remember(data)
-        self.fetched = dt.datetime.now(dt.UTC)
         await asyncio.to_thread(self._write_cache, data)
         return data, frozenset({impl.id for impl in listing.items} | gone)
 
