@@ -59,44 +59,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.cli import _load_portfolio
     from ps_tui.core.offerings import (
         CustomerIndex,
-        LookupInput,
         LookupProblem,
+        answer_request,
         customers_from_implementations,
-        lookup,
-        parse_developers,
-        parse_segment,
     )
-    from ps_tui.core.parse import ParseError, parse_amount
 
-    customer = " ".join(" ".join(args.customer).split()) or None
+    customer = " ".join(args.customer) or None
     if customer is None and args.segment is None and args.developers is None and args.arr is None:
+        # Checked before loading the store, so a bare `ps-tui lookup` is instant.
         return _fail("nothing to look up: give a CUSTOMER, --segment, --developers and/or --arr")
-    if customer is None and args.segment is None and args.developers is None:
-        return _fail("--arr alone does not decide the segment: add a CUSTOMER, --segment or --developers")
-
     data = _load_portfolio(settings).data
-    try:
-        segment = parse_segment(args.segment, data) if args.segment is not None else None
-    except ParseError as error:
-        return _fail(f"--segment: {error}")
-    try:
-        developers = parse_developers(args.developers) if args.developers is not None else None
-    except ParseError as error:
-        return _fail(f"--developers: {error}")
-    try:
-        arr = parse_amount(args.arr) if args.arr is not None else None
-    except ParseError as error:
-        return _fail(f"--arr: {error}")
-    query = LookupInput(customer=customer, segment=segment, developers=developers, arr=arr)
     index = CustomerIndex(customers_from_implementations(data.implementations))
     try:
-        answer = lookup(query, data, index)
+        answer = answer_request(data, index, customer, args.segment, args.developers, args.arr)
     except LookupProblem as problem:
         return _fail(str(problem))
-    if answer.problems:
-        # The screen answers from the rest and shows the problem; a script
-        # must not get an answer for a customer it did not ask about.
-        return _fail("; ".join(answer.problems))
     if args.json:
         print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     else:

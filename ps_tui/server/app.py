@@ -37,15 +37,7 @@ from fastapi.responses import Response
 from ps_tui import __version__
 from ps_tui.core.kpi import compute_kpis
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Status, StoreFile, etag
-from ps_tui.core.offerings import (
-    CustomerIndex,
-    LookupInput,
-    LookupProblem,
-    lookup,
-    parse_developers,
-    parse_segment,
-)
-from ps_tui.core.parse import ParseError, parse_amount
+from ps_tui.core.offerings import CustomerIndex, LookupProblem, answer_request
 from ps_tui.core.portfolio import InvalidData
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.validate import Problem
@@ -142,36 +134,13 @@ def lookup_answer(
     developers: str | None,
     arr: str | None,
 ) -> dict[str, object]:
-    """`ps-tui lookup --json` for these flags: the checks and messages of
-    `cli_lookup.run` (a test compares each with the CLI), then the same
-    `core.offerings.lookup`. Whatever the CLI refuses with exit 2 is a 422
+    """`ps-tui lookup --json` for these query values: the same checks and
+    `core.offerings.answer_request`; what the CLI refuses with exit 2 is a 422
     with the same message."""
-    customer = " ".join(customer.split()) if customer is not None else None
-    customer = customer or None
-    if customer is None and segment is None and developers is None and arr is None:
-        raise error(422, "nothing to look up: give a CUSTOMER, --segment, --developers and/or --arr")
-    if customer is None and segment is None and developers is None:
-        raise error(422, "--arr alone does not decide the segment: add a CUSTOMER, --segment or --developers")
     try:
-        segment_id = parse_segment(segment, data) if segment is not None else None
-    except ParseError as problem:
-        raise error(422, f"--segment: {problem}") from None
-    try:
-        count = parse_developers(developers) if developers is not None else None
-    except ParseError as problem:
-        raise error(422, f"--developers: {problem}") from None
-    try:
-        amount = parse_amount(arr) if arr is not None else None
-    except ParseError as problem:
-        raise error(422, f"--arr: {problem}") from None
-    query = LookupInput(customer=customer, segment=segment_id, developers=count, arr=amount)
-    try:
-        answer = lookup(query, data, index)
+        return answer_request(data, index, customer, segment, developers, arr).to_json()
     except LookupProblem as problem:
         raise error(422, str(problem)) from None
-    if answer.problems:
-        raise error(422, "; ".join(answer.problems))
-    return answer.to_json()
 
 
 def create_app(
