@@ -11,6 +11,7 @@ import gc
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -20,17 +21,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ps_tui.config import Settings, default_config_path
-from ps_tui.core.listing import Scope
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreRefreshed
-from ps_tui.screens.conflict import ConflictScreen
 from ps_tui.screens.dashboard import DashboardScreen
-from ps_tui.screens.detail import DetailScreen
-from ps_tui.screens.help import HelpScreen
-from ps_tui.screens.implementations import ImplementationsScreen
-from ps_tui.screens.offerings import OfferingsScreen
-from ps_tui.screens.team import TeamScreen
+
+if TYPE_CHECKING:
+    from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.base import SharedStore, Store
 from ps_tui.store.errors import StoreConflict, StoreError
 from ps_tui.widgets.nav import SECTIONS
@@ -42,6 +39,24 @@ def _home_relative(path: Path) -> str:
         return "~/" + str(path.relative_to(Path.home()))
     except ValueError:
         return str(path)
+
+
+def _implementations_screen() -> Screen[None]:
+    from ps_tui.screens.implementations import ImplementationsScreen
+
+    return ImplementationsScreen()
+
+
+def _offerings_screen() -> Screen[None]:
+    from ps_tui.screens.offerings import OfferingsScreen
+
+    return OfferingsScreen()
+
+
+def _team_screen() -> Screen[None]:
+    from ps_tui.screens.team import TeamScreen
+
+    return TeamScreen()
 
 
 def open_store(settings: Settings) -> Store:
@@ -69,9 +84,11 @@ class PsApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES = {
         "dashboard": DashboardScreen,
-        "implementations": ImplementationsScreen,
-        "offerings": OfferingsScreen,
-        "team": TeamScreen,
+        # Only the dashboard shows at launch: the other screens (and what they
+        # import) load the first time they are opened.
+        "implementations": _implementations_screen,
+        "offerings": _offerings_screen,
+        "team": _team_screen,
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
@@ -240,6 +257,8 @@ class PsApp(App[None]):
             if choice == "theirs":
                 self.action_reload()
 
+        from ps_tui.screens.conflict import ConflictScreen
+
         self.push_screen(ConflictScreen(mine, theirs), chosen)
 
     def _describe_source(self, data: StoreFile) -> str:
@@ -266,6 +285,8 @@ class PsApp(App[None]):
     # -- moving between screens --------------------------------------------------
 
     async def _implementations_screen(self) -> ImplementationsScreen:
+        from ps_tui.screens.implementations import ImplementationsScreen
+
         await self.switch_mode("implementations")
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -278,11 +299,15 @@ class PsApp(App[None]):
         its detail view on top."""
         screen = await self._implementations_screen()
         screen.reveal(impl_id)
+        from ps_tui.screens.detail import DetailScreen
+
         await self.push_screen(DetailScreen(impl_id))
 
     async def show_person(self, name: str) -> None:
         """The Implementations screen filtered to one person's active work."""
         screen = await self._implementations_screen()
+        from ps_tui.core.listing import Scope
+
         screen.filter_to(f'person:"{name}"', Scope.ACTIVE)
 
     # -- actions ---------------------------------------------------------------
@@ -308,6 +333,8 @@ class PsApp(App[None]):
             row = (self.get_key_display(binding), binding.description)
             (everywhere if active.node is self else here).append(row)
         everywhere.append(("^p", "Command palette"))
+        from ps_tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(screen.sub_title or "ps-tui", here, everywhere))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
