@@ -59,7 +59,11 @@ def parse_count(text: str) -> int:
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if not stripped.isdecimal():
         raise ParseError(f"{text.strip()!r} is not a whole number")
-    return int(stripped)
+    try:
+        return int(stripped)
+    except ValueError:
+        # More digits than int() converts (sys.get_int_max_str_digits, 4300).
+        raise ParseError(f"a {len(stripped)}-digit number is too large") from None
 
 
 def format_money(amount: int) -> str:

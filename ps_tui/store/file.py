@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -151,8 +152,10 @@ def encode_store(store: StoreFile, kind: str) -> bytes:
 
 
 def _fingerprint(path: Path, data: bytes) -> Fingerprint:
+    # The size is the data's own: a stat may already describe a newer file
+    # (another writer's, replaced while this one was reading or parsing).
     stat = path.stat()
-    return Fingerprint(stat.st_size, stat.st_mtime_ns, stat.st_ino, hashlib.sha256(data).hexdigest())
+    return Fingerprint(len(data), stat.st_mtime_ns, stat.st_ino, hashlib.sha256(data).hexdigest())
 
 
 @contextlib.contextmanager
@@ -200,6 +203,28 @@ def atomic_write(path: Path, data: bytes, backup: bool = True) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+#: When this process loaded the module (about when it started): a temporary
+#: file older than this was left by a writer that died mid-save.
+_STARTED = time.time()
+
+
+def _sweep_stale_temps(path: Path) -> None:
+    """Remove `.NAME.*.tmp` files that a killed writer left beside `path`.
+
+    Called after a successful save, under the lock (so no other FileStore is
+    between its mkstemp and its rename). Only files older than this process
+    go: one younger could belong to a writer that does not take the lock.
+    Best effort: a file that cannot be removed is simply left."""
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < _STARTED:
+                        os.unlink(entry.path)
 
 
 def _backup(path: Path) -> None:
@@ -256,6 +281,7 @@ class FileStore:
             reason = error.strerror or str(error)
             raise StoreWriteFailed(f"{self.path}: save failed ({reason}); the file was not changed") from None
         self._store, self._seen = store, _fingerprint(self.path, data)
+        _sweep_stale_temps(self.path)
 
     def _check_unchanged(self) -> None:
         if self._seen is None:
@@ -270,11 +296,13 @@ class FileStore:
             raise StoreConflict(
                 f"{self.path}: was deleted since it was loaded; reload before saving"
             ) from None
-        seen = self._seen
-        if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (seen.size, seen.mtime_ns, seen.inode):
-            return
-        digest = hashlib.sha256(_read_bytes(self.path)).hexdigest()
-        if digest != self._seen.digest:
+        # Only the content decides. An equal (inode, size, mtime) is no proof:
+        # with a coarse clock (a few ms a tick on many kernels) a file
+        # replaced three times within one tick can get back a freed inode
+        # number with the same size and mtime. A different size is proof.
+        if stat.st_size != self._seen.size or (
+            hashlib.sha256(_read_bytes(self.path)).hexdigest() != self._seen.digest
+        ):
             raise StoreConflict(
                 f"{self.path}: changed on disk since it was loaded; reload to see the other changes "
                 "(your edit was not saved, and is still in the form)"

@@ -62,7 +62,10 @@ def toml_lines(text: str) -> dict[str, int]:
 
 
 _TOKEN = re.compile(
-    r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|\n|[ \t\r]+|.', re.S
+    # Strings unrolled ("[^"\\]*(?:\\.[^"\\]*)*"): an alternation per
+    # character would keep a backtracking mark per character of a huge note.
+    r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|\n|[ \t\r]+|.',
+    re.S,
 )
 
 
