@@ -114,6 +114,8 @@ class PsApp(App[None]):
         self.settings = settings or Settings()
         self.today = self.settings.effective_today()
         self.store_persistent = store.persistent
+        #: Why the app could not start (set when it exits with status 2).
+        self.failure: str | None = None
         self._refresh_timer: Timer | None = None
 
     def on_mount(self) -> None:
@@ -225,8 +227,9 @@ class PsApp(App[None]):
     @on(StoreFailed)
     def _failed(self, message: StoreFailed) -> None:
         if message.during == "Load" and self.portfolio is None:
-            # Nothing to show yet: leave with the reason, as the CLI would.
-            self.exit(return_code=2, message=message.error)
+            # Nothing to show yet: leave; the CLI prints the reason as is.
+            self.failure = message.error
+            self.exit(return_code=2)
             return
         conflict = message.exception
         if isinstance(conflict, StoreConflict) and conflict.mine and conflict.current:

@@ -330,6 +330,9 @@ def run_tui(settings: Settings) -> int:
         return _fail(str(error))
     app = PsApp(store=store, settings=settings)
     app.run()
+    if app.failure:
+        # Printed after the terminal is restored, unwrapped, like `validate`.
+        print(app.failure, file=sys.stderr)
     return app.return_code or 0
 
 
