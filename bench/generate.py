@@ -8,6 +8,7 @@ spread over five years, long customer names, some unicode, notes and risks.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import sys
 from pathlib import Path
@@ -170,9 +171,15 @@ def generate(count: int, seed: int = 1, today: dt.date = TODAY) -> StoreFile:
 
 
 def write(path: Path, count: int, seed: int = 1) -> Path:
-    """Write a generated store to `path` (.json or .toml), once per size and seed."""
+    """Write a generated store to `path` (.json or .toml), once per size and seed.
+
+    The file appears complete or not at all (written beside it, then renamed),
+    so an interrupted run never leaves a partial store for the next to reuse."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encode_store(generate(count, seed), store_format(path)))
+    data = encode_store(generate(count, seed), store_format(path))
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
     return path
 
 

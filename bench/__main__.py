@@ -1,0 +1,80 @@
+"""`python -m bench`: measure ps-tui against its baselines and print one table.
+
+    python -m bench                 # everything (about 10 minutes on 2 cores)
+    python -m bench --quick         # smaller data, fewer repeats: a smoke run
+    python -m bench --only filter   # one case (a prefix works: --only toml)
+    python -m bench --json out.json # also write every sample as JSON
+
+Progress goes to stderr, the table to stdout. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench.cases import CASES, Plan, log, run_case, select
+from bench.report import Row, machine, table, write_json
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller data and fewer repeats (smoke run)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help=f"run only this case (repeatable; a prefix works): {', '.join(CASES)}",
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+
+    plan = Plan.small() if args.quick else Plan.full()
+    names = select(args.only)
+    info = machine()
+    log(
+        f"ps-tui bench ({'quick' if plan.quick else 'full'}): {info['cpu']}, {info['nproc']} CPUs, "
+        f"Python {info['python']}, cases: {', '.join(names)}"
+    )
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    rows: list[Row] = []
+    durations: dict[str, float] = {}
+    for name in names:
+        case_rows, seconds = run_case(name, plan)
+        rows.extend(case_rows)
+        durations[name] = seconds
+        log(f"  ({seconds:.0f} s)")
+    total = time.perf_counter() - started
+    load_after = os.getloadavg()
+
+    print(table(rows))
+    print(
+        f"\n{info['cpu']} · {info['nproc']} CPUs · Python {info['python']} · "
+        f"Textual {info['packages']['textual']} · {'quick' if plan.quick else 'full'} run in {total:.0f} s · "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after (1-min, all processes)"
+    )
+    if args.json:
+        write_json(
+            args.json,
+            {
+                "command": ["python", "-m", "bench", *(argv if argv is not None else sys.argv[1:])],
+                "quick": plan.quick,
+                "plan": plan.__dict__,
+                "machine": info,
+                "seconds": total,
+                "load_average": {"before": load_before, "after": load_after},
+                "case_seconds": durations,
+                "rows": [row.to_json() for row in rows],
+            },
+        )
+        log(f"wrote {args.json}")
+    failed = [row for row in rows if row.verdict == "FAIL"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,469 @@
+"""The cases: which children to run, how often, and the table rows they make.
+
+Variants of a case are interleaved (ps-tui, baseline, ps-tui, baseline, ...)
+so that a slow spell on this noisy machine hits both sides alike. Every figure
+is the median of its samples; a ratio is ps-tui's median over the baseline's.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import launch
+from bench.report import Budget, Row, Stat
+from bench.runner import ROOT, ChildResult, run, run_measurement, run_script
+
+OUT = ROOT / "bench" / "out"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Sizes and repeat counts for a run (full or --quick)."""
+
+    quick: bool
+    json_count: int
+    toml_count: int
+    launch_runs: int
+    load_runs: int
+    tui_runs: int
+    datatable_runs: int
+    keystrokes: int
+    sorts: int
+    kpi_repeats: int
+    save_repeats: int
+    #: Multiplies every child's timeout.
+    timeout_scale: float
+
+    @classmethod
+    def full(cls) -> Plan:
+        return cls(False, 100_000, 10_000, 9, 5, 5, 3, 9, 5, 9, 5, 1.0)
+
+    @classmethod
+    def small(cls) -> Plan:
+        return cls(True, 10_000, 2_000, 5, 3, 3, 3, 7, 3, 5, 3, 0.5)
+
+
+@dataclass
+class Samples:
+    """Samples of one variant, and what went wrong if anything did."""
+
+    values: list[float] = field(default_factory=list)
+    extra: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    unavailable: str | None = None
+
+    def add(self, result: ChildResult, value: Callable[[ChildResult], list[float]] | None = None) -> str:
+        """Record `result`; returns a short description of it for the progress log."""
+        if result.unavailable:
+            self.unavailable = result.unavailable
+            return f"unavailable: {result.unavailable}"
+        if result.error:
+            self.errors.append(result.error)
+            return f"error: {result.error}"
+        added = value(result) if value else list(result.data["samples"])
+        self.values.extend(added)
+        self.extra.append(result.data.get("extra", {}))
+        return " ".join(f"{v:.4f}" for v in added)
+
+    def stat(self, unit: Any = "s") -> Stat | None:
+        return Stat(self.values, unit) if self.values else None
+
+    def missing(self) -> str:
+        if self.unavailable:
+            return "unavailable"
+        if self.errors:
+            return "error"
+        return "—"
+
+    def problems(self, name: str) -> list[str]:
+        notes = []
+        if self.unavailable:
+            notes.append(f"{name}: {self.unavailable}")
+        notes.extend(f"{name} failed: {error}" for error in dict.fromkeys(self.errors))
+        return notes
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def progress(label: str, number: int, total: int, got: str) -> None:
+    """One progress line on stderr."""
+    log(f"  {label} {number}/{total}: {got}")
+
+
+def n_of(samples: Samples) -> str:
+    return f"n={len(samples.values)}"
+
+
+def describe(
+    rows: list[Row], ours: Samples, theirs: Samples, ours_name: str, theirs_name: str, paired: bool = False
+) -> None:
+    """Fill in missing figures and the notes about failures. With `paired`
+    (the two variants ran interleaved, one sample per process), also note the
+    median of the ratios of each pair run back to back, which a change in
+    the machine's load during the run moves less than the ratio of medians."""
+    for row in rows:
+        row.ours_missing = ours.missing()
+        row.theirs_missing = theirs.missing()
+        row.notes.extend(ours.problems(ours_name) + theirs.problems(theirs_name))
+        pairs = list(zip(ours.values, theirs.values, strict=False))
+        if paired and len(pairs) >= 3 and not ours.errors and not theirs.errors:
+            ratio = statistics.median(a / b for a, b in pairs)
+            row.notes.append(f"median of the {len(pairs)} back-to-back pairs' ratios: {ratio:.2f}x")
+
+
+# -- data files ------------------------------------------------------------------------
+
+
+def store_file(count: int, kind: str) -> Path:
+    """bench/out/store-COUNT.KIND, generated once (deterministically) and reused."""
+    path = OUT / f"store-{count}.{kind}"
+    if not path.exists():
+        log(f"generating {path.relative_to(ROOT)} ...")
+        result = run([sys.executable, "-m", "bench.generate", str(count), str(path)], timeout=1800)
+        if not path.exists():
+            raise RuntimeError(f"could not generate {path}: {result.error}")
+    # Read it once so that no variant pays for a cold page cache.
+    with path.open("rb") as handle:
+        while handle.read(1 << 24):
+            pass
+    return path
+
+
+# -- cases -------------------------------------------------------------------------
+
+
+def _launch_sample(result: ChildResult) -> list[float]:
+    ready = result.data.get("ready")
+    if ready is None:
+        raise ValueError("no frame was drawn")
+    return [ready - result.spawned]
+
+
+def case_launch(plan: Plan) -> list[Row]:
+    """Process start to the first dashboard frame, and peak RSS."""
+    timeout = 120 * plan.timeout_scale + 30
+    times = {"ps-tui": Samples(), "bare": Samples()}
+    rss = {"ps-tui": Samples(), "bare": Samples()}
+    scripts = {variant: launch.script(variant) for variant in times}
+    # One untimed run each first: writes the bytecode caches and pulls the
+    # files into the page cache for both alike (an installed app has both).
+    for script in scripts.values():
+        run_script(script, timeout)
+    for number in range(plan.launch_runs):
+        for variant, script in scripts.items():
+            result = run_script(script, timeout)
+            if result.error is None and result.data.get("ready") is None:
+                result.error = "no frame was drawn"
+            got = times[variant].add(result, _launch_sample)
+            rss[variant].add(result, lambda r: [r.data["maxrss_kib"] / 1024])
+            progress(f"launch {variant}", number + 1, plan.launch_runs, got)
+    rows = [
+        Row(
+            "launch",
+            "launch to first dashboard frame (demo data)",
+            "bare Textual app",
+            times["ps-tui"].stat(),
+            times["bare"].stat(),
+            Budget("ratio", 1.5),
+            notes=[
+                f"{n_of(times['ps-tui'])}; from just before spawning `python -c` to the first frame "
+                "drawn with the demo portfolio loaded; bare app = Header + Static + Footer, same "
+                f"harness, headless {launch.SIZE[0]}x{launch.SIZE[1]}"
+            ],
+        ),
+        Row(
+            "launch",
+            "launch peak RSS",
+            "bare Textual app",
+            rss["ps-tui"].stat("MiB"),
+            rss["bare"].stat("MiB"),
+            notes=["ru_maxrss of the child after exit"],
+        ),
+    ]
+    describe(rows[:1], times["ps-tui"], times["bare"], "ps-tui", "bare app", paired=True)
+    describe(rows[1:], rss["ps-tui"], rss["bare"], "ps-tui", "bare app")
+    return rows
+
+
+def case_load_json(plan: Plan) -> list[Row]:
+    path = store_file(plan.json_count, "json")
+    timeout = 300 * plan.timeout_scale + 30
+    ours, theirs = Samples(), Samples()
+    for number in range(plan.load_runs):
+        for variant, samples in (("ps-tui", ours), ("msgspec-untyped", theirs)):
+            got = samples.add(run_measurement("load", {"path": str(path), "variant": variant}, timeout))
+            progress(f"load-json {variant}", number + 1, plan.load_runs, got)
+    row = Row(
+        "load",
+        f"JSON store load, {plan.json_count:,} impl.",
+        "msgspec.json.decode, untyped",
+        ours.stat(),
+        theirs.stat(),
+        notes=[
+            f"{n_of(ours)}, one load per fresh process; ps-tui = FileStore.read() (read, typed decode, "
+            f"validation, sha256 fingerprint) of {path.stat().st_size / 2**20:.0f} MiB; baseline = "
+            "read the bytes + msgspec.json.decode into dicts/lists"
+        ],
+    )
+    describe([row], ours, theirs, "ps-tui", "msgspec", paired=True)
+    return [row]
+
+
+def _tui_runs(
+    plan: Plan,
+    op: str,
+    variants: dict[str, int],
+    params: dict[str, Any],
+    timeout: float,
+    env: dict[str, str] | None = None,
+) -> dict[str, Samples]:
+    path = store_file(plan.json_count, "json")
+    results = {variant: Samples() for variant in variants}
+    for number in range(max(variants.values())):
+        for variant, runs in variants.items():
+            samples = results[variant]
+            if number >= runs or samples.unavailable:
+                continue
+            args = {"path": str(path), "op": op, "variant": variant, **params}
+            got = samples.add(run_measurement("tui", args, timeout, env))
+            progress(f"{op} {variant}", number + 1, runs, got)
+    return results
+
+
+def _versus(
+    case: str,
+    figure: str,
+    results: dict[str, Samples],
+    fast_budget: Budget | None,
+    notes: list[str],
+    stock_name: str,
+    fast_name: str,
+    paired: bool = False,
+) -> list[Row]:
+    ours, stock, fast = results["ps-tui"], results["datatable"], results["fastdatatable"]
+    fast_row = Row(case, figure, fast_name, ours.stat(), fast.stat(), fast_budget, notes=list(notes))
+    stock_row = Row(case, figure, stock_name, ours.stat(), stock.stat())
+    describe([fast_row], ours, fast, "ps-tui", "fastdatatable", paired)
+    describe([stock_row], ours, stock, "ps-tui", "DataTable", paired)
+    stock_row.notes.insert(0, f"DataTable {n_of(stock)}")
+    return [fast_row, stock_row]
+
+
+def case_interactive(plan: Plan) -> list[Row]:
+    timeout = 900 * plan.timeout_scale + 60
+    runs = {"ps-tui": plan.tui_runs, "fastdatatable": plan.tui_runs, "datatable": plan.datatable_runs}
+    results = _tui_runs(plan, "interactive", runs, {}, timeout)
+    notes = [
+        f"{n_of(results['ps-tui'])} fresh processes each; from the loaded StoreFile in memory to the first "
+        "frame showing all rows: ps-tui = PsApp(MemoryStore), keys 2 then A (scope all), its time includes "
+        "Portfolio.build, the dashboard, rows, sort and fuzzy index; baselines get ps-tui's rows and "
+        "build the 9 cell strings per row themselves"
+    ]
+    return _versus(
+        "interactive",
+        f"implementations screen interactive, {plan.json_count:,} rows",
+        results,
+        Budget("ratio", 1.0),
+        notes,
+        "DataTable add_rows",
+        "fastdatatable (Arrow)",
+        paired=True,
+    )
+
+
+#: Frame pacing off for the single-operation cases: Textual draws at most 60
+#: frames a second, so a finished change waits up to 16.7 ms for its frame.
+#: Every variant runs with the same setting; the figure is then the work.
+FAST_FRAMES = {"TEXTUAL_FPS": "1000"}
+
+
+def case_filter(plan: Plan) -> list[Row]:
+    timeout = 1200 * plan.timeout_scale + 60
+    runs = {"ps-tui": 1, "fastdatatable": 1, "datatable": 1}
+    params = {"before": "acm", "after": "acme", "repeats": plan.keystrokes}
+    results = _tui_runs(plan, "filter", runs, params, timeout, FAST_FRAMES)
+    extra = results["ps-tui"].extra
+    notes = [
+        f"{n_of(results['ps-tui'])} keystrokes in one process per variant; scope all, filter 'acm' -> "
+        "'acme' (the 'e' key pressed in the filter box) until the frame with the new rows is drawn; "
+        "baselines are handed the matching rows: DataTable clear() + add_rows(), fastdatatable mounts "
+        "a new table over Arrow take() of them (it has no clear()); TEXTUAL_FPS=1000 for all"
+    ]
+    if extra and "to_rows_set" in extra[0]:
+        handler, cpu = Stat(extra[0]["to_rows_set"]), Stat(extra[0]["cpu"])
+        notes.append(
+            f"ps-tui keystroke to table.set_rows() returning (no frame): median {handler.text()}; "
+            f"UI-thread CPU time from key to frame (not stretched by other processes): median {cpu.text()}; "
+            f"rows {extra[0].get('rows_before')} -> {extra[0].get('rows_after')}"
+        )
+    return _versus(
+        "filter",
+        f"filter keystroke, {plan.json_count:,} rows",
+        results,
+        Budget("absolute", 0.030),
+        notes,
+        "DataTable clear+add_rows",
+        "fastdatatable remount",
+    )
+
+
+def case_sort(plan: Plan) -> list[Row]:
+    timeout = 900 * plan.timeout_scale + 60
+    runs = {"ps-tui": 1, "fastdatatable": 1, "datatable": 1}
+    results = _tui_runs(plan, "sort", runs, {"repeats": plan.sorts}, timeout, FAST_FRAMES)
+    notes = [
+        f"{n_of(results['ps-tui'])} sorts in one process per variant; scope all, from the default order "
+        "to the customer column until the frame is drawn: ps-tui key s; DataTable.sort(key=str.casefold); "
+        "fastdatatable DataTable.sort (Arrow sort_by); TEXTUAL_FPS=1000 for all"
+    ]
+    return _versus(
+        "sort",
+        f"sort on customer, {plan.json_count:,} rows",
+        results,
+        None,
+        notes,
+        "DataTable.sort",
+        "fastdatatable sort",
+    )
+
+
+def case_toml_load(plan: Plan) -> list[Row]:
+    path = store_file(plan.toml_count, "toml")
+    timeout = 300 * plan.timeout_scale + 30
+    ours, theirs = Samples(), Samples()
+    for number in range(plan.load_runs):
+        for variant, samples in (("ps-tui", ours), ("tomllib", theirs)):
+            got = samples.add(run_measurement("load", {"path": str(path), "variant": variant}, timeout))
+            progress(f"toml-load {variant}", number + 1, plan.load_runs, got)
+    row = Row(
+        "toml",
+        f"TOML store load, {plan.toml_count:,} impl.",
+        "tomllib.loads (text alone)",
+        ours.stat(),
+        theirs.stat(),
+        Budget("ratio", 1.2),
+        notes=[
+            f"{n_of(ours)}, one load per fresh process; ps-tui = FileStore.read() (read, parse, validate, "
+            f"fingerprint) of {path.stat().st_size / 2**20:.1f} MiB; baseline = tomllib.loads of the "
+            "already-read text"
+        ],
+    )
+    describe([row], ours, theirs, "ps-tui", "tomllib", paired=True)
+    return [row]
+
+
+def case_toml_save(plan: Plan) -> list[Row]:
+    path = store_file(plan.toml_count, "toml")
+    timeout = 600 * plan.timeout_scale + 30
+    ours, theirs = Samples(), Samples()
+    for variant, samples in (("ps-tui", ours), ("tomli_w", theirs)):
+        params = {"path": str(path), "variant": variant, "repeats": plan.save_repeats}
+        got = samples.add(run_measurement("toml_save", params, timeout))
+        progress(f"toml-save {variant}", 1, 1, got)
+    row = Row(
+        "toml",
+        f"TOML save of one edit, {plan.toml_count:,} impl.",
+        "tomli_w.dumps (data alone)",
+        ours.stat(),
+        theirs.stat(),
+        notes=[
+            f"{n_of(ours)} saves in one process; ps-tui = FileStore.save_implementation_sync on a copy "
+            "(lock, conflict check, upsert, encode, fsync'd atomic write, .bak); runs in a worker thread "
+            "in the app, never on the UI thread"
+        ],
+    )
+    describe([row], ours, theirs, "ps-tui", "tomli_w")
+    return [row]
+
+
+def case_kpi(plan: Plan) -> list[Row]:
+    path = store_file(plan.json_count, "json")
+    timeout = 300 * plan.timeout_scale + 30
+    ours, theirs = Samples(), Samples()
+    for variant, samples in (("ps-tui", ours), ("plain", theirs)):
+        params = {"path": str(path), "variant": variant, "repeats": plan.kpi_repeats}
+        got = samples.add(run_measurement("kpi", params, timeout))
+        progress(f"kpi {variant}", 1, 1, got)
+    notes = [
+        f"{n_of(ours)} in one process; ps-tui = compute_kpis(store, today) (assess_all over the active "
+        "ones, median, p90, mean, share, trend, histogram); baseline = median and p90 of the same "
+        "durations from a sorted list"
+    ]
+    if ours.extra and theirs.extra:
+        a, b = ours.extra[0], theirs.extra[0]
+        same = a.get("median") == b.get("median") and a.get("p90") == b.get("p90")
+        notes.append(
+            f"median/p90 {a.get('median')}/{a.get('p90')} vs {b.get('median')}/{b.get('p90')}"
+            + ("" if same else " (DIFFER)")
+        )
+    row = Row(
+        "kpi",
+        f"KPI, {plan.json_count:,} impl.",
+        "plain median+p90",
+        ours.stat(),
+        theirs.stat(),
+        notes=notes,
+    )
+    describe([row], ours, theirs, "ps-tui", "plain")
+    return [row]
+
+
+def case_remote(plan: Plan) -> list[Row]:
+    return [
+        Row(
+            "remote",
+            "remote load, 10,000 impl. over loopback HTTP",
+            "local JSON load",
+            budget=Budget("ratio", 2.0),
+            ours_missing="not measured (no server yet)",
+            theirs_missing="not measured",
+        )
+    ]
+
+
+CASES: dict[str, Callable[[Plan], list[Row]]] = {
+    "launch": case_launch,
+    "load-json": case_load_json,
+    "interactive": case_interactive,
+    "filter": case_filter,
+    "sort": case_sort,
+    "toml-load": case_toml_load,
+    "toml-save": case_toml_save,
+    "kpi": case_kpi,
+    "remote": case_remote,
+}
+
+
+def select(names: list[str] | None) -> list[str]:
+    """The case names matching `names` (exact, or a prefix such as "toml")."""
+    if not names:
+        return list(CASES)
+    chosen: list[str] = []
+    for name in names:
+        matches = [case for case in CASES if case == name or case.startswith(name)]
+        if not matches:
+            raise SystemExit(f"unknown case {name!r}; choose from: {', '.join(CASES)}")
+        chosen.extend(case for case in matches if case not in chosen)
+    return [case for case in CASES if case in chosen]
+
+
+def run_case(name: str, plan: Plan) -> tuple[list[Row], float]:
+    log(f"[{name}]")
+    started = time.perf_counter()
+    try:
+        rows = CASES[name](plan)
+    except Exception as error:  # a broken case must not lose the others
+        rows = [
+            Row(
+                name, name, "—", ours_missing="error", notes=[f"case failed: {type(error).__name__}: {error}"]
+            )
+        ]
+    return rows, time.perf_counter() - started
