@@ -420,7 +420,11 @@ def test_filter_rows_keeps_the_order_of_rows(demo_rows: list[Row]) -> None:
 
 def test_filter_rows_needs_the_index_of_the_same_rows(demo_rows: list[Row]) -> None:
     with pytest.raises(ValueError, match="build it from these rows"):
-        filter_rows(demo_rows, Query(), FuzzyIndex(demo_rows[:3]))
+        filter_rows(demo_rows, Query(free_text="a"), FuzzyIndex(demo_rows[:3]))
+    with pytest.raises(ValueError, match="needs a FuzzyIndex"):
+        filter_rows(demo_rows, Query(free_text="a"), None)
+    # Tokens alone need no index.
+    assert filter_rows(demo_rows, Query(), None) == list(range(len(demo_rows)))
 
 
 def test_person_token_matches_any_role() -> None:

@@ -446,12 +446,19 @@ _VALUE_PARSERS: dict[str, Callable[[str, Reference], Any]] = {
 # --- filtering ----------------------------------------------------------------------
 
 
-def filter_rows(rows: Sequence[Row], query: Query, index: FuzzyIndex) -> list[int]:
+def filter_rows(rows: Sequence[Row], query: Query, index: FuzzyIndex | None) -> list[int]:
     """Positions (into `rows`, ascending) of the rows matching both the tokens
-    and the free text of `query`. `index` must be built from `rows`."""
-    if len(index) != len(rows):
-        raise ValueError(f"the index has {len(index)} rows, not {len(rows)}: build it from these rows")
-    positions: Sequence[int] = index.search(query.free_text) if query.free_text else range(len(rows))
+    and the free text of `query`. `index` must be built from `rows`; it may be
+    None when the query has no free text (building it costs more than the
+    filter)."""
+    if query.free_text:
+        if index is None:
+            raise ValueError("free text needs a FuzzyIndex of these rows")
+        if len(index) != len(rows):
+            raise ValueError(f"the index has {len(index)} rows, not {len(rows)}: build it from these rows")
+    positions: Sequence[int] = (
+        index.search(query.free_text) if query.free_text and index is not None else range(len(rows))
+    )
     for getter, test, per_value in query._checks():
         # One C-level pass reads the field of every candidate.
         candidates = rows if isinstance(positions, range) else map(rows.__getitem__, positions)

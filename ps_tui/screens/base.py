@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -37,12 +38,36 @@ class PsScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
+    #: A portfolio that arrived while this screen was hidden, waiting for it
+    #: to be shown; its `changed` covers every change since the last render.
+    _pending: Portfolio | None = None
+    _rendered = False
+
     def on_mount(self) -> None:
         self.watch(self.app, "portfolio", self._portfolio_changed)
 
     def _portfolio_changed(self, portfolio: Portfolio | None) -> None:
-        if portfolio is not None:
-            self.show_portfolio(portfolio)
+        if portfolio is None:
+            return
+        if self._rendered and not self.is_current:
+            # Hidden: render once when shown again, not on every change.
+            pending = self._pending
+            if pending is not None and pending.changed is not None and portfolio.changed is not None:
+                portfolio = replace(portfolio, changed=pending.changed | portfolio.changed)
+            elif pending is not None:
+                portfolio = replace(portfolio, changed=None)
+            self._pending = portfolio
+            return
+        self._render_portfolio(portfolio)
+
+    def _render_portfolio(self, portfolio: Portfolio) -> None:
+        self._pending = None
+        self._rendered = True
+        self.show_portfolio(portfolio)
+
+    def on_screen_resume(self) -> None:
+        if self._pending is not None:
+            self._render_portfolio(self._pending)
 
     def show_portfolio(self, portfolio: Portfolio) -> None:
         """Render the store; called on mount and after every reload or edit.

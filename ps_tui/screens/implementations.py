@@ -112,9 +112,18 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             return
         rows = listing.build_rows(portfolio)
         self._sorted = listing.sort_rows(rows, self.sort_key, self.sort_reverse)
-        self._index = FuzzyIndex(self._sorted)
+        self._index = None
         self._query = self._parse(self.query_one("#filter", Input).value)
         self._refilter()
+        # The fuzzy index is needed only for free text: build it once the rows
+        # are on screen, not before.
+        self.call_after_refresh(self._fuzzy_index)
+
+    def _fuzzy_index(self) -> FuzzyIndex:
+        """The index of the rows in their current order, built on first need."""
+        if self._index is None:
+            self._index = FuzzyIndex(self._sorted)
+        return self._index
 
     def _update_rows(self, portfolio: Portfolio, changed: frozenset[str]) -> None:
         """Replace, add or drop the rows of `changed` in place: no rebuild."""
@@ -134,7 +143,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
                 self._sorted.append(row)
             else:
                 self._sorted[position] = row
-        self._index = FuzzyIndex(self._sorted)
+        self._index = None
         self._refilter(keep_id=self._cursor_id())
 
     def _cursor_id(self) -> str | None:
@@ -157,10 +166,11 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         return query
 
     def _refilter(self, keep_id: str | None = None) -> None:
-        if self._index is None:
+        if self._portfolio is None:
             return
         me = self.ps_app.settings.me
-        positions = filter_rows(self._sorted, self._query, self._index)
+        index = self._fuzzy_index() if self._query.free_text else self._index
+        positions = filter_rows(self._sorted, self._query, index)
         rows = self._sorted
         shown = [rows[i] for i in listing.scope_positions(rows, positions, self.scope, me)]
         self._shown = shown
@@ -218,9 +228,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     def _resort(self) -> None:
         keep = self._cursor_id()
         self._sorted = listing.sort_rows(self._sorted, self.sort_key, self.sort_reverse)
-        self._index = FuzzyIndex(self._sorted)
+        self._index = None
         self.table.set_sort(self.sort_key, self.sort_reverse)
         self._refilter(keep_id=keep)
+        self.call_after_refresh(self._fuzzy_index)
 
     def action_cycle_sort(self) -> None:
         keys = [c.key for c in COLUMNS]
