@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Digits, Static
+from textual.widgets import DataTable, Static
 
 from ps_tui.core.model import Status
 from ps_tui.data import reference_store
 from ps_tui.screens.help import HelpScreen
 from ps_tui.store.file import FileStore
+from ps_tui.widgets.gauge import Gauge
 from ps_tui.widgets.offering_matrix import OfferingMatrix
 from ps_tui.widgets.vtable import VirtualTable
 from tests.apps import demo_app, settle
@@ -91,7 +92,7 @@ async def test_screens_show_store_data() -> None:
         status = str(app.screen.query_one("StatusLine", Static).render())
         assert "DEMO DATA" in status and "ps-tui init" in status
 
-        median = app.screen.query_one("#gauge-median Digits", Digits)
+        median = app.screen.query_one("#gauge-median", Gauge)
         assert median.value not in ("", "—")
 
         await pilot.press("2")
@@ -140,7 +141,7 @@ async def test_file_store_is_named_in_status_line(tmp_path: Path) -> None:
         assert "store.toml" in status and "0 implementations" in status
         assert "DEMO" not in status
         # An empty store still renders every gauge, without NaN.
-        assert app.screen.query_one("#gauge-median Digits", Digits).value == "—"
+        assert app.screen.query_one("#gauge-median", Gauge).value == "—"
 
 
 async def test_broken_store_exits_with_status_2_and_the_reason(tmp_path: Path) -> None:

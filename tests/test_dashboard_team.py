@@ -10,7 +10,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from textual.widgets import DataTable, Digits, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ps_tui.cli import main
 from ps_tui.core.model import Implementation, Milestone, Status, StoreFile
@@ -21,6 +21,7 @@ from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
 from ps_tui.widgets.charts import Histogram, TrendChart
+from ps_tui.widgets.gauge import Gauge
 from tests.apps import demo_app, settle
 from tests.conftest import TODAY
 
@@ -147,7 +148,7 @@ def test_cli_kpi_rejects_a_bad_window(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def gauge(screen: DashboardScreen, key: str) -> str:
-    return screen.query_one(f"#gauge-{key} Digits", Digits).value
+    return screen.query_one(f"#gauge-{key}", Gauge).value
 
 
 async def test_dashboard_shows_the_same_figures_and_w_changes_window(store_path: Path) -> None:

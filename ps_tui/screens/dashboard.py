@@ -40,12 +40,31 @@ class DashboardScreen(PsScreen):
 
     window: reactive[int | None] = reactive(90, init=False)
 
+    @staticmethod
+    def _fit(width: int, height: int) -> tuple[bool, bool]:
+        """(narrow, compact): six gauges side by side need width; big digits
+        need height."""
+        narrow = width < 120
+        return narrow, (height < 36 if narrow else height < 26)
+
     def compose_body(self) -> ComposeResult:
+        # Laid out for the terminal's size from the start: a class changed
+        # after mounting restyles the whole screen, which launch would pay for.
+        narrow, compact = self._fit(self.app.size.width, self.app.size.height)
+        self.set_class(narrow, "-narrow")
+        attention = [
+            Static("Needs attention", classes="section-title", id="attention-title"),
+            DataTable(id="attention", cursor_type="row", zebra_stripes=True),
+        ]
         with VerticalScroll(id="dashboard-body"):
             yield Static("", id="window-line")
             with Grid(id="gauges"):
                 for key in ("median", "p90", "within", "active", "at_risk", "overdue"):
-                    yield Gauge(id=f"gauge-{key}")
+                    yield Gauge(id=f"gauge-{key}", classes="-compact" if compact else None)
+            if compact:
+                # Short terminal: who needs attention before the charts, so it
+                # is on the first screen without scrolling.
+                yield from attention
             with Horizontal(id="charts"):
                 with Vertical(id="trend-box"):
                     yield Static("Median days by month of completion, last 12 months", classes="chart-title")
@@ -53,29 +72,28 @@ class DashboardScreen(PsScreen):
                 with Vertical(id="histogram-box"):
                     yield Static("", classes="chart-title", id="histogram-title")
                     yield Histogram(id="histogram")
-            yield Static("Needs attention", classes="section-title", id="attention-title")
-            yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
+            if not compact:
+                yield from attention
 
     def on_mount(self) -> None:
         super().on_mount()
         self.set_focus(self.query_one("#attention", DataTable))
 
     def on_resize(self) -> None:
-        # Six gauges side by side need width; big digits need height.
-        narrow = self.size.width < 120
+        narrow, compact = self._fit(self.size.width, self.size.height)
         self.set_class(narrow, "-narrow")
-        compact = self.size.height < 36 if narrow else self.size.height < 26
         for gauge in self.query(Gauge):
-            gauge.set_class(compact, "-compact")
-        # On a short terminal the list of who needs attention comes before the
-        # charts, so it is on the first screen without scrolling.
+            if gauge.has_class("-compact") != compact:
+                gauge.set_class(compact, "-compact")
+                gauge.refresh(layout=True)
         body = self.query_one("#dashboard-body", VerticalScroll)
         charts = self.query_one("#charts")
         title, table = self.query_one("#attention-title"), self.query_one("#attention")
-        if compact:
+        attention_first = body.children.index(title) < body.children.index(charts)
+        if compact and not attention_first:
             body.move_child(title, before=charts)
             body.move_child(table, before=charts)
-        else:
+        elif not compact and attention_first:
             body.move_child(title, after=charts)
             body.move_child(table, after=title)
 

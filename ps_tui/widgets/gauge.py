@@ -1,77 +1,93 @@
-"""A KPI gauge: a big number, a caption with words for its level, and a bar."""
+"""A KPI gauge: a big number, a caption with words for its level, and a bar.
+
+One widget that draws all three, rather than three child widgets: the
+dashboard opens with six of these, and every widget costs styling time at
+launch."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.geometry import Size
+from textual.renderables.digits import Digits
 from textual.widget import Widget
-from textual.widgets import Digits, Static
 
 from ps_tui.core.gauges import LEVEL_WORDS, Reading
 
 
-class Bar(Widget):
-    """A one-line bar filled to `fraction` of its width."""
-
-    DEFAULT_CSS = """
-    Bar { height: 1; }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.fraction: float | None = None
-
-    def set_fraction(self, fraction: float | None) -> None:
-        self.fraction = fraction
-        self.refresh()
-
-    def render(self) -> Text:
-        width = self.size.width
-        if self.fraction is None or width <= 0:
-            return Text("")
-        filled = round(max(0.0, min(1.0, self.fraction)) * width)
-        return Text.assemble(("━" * filled, "bold"), ("─" * (width - filled), "dim"))
-
-
 class Gauge(Widget):
-    """Shows one `Reading`; its level sets a class (-good, -warn, -bad)."""
+    """Shows one `Reading`. Its level sets a class (-good, -warn, -bad) for the
+    border; `-compact` puts the number on one line instead of big digits."""
 
     DEFAULT_CSS = """
     Gauge {
-        height: 7;
+        height: auto;
         border: round $panel-lighten-2;
         border-title-color: $text;
         padding: 0 1;
     }
-    Gauge Digits { width: 100%; }
-    Gauge .gauge-caption { color: $text-muted; height: 1; }
-    /* Short terminals: the number on one line instead of big digits. */
-    Gauge .gauge-value { display: none; text-style: bold; height: 1; }
-    Gauge.-compact { height: 5; }
-    Gauge.-compact Digits { display: none; }
-    Gauge.-compact .gauge-value { display: block; }
     Gauge.-good { border: round $success; }
-    Gauge.-good Digits, Gauge.-good Bar, Gauge.-good .gauge-value { color: $success; }
     Gauge.-warn { border: round $warning; }
-    Gauge.-warn Digits, Gauge.-warn Bar, Gauge.-warn .gauge-value { color: $warning; }
     Gauge.-bad { border: round $error; }
-    Gauge.-bad Digits, Gauge.-bad Bar, Gauge.-bad .gauge-value { color: $error; }
+    Gauge > .gauge--good { color: $success; }
+    Gauge > .gauge--warn { color: $warning; }
+    Gauge > .gauge--bad { color: $error; }
+    Gauge > .gauge--neutral { color: $text; }
+    Gauge > .gauge--caption { color: $text-muted; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Digits("—")
-        yield Static("", classes="gauge-value")
-        yield Static("", classes="gauge-caption")
-        yield Bar()
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "gauge--good",
+        "gauge--warn",
+        "gauge--bad",
+        "gauge--neutral",
+        "gauge--caption",
+    }
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.reading: Reading | None = None
+
+    @property
+    def value(self) -> str:
+        """The number shown ("—" before there is one)."""
+        return self.reading.value if self.reading else "—"
 
     def show(self, reading: Reading) -> None:
+        self.reading = reading
         self.border_title = reading.title
-        self.query_one(Digits).update(reading.value)
-        self.query_one(".gauge-value", Static).update(reading.value)
-        words = LEVEL_WORDS[reading.level]
-        self.query_one(".gauge-caption", Static).update(
-            f"{words} · {reading.caption}" if words else reading.caption
-        )
-        self.query_one(Bar).set_fraction(reading.fraction)
         for level in ("good", "warn", "bad"):
             self.set_class(reading.level.value == level, f"-{level}")
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        reading = self.reading
+        if reading is None:
+            return Text("—")
+        style = self.get_component_rich_style(f"gauge--{reading.level.value}")
+        caption_style = self.get_component_rich_style("gauge--caption")
+        words = LEVEL_WORDS[reading.level]
+        caption = Text(f"{words} · {reading.caption}" if words else reading.caption, style=caption_style)
+        number: RenderableType
+        if self.has_class("-compact"):
+            number = Text(reading.value, style=style + Style(bold=True))
+        else:
+            number = Digits(reading.value, style)
+        return Group(number, caption, self._bar(reading, style))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Fixed, whatever is shown yet: digits (3 lines) or one line, then the
+        # caption and the bar.
+        return 3 if self.has_class("-compact") else 5
+
+    def _bar(self, reading: Reading, style: Style) -> Text:
+        width = self.content_region.width
+        if reading.fraction is None or width <= 0:
+            return Text("")
+        filled = round(max(0.0, min(1.0, reading.fraction)) * width)
+        bar = Text("━" * filled, style=style)
+        bar.append("─" * (width - filled), style="dim")
+        return bar
