@@ -417,16 +417,28 @@ def case_kpi(plan: Plan) -> list[Row]:
 
 
 def case_remote(plan: Plan) -> list[Row]:
-    return [
-        Row(
-            "remote",
-            "remote load, 10,000 impl. over loopback HTTP",
-            "local JSON load",
-            budget=Budget("ratio", 2.0),
-            ours_missing="not measured (no server yet)",
-            theirs_missing="not measured",
-        )
-    ]
+    path = store_file(plan.toml_count, "json")
+    timeout = 300 * plan.timeout_scale + 60
+    ours, theirs = Samples(), Samples()
+    for number in range(plan.load_runs):
+        for variant, samples in (("remote", ours), ("ps-tui", theirs)):
+            got = samples.add(run_measurement("load", {"path": str(path), "variant": variant}, timeout))
+            progress(f"remote {variant}", number + 1, plan.load_runs, got)
+    row = Row(
+        "remote",
+        f"remote load, {plan.toml_count:,} impl. over loopback HTTP",
+        "local JSON load (FileStore.read)",
+        ours.stat(),
+        theirs.stat(),
+        Budget("ratio", 2.0),
+        notes=[
+            f"{n_of(ours)}, one load per fresh process; ps-tui = RemoteStore.load() from a real "
+            "`ps-tui serve` on 127.0.0.1 (reference, pages of 5,000, typed decode, cache write); "
+            "baseline = FileStore.read() of the same JSON file"
+        ],
+    )
+    describe([row], ours, theirs, "remote", "local", paired=True)
+    return [row]
 
 
 CASES: dict[str, Callable[[Plan], list[Row]]] = {
