@@ -35,7 +35,8 @@ from ps_tui.store.errors import (
 from ps_tui.store.file import atomic_write
 
 API = "/api/v1"
-PAGE = 5000
+#: Implementations per request: the server's maximum, so 10,000 is one trip.
+PAGE = 10000
 #: Pauses between tries of a request that is safe to repeat.
 BACKOFF = (0.2, 0.5, 1.0)
 
@@ -76,6 +77,7 @@ class RemoteStore:
         self.offline = False
         #: When the data shown was fetched from the server.
         self.fetched: dt.datetime | None = None
+        self._caching: asyncio.Future[None] | None = None
 
     # -- plumbing -------------------------------------------------------------
 
@@ -90,6 +92,9 @@ class RemoteStore:
         return self._client
 
     async def aclose(self) -> None:
+        if self._caching is not None:
+            await self._caching
+            self._caching = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -154,20 +159,39 @@ class RemoteStore:
         self.offline = False
         self.fetched = dt.datetime.now(dt.UTC)
         self._remember(data)
-        await asyncio.to_thread(self._write_cache, data)
+        self._cache_later(data)
         return data
 
+    def _cache_later(self, data: StoreFile) -> None:
+        """Write the cache in a thread without holding up the caller; `aclose`
+        waits for it, so a short-lived command still leaves its copy."""
+        previous = self._caching
+        loop = asyncio.get_running_loop()
+
+        async def write() -> None:
+            if previous is not None:
+                await previous
+            await loop.run_in_executor(None, self._write_cache, data)
+
+        self._caching = asyncio.ensure_future(write())
+
     async def _fetch_all(self) -> StoreFile:
-        response = await self._request("GET", f"{API}/reference", idempotent=True)
+        # The reference data and the first page travel at the same time.
+        response, first = await asyncio.gather(
+            self._request("GET", f"{API}/reference", idempotent=True),
+            self._request("GET", f"{API}/implementations", idempotent=True, params={"limit": PAGE}),
+        )
         self._check(response)
         reference = msgspec.json.decode(response.content, type=StoreFile)
         implementations: list[Implementation] = []
         server_time = None
         offset = 0
+        page: httpx.Response | None = first
         while True:
-            page = await self._request(
-                "GET", f"{API}/implementations", idempotent=True, params={"limit": PAGE, "offset": offset}
-            )
+            if page is None:
+                page = await self._request(
+                    "GET", f"{API}/implementations", idempotent=True, params={"limit": PAGE, "offset": offset}
+                )
             self._check(page)
             listing = msgspec.json.decode(page.content, type=_Listing)
             server_time = server_time or listing.server_time
@@ -175,6 +199,7 @@ class RemoteStore:
             offset += len(listing.items)
             if not listing.items or offset >= listing.total:
                 break
+            page = None
         self._server_time = server_time
         return msgspec.structs.replace(reference, implementations=implementations)
 
@@ -216,7 +241,7 @@ class RemoteStore:
         kept = [changed.pop(impl.id, impl) for impl in self._data.implementations if impl.id not in gone]
         data = msgspec.structs.replace(self._data, implementations=kept + list(changed.values()))
         self._remember(data)
-        await asyncio.to_thread(self._write_cache, data)
+        self._cache_later(data)
         return data, frozenset({impl.id for impl in listing.items} | gone)
 
     def _fetched_text(self) -> str:
@@ -350,7 +375,7 @@ class RemoteStore:
         return updated
 
 
-class _Listing(msgspec.Struct):
+class _Listing(msgspec.Struct, gc=False):
     items: list[Implementation]
     total: int
     server_time: str
