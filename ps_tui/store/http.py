@@ -86,8 +86,14 @@ class RemoteStore:
             headers = {"Accept": "application/json"}
             if self._token:
                 headers["Authorization"] = f"Bearer {self._token}"
+            # Plain http never uses TLS: skip loading the certificate store.
+            verify = self.url.startswith("https://")
             self._client = httpx.AsyncClient(
-                base_url=self.url, headers=headers, timeout=self._timeout, transport=self._transport
+                base_url=self.url,
+                headers=headers,
+                timeout=self._timeout,
+                transport=self._transport,
+                verify=verify,
             )
         return self._client
 
