@@ -357,11 +357,10 @@ def check_implementation(impl: Implementation, ref: Reference, path: str = "") -
     return problems
 
 
-def check_store(store: StoreFile, indices: list[int] | None = None) -> list[Problem]:
-    """Every cross-reference problem in a decoded store.
-
-    `indices` maps each implementation to its position in the file when some
-    entries were dropped for type errors."""
+def check_store(store: StoreFile) -> list[Problem]:
+    """Every cross-reference problem in a decoded store (paths index the
+    store's own lists; `decode_store` renumbers them to the file's when some
+    entries were dropped for type errors)."""
     problems = check_reference(store)
     if store.schema_version > SCHEMA_VERSION:
         problems.append(
@@ -371,12 +370,9 @@ def check_store(store: StoreFile, indices: list[int] | None = None) -> list[Prob
             )
         )
     impls = store.implementations
-    position = indices if indices is not None else range(len(impls))
-    problems += _duplicates(
-        (m.id for m in impls), lambda i: f"implementations[{position[i]}].id", "implementation id"
-    )
+    problems += _duplicates((m.id for m in impls), lambda i: f"implementations[{i}].id", "implementation id")
     known = _Known(store)
-    for i, impl in zip(position, impls, strict=True):
+    for i, impl in enumerate(impls):
         if not known.plainly_valid(impl):
             problems += check_implementation(impl, store, f"implementations[{i}]")
     return problems
