@@ -12,7 +12,9 @@ import msgspec
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from ps_tui.app import PsApp
 from ps_tui.cli import main
+from ps_tui.config import Settings
 from ps_tui.core.model import Implementation, Milestone, Status, StoreFile
 from ps_tui.core.team import package_weekly_hours, team_load
 from ps_tui.data import reference_store
@@ -20,6 +22,7 @@ from ps_tui.screens.dashboard import DashboardScreen
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
+from ps_tui.store.memory import MemoryStore
 from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import Gauge
 from tests.apps import demo_app, settle
@@ -219,6 +222,40 @@ async def test_an_edit_elsewhere_changes_the_dashboard(store_path: Path) -> None
         assert gauge(dashboard, "active") == "2"
         # A1 ran 35 days: durations 20, 25, 30, 35, 40 in the window now.
         assert (gauge(dashboard, "median"), gauge(dashboard, "within")) == ("30", "60%")
+
+
+async def test_a_dashboard_left_before_the_data_arrives_renders_when_shown(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[int] = []
+    original = DashboardScreen.show_portfolio
+
+    def counting(self: DashboardScreen, portfolio: object) -> None:
+        rendered.append(1)
+        original(self, portfolio)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DashboardScreen, "show_portfolio", counting)
+    gate = asyncio.Event()
+
+    class GatedStore(MemoryStore):
+        async def load(self) -> StoreFile:
+            await gate.wait()
+            return await super().load()
+
+    app = PsApp(GatedStore(FileStore(store_path).read()), Settings(today=TODAY))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("2")
+        assert app.portfolio is None
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ImplementationsScreen)
+        assert app.portfolio is not None
+        assert rendered == []  # hidden all along: no work spent on it
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert rendered == [1]
+        assert gauge(app.screen, "overdue") == "1"
 
 
 async def test_empty_and_single_stores_render_without_nan(tmp_path: Path) -> None:

@@ -41,7 +41,6 @@ class PsScreen(Screen[None]):
     #: A portfolio that arrived while this screen was hidden, waiting for it
     #: to be shown; its `changed` covers every change since the last render.
     _pending: Portfolio | None = None
-    _rendered = False
 
     def on_mount(self) -> None:
         self.watch(self.app, "portfolio", self._portfolio_changed)
@@ -49,8 +48,9 @@ class PsScreen(Screen[None]):
     def _portfolio_changed(self, portfolio: Portfolio | None) -> None:
         if portfolio is None:
             return
-        if self._rendered and not self.is_current:
-            # Hidden: render once when shown again, not on every change.
+        if not self.is_current:
+            # Hidden: render once when shown, not on every change (nor at all
+            # for a screen the user has left before its data arrived).
             pending = self._pending
             if pending is not None and pending.changed is not None and portfolio.changed is not None:
                 portfolio = replace(portfolio, changed=pending.changed | portfolio.changed)
@@ -62,7 +62,6 @@ class PsScreen(Screen[None]):
 
     def _render_portfolio(self, portfolio: Portfolio) -> None:
         self._pending = None
-        self._rendered = True
         self.show_portfolio(portfolio)
 
     def on_screen_resume(self) -> None:
