@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+import msgspec
 import pytest
 
 from ps_tui.core.health import (
     Assessment,
     Health,
+    LazyHistory,
     assess,
     assess_all,
     current_milestone,
@@ -386,6 +388,87 @@ def test_assess_all_builds_history_from_the_completed_ones() -> None:
     assert result["IMP-0001"] == Assessment(
         5, Health.AT_RISK, kickoff + timedelta(days=40), "infrastructure", 30
     )
+
+
+PLAN: list[int | None] = [0, 6, 11, 17, 23, 29]
+DONE_AT = [0, 8, 16, 24, 32, 40]
+
+
+def _variety() -> list[Implementation]:
+    """Implementations in every state `assess` tells apart, with a few
+    completed ones to make a history from."""
+    out = [
+        make(Status.COMPLETED, date(2026, 1, 5), date(2026, 2, 14), plan(date(2026, 1, 5), NO_PLAN, 6, DONE_AT)),
+        make(Status.COMPLETED, date(2026, 2, 2), date(2026, 3, 2), plan(date(2026, 2, 2), PLAN, done=6)),
+        make(Status.COMPLETED, date(2026, 3, 2), None, plan(date(2026, 3, 2), PLAN, done=6)),
+        make(Status.COMPLETED, date(2026, 3, 2), date(2026, 5, 2), plan(date(2026, 3, 2), PLAN, done=4)),
+        make(Status.COMPLETED, None, date(2026, 5, 2)),
+        make(Status.PLANNED, None),
+        make(Status.PLANNED, TODAY + timedelta(days=3), milestones=plan(TODAY, PLAN, done=0)),
+        make(Status.ON_HOLD, ago(50), milestones=plan(ago(50), PLAN, done=2)),
+        make(Status.CANCELLED, ago(20), milestones=plan(ago(20), PLAN, done=6)),
+        make(Status.ACTIVE, None),
+        make(Status.ACTIVE, TODAY + timedelta(days=1), milestones=plan(TODAY, PLAN, done=0)),
+        make(Status.ACTIVE, ago(3)),
+        make(Status.ACTIVE, ago(40), milestones=plan(ago(40), PLAN, done=6)),
+        # A milestone no completed implementation has: no history for it.
+        make(Status.ACTIVE, ago(22), milestones=[*plan(ago(22), PLAN, done=1), Milestone(key="party")]),
+    ]
+    for age in (2, 15, 22, 31):
+        for done in (0, 1, 3, 5):
+            for offsets in (PLAN, NO_PLAN, [0, 5, None, 12, 20, None], [0, None, 10, None, None, 25]):
+                actuals = DONE_AT[:done]
+                milestones = plan(ago(age), offsets, done=done, actual_offsets=actuals)
+                out.append(make(Status.ACTIVE, ago(age), milestones=milestones))
+    return [msgspec.structs.replace(impl, id=f"IMP-{n:04d}") for n, impl in enumerate(out)]
+
+
+def test_assess_all_agrees_with_assess_one_at_a_time() -> None:
+    implementations = _variety()
+    history = milestone_history(implementations)
+    assert history  # some active ones are projected from it
+    for given in (None, history, LazyHistory(implementations)):
+        result = assess_all(implementations, TODAY, KPI, given)
+        assert list(result) == [impl.id for impl in implementations]
+        for impl in implementations:
+            assert result[impl.id] == assess(impl, TODAY, KPI, history), impl.id
+    assert {a.health for a in result.values()} == set(Health)
+    assert {a.projected is None for a in result.values() if a.health is Health.AT_RISK} == {True, False}
+
+
+def test_lazy_history_is_the_milestone_history() -> None:
+    implementations = _variety()
+    lazy = LazyHistory(iter(implementations))
+    assert repr(lazy) == "LazyHistory(not computed yet)"
+    expected = milestone_history(implementations)
+    assert lazy == expected and dict(lazy) == expected
+    assert len(lazy) == len(expected) and list(lazy) == list(expected)
+    assert "go_live" in lazy and "party" not in lazy
+    assert lazy["go_live"] == expected["go_live"] and lazy.get("party") is None
+    with pytest.raises(KeyError):
+        lazy["party"]
+    assert repr(lazy) == f"LazyHistory({expected!r})"
+    assert LazyHistory([]) == {}
+
+
+def test_lazy_history_is_computed_only_when_a_projection_needs_it() -> None:
+    implementations = _variety()
+    # Every milestone planned: the plan decides, never the history.
+    planned = [impl for impl in implementations if all(m.planned for m in impl.milestones)]
+    lazy = LazyHistory(planned)
+    assess_all(planned, TODAY, KPI, lazy)
+    assert repr(lazy) == "LazyHistory(not computed yet)"
+    lazy = LazyHistory(implementations)
+    assess_all(implementations, TODAY, KPI, lazy)
+    assert repr(lazy) != "LazyHistory(not computed yet)"
+
+
+def test_lazy_history_takes_the_implementations_as_given() -> None:
+    implementations = _variety()
+    expected = milestone_history(implementations)
+    lazy = LazyHistory(implementations)
+    implementations.clear()  # a later change of the list does not count
+    assert lazy == expected
 
 
 # --- labels and order ------------------------------------------------------------------

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ps_tui.core.model import Implementation, Kpi, Milestone, Status
 
@@ -177,14 +178,15 @@ def assess_all(
     kpi: Kpi,
     history: MilestoneHistory | None = None,
 ) -> dict[str, Assessment]:
-    """`assess` every implementation, keyed by id.
+    """`assess` every implementation, keyed by id, in their order.
 
-    The history is built once from `implementations` unless given. Equal
-    assessments may be one shared (immutable) object."""
+    Without a `history`, the one of `implementations` is used, computed only
+    if some implementation needs it (see `LazyHistory`). Equal assessments may
+    be one shared (immutable) object."""
+    if not isinstance(implementations, list | tuple):
+        implementations = list(implementations)
     if history is None:
-        if not isinstance(implementations, list | tuple):
-            implementations = list(implementations)
-        history = milestone_history(implementations)
+        history = LazyHistory(implementations)
     today_ordinal = today.toordinal()
     target, at_risk = kpi.target_days, kpi.at_risk_days
     # Assessments are immutable and repeat a lot across a portfolio (same age,
@@ -192,10 +194,85 @@ def assess_all(
     # far fewer surviving allocations to wake the garbage collector, which would
     # otherwise walk the whole store several times per call.
     shared: dict[_Key, Assessment] = {}
-    return {
-        impl.id: _assess(impl, today, today_ordinal, target, at_risk, history, shared)
-        for impl in implementations
-    }
+    assessed: dict[str, Assessment] = {}
+    # `_assess` inlined for the implementations not under way (most of a
+    # portfolio): a Python call or three fewer per implementation.
+    for impl in implementations:
+        status = impl.status
+        kickoff = impl.kickoff
+        if status is _ACTIVE and kickoff is not None and kickoff <= today:
+            assessed[impl.id] = _assess(impl, today, today_ordinal, target, at_risk, history, shared)
+            continue
+        # As `elapsed_days`.
+        elapsed: int | None = None
+        if kickoff is not None and kickoff <= today:
+            if status is not _COMPLETED:
+                elapsed = today_ordinal - kickoff.toordinal()
+            elif (ready := impl.production_ready) is not None:
+                elapsed = ready.toordinal() - kickoff.toordinal()
+        if status is _COMPLETED and elapsed is not None:
+            health = _MET if elapsed <= target else _MISSED
+        else:
+            health = _NONE
+        # As `current_milestone`.
+        current = None
+        for milestone in impl.milestones:
+            if milestone.actual is None:
+                current = milestone.key
+                break
+        key = (elapsed, health, None, current)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = Assessment(elapsed, health, None, current, target)
+        assessed[impl.id] = found
+    return assessed
+
+
+class LazyHistory(Mapping[str, float]):
+    """`milestone_history(implementations)`, computed on first use.
+
+    Only an active implementation whose last remaining milestone has no
+    planned date needs the history (see `assess`), and computing it reads
+    every milestone of every completed implementation: most loads never need
+    it. The implementations are taken as they are when given (the list is
+    copied; implementations themselves are never changed in place).
+    Thread-safe: computed once, whichever thread asks first."""
+
+    __slots__ = ("_history", "_implementations", "_lock")
+
+    def __init__(self, implementations: Iterable[Implementation]) -> None:
+        self._implementations: list[Implementation] = list(implementations)
+        self._history: dict[str, float] | None = None
+        self._lock = threading.Lock()
+
+    def _computed(self) -> dict[str, float]:
+        history = self._history
+        if history is None:
+            with self._lock:
+                history = self._history
+                if history is None:
+                    history = self._history = milestone_history(self._implementations)
+                    self._implementations = []
+        return history
+
+    def __getitem__(self, key: str) -> float:
+        return self._computed()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._computed())
+
+    def __len__(self) -> int:
+        return len(self._computed())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._computed()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._computed().get(key, default)
+
+    def __repr__(self) -> str:
+        state = "not computed yet" if self._history is None else repr(self._history)
+        return f"LazyHistory({state})"
 
 
 _ACTIVE = Status.ACTIVE
@@ -257,17 +334,11 @@ def _project(
     if not milestones:
         return None, None
     current: str | None = None
-    last_actual: date | None = None
     first_plan: date | None = None
     latest_plan: date | None = None
     last_plan: date | None = None
-    history_days = 0.0
-    history_known = True
     for milestone in milestones:
-        actual = milestone.actual
-        if actual is not None:
-            if last_actual is None or actual > last_actual:
-                last_actual = actual
+        if milestone.actual is not None:
             continue
         if current is None:
             current = milestone.key
@@ -277,29 +348,35 @@ def _project(
                 first_plan = last_plan
             if latest_plan is None or last_plan > latest_plan:
                 latest_plan = last_plan
-        if history_known:
-            days = history.get(milestone.key)
-            if days is None:
-                history_known = False
-            else:
-                history_days += days
     if current is None:
         return None, today_ordinal
     if last_plan is not None:
         assert latest_plan is not None and first_plan is not None  # last_plan is a candidate
         delay = today_ordinal - first_plan.toordinal()
         projected = latest_plan.toordinal() + (delay if delay > 0 else 0)
-    elif history_known:
+    else:
+        # History, read only here: it may not be computed yet (`LazyHistory`).
+        last_actual: date | None = None
+        history_days = 0.0
+        for milestone in milestones:
+            actual = milestone.actual
+            if actual is not None:
+                if last_actual is None or actual > last_actual:
+                    last_actual = actual
+                continue
+            days = history.get(milestone.key)
+            if days is None:
+                return current, None
+            history_days += days
         start = kickoff_ordinal if last_actual is None else last_actual.toordinal()
         projected = start + math.ceil(history_days)
-    else:
-        return current, None
     return current, projected if projected > today_ordinal else today_ordinal
 
 
 __all__ = [
     "Assessment",
     "Health",
+    "LazyHistory",
     "MilestoneHistory",
     "assess",
     "assess_all",

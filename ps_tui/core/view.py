@@ -6,9 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
-from ps_tui.core.health import Assessment, assess, assess_all, milestone_history
+from ps_tui.core.health import Assessment, LazyHistory, MilestoneHistory, assess, assess_all
 from ps_tui.core.model import Implementation, StoreFile
+
+_ID = attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,16 @@ class Portfolio:
     data: StoreFile
     today: dt.date
     assessments: dict[str, Assessment]
-    #: Median days per milestone over completed implementations.
-    history: dict[str, float]
+    #: Median days per milestone over completed implementations (as
+    #: `milestone_history`; from `build`, computed on first use).
+    history: MilestoneHistory
     #: Ids changed (edited, added or deleted) since the previous portfolio;
     #: None when everything may have changed (a load or reload).
     changed: frozenset[str] | None = None
+    #: Whether `assessments` holds exactly one entry per implementation, in
+    #: the store's order (as `build` makes it), so the two pair up without a
+    #: lookup by id (see `in_store_order`).
+    aligned: bool = False
 
     @cached_property
     def by_id(self) -> dict[str, Implementation]:
@@ -35,8 +43,21 @@ class Portfolio:
 
     @classmethod
     def build(cls, data: StoreFile, today: dt.date) -> Portfolio:
-        history = milestone_history(data.implementations)
-        return cls(data, today, assess_all(data.implementations, today, data.kpi, history), history)
+        implementations = data.implementations
+        history = LazyHistory(implementations)
+        assessments = assess_all(implementations, today, data.kpi, history)
+        # assess_all keys its result in the implementations' order; with no
+        # id twice, the two line up one to one.
+        aligned = len(assessments) == len(implementations)
+        return cls(data, today, assessments, history, aligned=aligned)
+
+    def in_store_order(self) -> Iterable[Assessment]:
+        """The assessment of each implementation, in the store's order.
+
+        Raises KeyError for an implementation without one."""
+        if self.aligned:
+            return self.assessments.values()
+        return map(self.assessments.__getitem__, map(_ID, self.data.implementations))
 
     def updated(self, data: StoreFile, changed: Iterable[str]) -> Portfolio:
         """The portfolio after an edit of the implementations `changed`.
