@@ -10,7 +10,6 @@ from typing import Any
 import msgspec
 import pytest
 
-from ps_tui.core import listing
 from ps_tui.core.health import Assessment, Health, assess
 from ps_tui.core.listing import (
     COLUMNS,
@@ -66,10 +65,13 @@ def portfolio() -> Portfolio:
 # --- rows -----------------------------------------------------------------------------
 
 
-def test_the_mutable_twin_has_rows_exact_layout() -> None:
-    twin = [(f.name, f.type) for f in dataclasses.fields(listing._RowBuilder)]
-    assert twin == [(f.name, f.type) for f in dataclasses.fields(Row)]
-    assert getattr(listing._RowBuilder, "__slots__", None) == Row.__slots__
+def test_rows_are_immutable_values() -> None:
+    made = row()
+    with pytest.raises(AttributeError):
+        made.customer = "changed"  # type: ignore[misc]
+    assert made == row() and hash(made) == hash(row())
+    assert made != row(arr=1)
+    assert repr(made).startswith("Row(id='IMP-0001', customer='Initech', segment_id='enterprise',")
 
 
 def test_build_rows_follows_the_store(portfolio: Portfolio) -> None:
@@ -83,11 +85,34 @@ def test_build_rows_follows_the_store(portfolio: Portfolio) -> None:
         assert built.segment == portfolio.data.segment_name(impl.segment)
         assert built.deployment == impl.deployment.label
         assert built.health is portfolio.assessments[impl.id].health
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         rows[0].customer = "changed"  # type: ignore[misc]
     assert hash(rows[0]) == hash(
         make_row(implementations[0], portfolio.assessments[implementations[0].id], portfolio.data)
     )
+
+
+def test_build_rows_pairs_by_id_when_the_assessments_are_in_another_order(portfolio: Portfolio) -> None:
+    # `Portfolio.build` lists the assessments in store order; another order
+    # (from an edit, say) must give the same rows, looked up by id.
+    implementations = portfolio.data.implementations
+    expected = [make_row(i, portfolio.assessments[i.id], portfolio.data) for i in implementations]
+    assert portfolio.aligned
+    assert build_rows(portfolio) == expected
+    shuffled = dict(reversed(portfolio.assessments.items()))
+    assert list(shuffled) != list(portfolio.assessments)
+    other = dataclasses.replace(portfolio, assessments=shuffled, aligned=False)
+    assert build_rows(other) == expected
+    edited = portfolio.updated(portfolio.data, [implementations[0].id])
+    assert not edited.aligned
+    assert build_rows(edited) == expected
+
+
+def test_build_rows_needs_an_assessment_per_implementation(portfolio: Portfolio) -> None:
+    assessments = dict(portfolio.assessments)
+    del assessments[portfolio.data.implementations[3].id]
+    with pytest.raises(KeyError):
+        build_rows(dataclasses.replace(portfolio, assessments=assessments, aligned=False))
 
 
 def test_build_rows_of_an_empty_store() -> None:
@@ -301,7 +326,7 @@ def test_sort_key_orders_as_sort_rows(portfolio: Portfolio, column: str) -> None
 def test_reversed_sort_properties(portfolio: Portfolio, column: str) -> None:
     """Reversed: values descending, ties in input order, missing ones last in input order."""
     built = build_rows(portfolio)
-    rows = built + [dataclasses.replace(r) for r in built]  # every row twice: plenty of ties
+    rows = built + [msgspec.structs.replace(r) for r in built]  # every row twice: plenty of ties
     position = {id(r): i for i, r in enumerate(rows)}
     key = sort_key(column)
     ordered = sort_rows(rows, column, True)
