@@ -117,9 +117,24 @@ class PsApp(App[None]):
         #: Why the app could not start (set when it exits with status 2).
         self.failure: str | None = None
         self._refresh_timer: Timer | None = None
+        #: The outcome of a load made before the first frame (see on_load).
+        self._first_load: StoreLoaded | StoreFailed | None = None
+
+    async def on_load(self) -> None:
+        # A store that loads in a blink is read before anything is drawn, so
+        # the first frame already shows its data: no "Loading…" flash, and no
+        # second pass over every widget to fill them in.
+        if self.store.loads_quickly():
+            self._first_load = await self._read_store(in_thread=False)
+            if isinstance(self._first_load, StoreLoaded):
+                self._loaded(self._first_load)
 
     def on_mount(self) -> None:
-        self.load_store()
+        if self._first_load is None:
+            self.load_store()
+        elif isinstance(self._first_load, StoreFailed):
+            # Reported once the app runs, as a failed load in a worker is.
+            self.post_message(self._first_load)
 
     async def on_unmount(self) -> None:
         if isinstance(self.store, SharedStore):
@@ -129,16 +144,23 @@ class PsApp(App[None]):
 
     @work(exclusive=True, group="store-load")
     async def load_store(self) -> None:
+        self.post_message(await self._read_store(in_thread=True))
+
+    async def _read_store(self, in_thread: bool) -> StoreLoaded | StoreFailed:
+        """Load the store and build its portfolio (in a thread when asked:
+        the work is proportional to the store's size)."""
         try:
             data = await self.store.load()
-            portfolio = await asyncio.to_thread(Portfolio.build, data, self.today)
+            if in_thread:
+                portfolio = await asyncio.to_thread(Portfolio.build, data, self.today)
+            else:
+                portfolio = Portfolio.build(data, self.today)
             # A big store is hundreds of thousands of long-lived objects: keep
             # the cyclic GC from walking them again on every later collection.
             gc.freeze()
         except StoreError as error:
-            self.post_message(StoreFailed(str(error), during="Load"))
-        else:
-            self.post_message(StoreLoaded(portfolio))
+            return StoreFailed(str(error), during="Load")
+        return StoreLoaded(portfolio)
 
     @on(StoreLoaded)
     def _loaded(self, message: StoreLoaded) -> None:

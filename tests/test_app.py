@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ps_tui.core.model import Status
-from ps_tui.data import reference_store
+from ps_tui.data import default_store, reference_store
 from ps_tui.screens.help import HelpScreen
-from ps_tui.store.file import FileStore
+from ps_tui.store.file import QUICK_BYTES, FileStore
 from ps_tui.widgets.gauge import Gauge
+from ps_tui.widgets.nav import NavBar, section_spans
 from ps_tui.widgets.offering_matrix import OfferingMatrix
 from ps_tui.widgets.vtable import VirtualTable
 from tests.apps import demo_app, settle
+from tests.conftest import TODAY
 
 
 async def test_number_keys_switch_screens() -> None:
@@ -35,9 +39,17 @@ async def test_tab_bar_click_switches_screen() -> None:
     app = demo_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.click("#offerings")
+        spans = {mode: (start, end) for mode, _text, start, end in section_spans()}
+        await pilot.click(NavBar, offset=(spans["offerings"][0], 0))
         await pilot.pause()
         assert app.current_mode == "offerings"
+        # The last cell of a label counts; the gap after it does not.
+        await pilot.click(NavBar, offset=(spans["team"][1] - 1, 0))
+        await pilot.pause()
+        assert app.current_mode == "team"
+        await pilot.click(NavBar, offset=(spans["offerings"][1] + 1, 0))
+        await pilot.pause()
+        assert app.current_mode == "team"
 
 
 async def test_help_lists_screen_and_global_keys() -> None:
@@ -155,3 +167,27 @@ async def test_broken_store_exits_with_status_2_and_the_reason(tmp_path: Path) -
         await pilot.pause()
     assert app.return_code == 2
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("quick", [True, False])
+async def test_a_small_store_is_on_the_first_frame_and_a_big_one_loads_in_a_worker(
+    quick: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.json"
+    FileStore(path).write(default_store(TODAY))
+    # The file stays the same; only the size limit moves.
+    monkeypatch.setitem(QUICK_BYTES, "json", path.stat().st_size if quick else 0)
+    app = demo_app(store=path)
+    first: list[str] = []
+    display = app._display
+
+    def record(screen: Screen[object], renderable: object) -> None:
+        display(screen, renderable)
+        if renderable is not None and not first:
+            first.append(app.screen.query_one("#gauge-active", Gauge).value)
+
+    app._display = record  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#gauge-active", Gauge).value == "15"
+    assert first == (["15"] if quick else ["—"])

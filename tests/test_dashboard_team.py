@@ -25,6 +25,7 @@ from ps_tui.store.file import FileStore
 from ps_tui.store.memory import MemoryStore
 from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import Gauge
+from ps_tui.widgets.vtable import VirtualTable
 from tests.apps import demo_app, settle
 from tests.conftest import TODAY
 
@@ -186,9 +187,9 @@ async def test_enter_on_an_attention_row_opens_it(store_path: Path) -> None:
     app = demo_app(store=store_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#attention", DataTable)
+        table = app.screen.query_one("#attention", VirtualTable)
         assert table.row_count == 2
-        assert str(table.get_row_at(0)[0]) == "Overdue Co"  # worst first
+        assert table.rows[0][0].customer == "Overdue Co"  # worst first
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_mode == "implementations"
@@ -238,6 +239,9 @@ async def test_a_dashboard_left_before_the_data_arrives_renders_when_shown(
     gate = asyncio.Event()
 
     class GatedStore(MemoryStore):
+        def loads_quickly(self) -> bool:
+            return False
+
         async def load(self) -> StoreFile:
             await gate.wait()
             return await super().load()

@@ -22,8 +22,8 @@ from ps_tui.core.model import SCHEMA_VERSION, Implementation, Kpi, StoreFile
 from ps_tui.core.validate import decode_store
 from ps_tui.data import default_store
 from ps_tui.store.errors import StoreConflict, StoreError, StoreInvalid, StoreUnreadable, StoreWriteFailed
-from ps_tui.store.file import FileStore, encode_store
-from ps_tui.store.memory import MemoryStore
+from ps_tui.store.file import QUICK_BYTES, FileStore, encode_store
+from ps_tui.store.memory import QUICK_IMPLEMENTATIONS, MemoryStore
 from tests.helpers import TODAY, implementation, sample_store, snapshot
 
 KINDS = ["toml", "json"]
@@ -586,3 +586,24 @@ def test_permission_denied_is_reported(saved: FileStore, path: Path, monkeypatch
         FileStore(path).read()
     assert str(path) in str(caught.value)
     assert "permission denied" in str(caught.value)
+
+
+def test_loads_quickly_depends_on_size_and_format(tmp_path: Path) -> None:
+    small = default_store(TODAY)
+    assert MemoryStore(small).loads_quickly()
+    many = msgspec.structs.replace(
+        small,
+        implementations=[
+            msgspec.structs.replace(small.implementations[0], id=f"X{n}")
+            for n in range(QUICK_IMPLEMENTATIONS + 1)
+        ],
+    )
+    assert not MemoryStore(many).loads_quickly()
+    for kind in ("toml", "json"):
+        path = tmp_path / f"store.{kind}"
+        assert not FileStore(path).loads_quickly()  # missing: the worker reports it
+        path.write_bytes(b" " * QUICK_BYTES[kind])
+        assert FileStore(path).loads_quickly()
+        path.write_bytes(b" " * (QUICK_BYTES[kind] + 1))
+        assert not FileStore(path).loads_quickly()
+    assert QUICK_BYTES["toml"] < QUICK_BYTES["json"]  # TOML parses far slower

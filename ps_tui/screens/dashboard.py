@@ -7,17 +7,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ps_tui.core.gauges import readings
-from ps_tui.core.health import Health
+from ps_tui.core.health import Assessment, Health
 from ps_tui.core.kpi import WINDOWS, compute_kpis
-from ps_tui.core.model import Status
+from ps_tui.core.model import Implementation, Status, StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
 from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import Gauge
-from ps_tui.widgets.health import health_text
+from ps_tui.widgets.health import HEALTH_STYLES
+from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
 
 #: A dashboard lists the worst few; the Implementations screen has them all.
 ATTENTION_ROWS = 50
@@ -25,6 +26,33 @@ ATTENTION_ROWS = 50
 
 def window_label(days: int | None) -> str:
     return "all time" if days is None else f"last {days} days"
+
+
+#: One row of the attention list: the implementation, how it stands, and the
+#: store (for milestone names).
+AttentionRow = tuple[Implementation, Assessment, StoreFile]
+
+ATTENTION_COLUMNS = [
+    VColumn("customer", "Customer", 24),
+    VColumn("owner", "Owner", 12, priority=1),
+    VColumn("milestone", "Milestone", 23),
+    VColumn("days", "Days", 5, "right"),
+    VColumn("health", "Health", 7),
+]
+
+
+def attention_cell(row: AttentionRow, key: str) -> Cell:
+    """A cell of the attention list: health in words and colour."""
+    impl, assessment, data = row
+    if key == "customer":
+        return impl.customer, None
+    if key == "owner":
+        return impl.ie_owner or "—", None
+    if key == "milestone":
+        return (data.milestone_name(assessment.current) if assessment.current else "—"), None
+    if key == "days":
+        return f"{assessment.elapsed}/{assessment.target_days}", None
+    return assessment.health.label, HEALTH_STYLES[assessment.health]
 
 
 class DashboardScreen(PsScreen):
@@ -37,6 +65,10 @@ class DashboardScreen(PsScreen):
         Binding("w", "cycle_window", "Window", id="dashboard.window"),
         Binding("enter", "open_selected", "Open", id="dashboard.open"),
     ]
+
+    # Focus goes to the attention list on mount, without scrolling it into
+    # view; focusing anything else first would restyle the dashboard twice.
+    AUTO_FOCUS = None
 
     window: reactive[int | None] = reactive(90, init=False)
 
@@ -54,7 +86,9 @@ class DashboardScreen(PsScreen):
         self.set_class(narrow, "-narrow")
         attention = [
             Static("Needs attention", classes="section-title", id="attention-title"),
-            DataTable(id="attention", cursor_type="row", zebra_stripes=True),
+            VirtualTable(
+                ATTENTION_COLUMNS, attention_cell, empty_text="Nothing at risk or overdue", id="attention"
+            ),
         ]
         with VerticalScroll(id="dashboard-body"):
             yield Static("", id="window-line")
@@ -77,7 +111,7 @@ class DashboardScreen(PsScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_focus(self.query_one("#attention", DataTable))
+        self.set_focus(self.attention, scroll_visible=False)
 
     def on_resize(self) -> None:
         narrow, compact = self._fit(self.size.width, self.size.height)
@@ -123,17 +157,14 @@ class DashboardScreen(PsScreen):
 
     def _show_attention(self, portfolio: Portfolio) -> None:
         data = portfolio.data
-        table = self.query_one("#attention", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Customer", "Owner", "Milestone", "Days", "Health")
         attention = [
-            (impl, assessment)
+            (impl, assessment, data)
             for impl in data.implementations
             if impl.status is Status.ACTIVE
             and (assessment := portfolio.assessments.get(impl.id)) is not None
             and assessment.health in (Health.AT_RISK, Health.OVERDUE)
         ]
-        attention.sort(key=lambda pair: (pair[1].health.rank, -(pair[1].elapsed or 0)))
+        attention.sort(key=lambda row: (row[1].health.rank, -(row[1].elapsed or 0)))
         title = self.query_one("#attention-title", Static)
         if not attention:
             title.update("Needs attention: nothing at risk or overdue")
@@ -146,21 +177,20 @@ class DashboardScreen(PsScreen):
             title.update(
                 f"Needs attention: {len(attention)} at risk or overdue, worst first (enter opens one)"
             )
-        for impl, assessment in attention[:ATTENTION_ROWS]:
-            table.add_row(
-                impl.customer,
-                impl.ie_owner or "—",
-                data.milestone_name(assessment.current) if assessment.current else "—",
-                f"{assessment.elapsed}/{assessment.target_days}",
-                health_text(assessment.health),
-                key=impl.id,
-            )
+        self.attention.set_rows(attention[:ATTENTION_ROWS])
 
-    @on(DataTable.RowSelected, "#attention")
+    @property
+    def attention(self) -> VirtualTable[AttentionRow]:
+        """The list of the worst at-risk and overdue implementations."""
+        return self.query_one("#attention", VirtualTable)
+
+    @on(VirtualTable.RowActivated, "#attention")
+    async def _attention_activated(self, event: VirtualTable.RowActivated) -> None:
+        event.stop()
+        await self.action_open_selected()
+
     async def action_open_selected(self) -> None:
-        table = self.query_one("#attention", DataTable)
-        if not table.row_count:
-            return
-        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        if row_key.value is not None:
-            await self.ps_app.open_implementation(row_key.value)
+        table = self.attention
+        if 0 <= table.cursor_row < table.row_count:
+            impl = table.rows[table.cursor_row][0]
+            await self.ps_app.open_implementation(impl.id)

@@ -20,6 +20,11 @@ class Store(Protocol):
     #: False when changes are kept in memory only (the demo data).
     persistent: bool
 
+    def loads_quickly(self) -> bool:
+        """Whether `load()` (and assessing what it returns) takes no more than
+        a few milliseconds: the app then waits for it before its first frame."""
+        ...
+
     async def load(self) -> StoreFile: ...
 
     async def save_implementation(self, implementation: Implementation) -> StoreFile:

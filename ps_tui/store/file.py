@@ -37,6 +37,10 @@ from ps_tui.store.locate import json_lines, line_of, toml_lines
 
 FORMATS = {".toml": "toml", ".json": "json"}
 
+#: Files up to this size load (and are assessed) in a few tens of
+#: milliseconds: about 250 implementations in TOML, 1,300 in JSON.
+QUICK_BYTES = {"toml": 256 * 1024, "json": 2 * 1024 * 1024}
+
 
 @dataclass(frozen=True)
 class Fingerprint:
@@ -329,6 +333,13 @@ class FileStore:
         return self._edit(lambda store: portfolio.replace_reference(store, reference))
 
     # -- the Store protocol ---------------------------------------------------
+
+    def loads_quickly(self) -> bool:
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            return False  # load() will say what is wrong, from the worker
+        return size <= QUICK_BYTES[self.kind]
 
     async def load(self) -> StoreFile:
         return await asyncio.to_thread(self.read)

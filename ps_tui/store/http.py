@@ -148,6 +148,9 @@ class RemoteStore:
 
     # -- loading --------------------------------------------------------------
 
+    def loads_quickly(self) -> bool:
+        return False  # a network round trip, and perhaps a timeout
+
     async def load(self) -> StoreFile:
         """Everything from the server; the cached copy (marked offline) when
         the server cannot be reached."""

@@ -6,6 +6,9 @@ from ps_tui.core import portfolio
 from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.store.errors import edit_errors
 
+#: Up to this many implementations, assessing them all takes a few milliseconds.
+QUICK_IMPLEMENTATIONS = 1_000
+
 
 class MemoryStore:
     """Keeps the portfolio in memory; edits are checked but never written."""
@@ -15,6 +18,9 @@ class MemoryStore:
     def __init__(self, store: StoreFile, location: str = "memory") -> None:
         self._store = store
         self.location = location
+
+    def loads_quickly(self) -> bool:
+        return len(self._store.implementations) <= QUICK_IMPLEMENTATIONS
 
     async def load(self) -> StoreFile:
         return self._store

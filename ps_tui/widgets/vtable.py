@@ -127,7 +127,8 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
             self.index = index
 
     class RowActivated(_Event):
-        """Enter (or a double click) on a row."""
+        """A double click on a row. Enter is left to the owner's bindings: a
+        key handled here would still bubble up to them, and act twice."""
 
         def __init__(self, table: VirtualTable[Any], index: int) -> None:
             super().__init__(table)
@@ -300,10 +301,6 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
 
     def action_last(self) -> None:
         self._move(len(self._rows))
-
-    def key_enter(self) -> None:
-        if self._rows:
-            self.post_message(self.RowActivated(self, self.cursor_row))
 
     # -- mouse ----------------------------------------------------------------
 
