@@ -12,7 +12,7 @@ from ps_tui.core.model import Status
 from ps_tui.data import default_store, reference_store
 from ps_tui.screens.help import HelpScreen
 from ps_tui.store.file import QUICK_BYTES, FileStore
-from ps_tui.widgets.gauge import Gauge
+from ps_tui.widgets.gauge import GaugePanel
 from ps_tui.widgets.nav import NavBar, section_spans
 from ps_tui.widgets.offering_matrix import OfferingMatrix
 from ps_tui.widgets.vtable import VirtualTable
@@ -104,8 +104,7 @@ async def test_screens_show_store_data() -> None:
         status = str(app.screen.query_one("StatusLine", Static).render())
         assert "DEMO DATA" in status and "ps-tui init" in status
 
-        median = app.screen.query_one("#gauge-median", Gauge)
-        assert median.value not in ("", "—")
+        assert app.screen.query_one(GaugePanel).value("median") not in ("", "—")
 
         await pilot.press("2")
         await pilot.pause()
@@ -153,7 +152,7 @@ async def test_file_store_is_named_in_status_line(tmp_path: Path) -> None:
         assert "store.toml" in status and "0 implementations" in status
         assert "DEMO" not in status
         # An empty store still renders every gauge, without NaN.
-        assert app.screen.query_one("#gauge-median", Gauge).value == "—"
+        assert app.screen.query_one(GaugePanel).value("median") == "—"
 
 
 async def test_broken_store_exits_with_status_2_and_the_reason(tmp_path: Path) -> None:
@@ -184,10 +183,10 @@ async def test_a_small_store_is_on_the_first_frame_and_a_big_one_loads_in_a_work
     def record(screen: Screen[object], renderable: object) -> None:
         display(screen, renderable)
         if renderable is not None and not first:
-            first.append(app.screen.query_one("#gauge-active", Gauge).value)
+            first.append(app.screen.query_one(GaugePanel).value("active"))
 
     app._display = record  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.screen.query_one("#gauge-active", Gauge).value == "15"
+        assert app.screen.query_one(GaugePanel).value("active") == "15"
     assert first == (["15"] if quick else ["—"])

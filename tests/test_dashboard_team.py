@@ -24,7 +24,7 @@ from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
 from ps_tui.store.memory import MemoryStore
 from ps_tui.widgets.charts import Histogram, TrendChart
-from ps_tui.widgets.gauge import Gauge
+from ps_tui.widgets.gauge import GaugePanel
 from ps_tui.widgets.vtable import VirtualTable
 from tests.apps import demo_app, settle
 from tests.conftest import TODAY
@@ -152,7 +152,7 @@ def test_cli_kpi_rejects_a_bad_window(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def gauge(screen: DashboardScreen, key: str) -> str:
-    return screen.query_one(f"#gauge-{key}", Gauge).value
+    return screen.query_one(GaugePanel).value(key)
 
 
 async def test_dashboard_shows_the_same_figures_and_w_changes_window(store_path: Path) -> None:

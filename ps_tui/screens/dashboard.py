@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -16,9 +16,12 @@ from ps_tui.core.model import Implementation, Status, StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
 from ps_tui.widgets.charts import Histogram, TrendChart
-from ps_tui.widgets.gauge import Gauge
+from ps_tui.widgets.gauge import GaugePanel
 from ps_tui.widgets.health import HEALTH_STYLES
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
+
+#: The gauges, in display order (keys of `core.gauges.readings`).
+GAUGES = ("median", "p90", "within", "active", "at_risk", "overdue")
 
 #: A dashboard lists the worst few; the Implementations screen has them all.
 ATTENTION_ROWS = 50
@@ -68,7 +71,7 @@ class DashboardScreen(PsScreen):
 
     # Focus goes to the attention list on mount, without scrolling it into
     # view; focusing anything else first would restyle the dashboard twice.
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""
 
     window: reactive[int | None] = reactive(90, init=False)
 
@@ -92,9 +95,7 @@ class DashboardScreen(PsScreen):
         ]
         with VerticalScroll(id="dashboard-body"):
             yield Static("", id="window-line")
-            with Grid(id="gauges"):
-                for key in ("median", "p90", "within", "active", "at_risk", "overdue"):
-                    yield Gauge(id=f"gauge-{key}", classes="-compact" if compact else None)
+            yield GaugePanel(GAUGES, narrow=narrow, compact=compact, id="gauges")
             if compact:
                 # Short terminal: who needs attention before the charts, so it
                 # is on the first screen without scrolling.
@@ -116,10 +117,7 @@ class DashboardScreen(PsScreen):
     def on_resize(self) -> None:
         narrow, compact = self._fit(self.size.width, self.size.height)
         self.set_class(narrow, "-narrow")
-        for gauge in self.query(Gauge):
-            if gauge.has_class("-compact") != compact:
-                gauge.set_class(compact, "-compact")
-                gauge.refresh(layout=True)
+        self.gauges.set_shape(narrow, compact)
         body = self.query_one("#dashboard-body", VerticalScroll)
         charts = self.query_one("#charts")
         title, table = self.query_one("#attention-title"), self.query_one("#attention")
@@ -148,8 +146,7 @@ class DashboardScreen(PsScreen):
             f"Duration, kickoff to production · target {figures.target_days} d · "
             f"[b]{window_label(self.window)}[/b] ([b]w[/b])"
         )
-        for reading in readings(figures):
-            self.query_one(f"#gauge-{reading.key}", Gauge).show(reading)
+        self.gauges.show(readings(figures))
         self.query_one("#trend", TrendChart).show(figures.monthly, figures.target_days)
         self.query_one("#histogram-title", Static).update(f"Durations, {window_label(self.window)}")
         self.query_one("#histogram", Histogram).show(figures.histogram, figures.target_days)
@@ -178,6 +175,11 @@ class DashboardScreen(PsScreen):
                 f"Needs attention: {len(attention)} at risk or overdue, worst first (enter opens one)"
             )
         self.attention.set_rows(attention[:ATTENTION_ROWS])
+
+    @property
+    def gauges(self) -> GaugePanel:
+        """The KPI gauges."""
+        return self.query_one("#gauges", GaugePanel)
 
     @property
     def attention(self) -> VirtualTable[AttentionRow]:

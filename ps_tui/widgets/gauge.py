@@ -1,93 +1,199 @@
-"""A KPI gauge: a big number, a caption with words for its level, and a bar.
+"""The dashboard's KPI gauges: a row of boxes, each a big number, a caption
+with words for its level, and a bar.
 
-One widget that draws all three, rather than three child widgets: the
-dashboard opens with six of these, and every widget costs styling time at
-launch."""
+One widget draws every box (the line API), rather than a widget per gauge:
+the dashboard opens with six, and each widget costs styling and layout time
+at launch."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.geometry import Size
-from textual.renderables.digits import Digits
+from textual.renderables.digits import DIGITS, DIGITS3X3
+from textual.strip import Strip
 from textual.widget import Widget
 
-from ps_tui.core.gauges import LEVEL_WORDS, Reading
+from ps_tui.core.gauges import LEVEL_WORDS, Level, Reading
+from ps_tui.widgets.vtable import fit
+
+#: Shown for a gauge that has no reading yet.
+NO_VALUE = "—"
 
 
-class Gauge(Widget):
-    """Shows one `Reading`. Its level sets a class (-good, -warn, -bad) for the
-    border; `-compact` puts the number on one line instead of big digits."""
+def big_digits(text: str) -> list[str]:
+    """`text` in Textual's 3x3 digit font: three lines of equal width."""
+    rows: list[list[str]] = [[], [], []]
+    for character in text.replace(".", "•"):
+        position = DIGITS.find(character)
+        if position < 0:
+            rows[0].append(" ")
+            rows[1].append(" ")
+            rows[2].append(character)
+            continue
+        for row in range(3):
+            rows[row].append(DIGITS3X3[position * 3 + row].ljust(3))
+    return ["".join(row) for row in rows]
+
+
+def box_widths(total: int, columns: int, gap: int = 1) -> list[int]:
+    """Widths of `columns` boxes side by side with `gap` cells between them,
+    filling `total` cells; the last boxes take the cells left over."""
+    room = max(0, total - gap * (columns - 1))
+    base, extra = divmod(room, columns)
+    return [base + (1 if index >= columns - extra else 0) for index in range(columns)]
+
+
+class GaugePanel(Widget):
+    """Shows `Reading`s as bordered boxes, six in a row or three per row when
+    `narrow`; `compact` puts each number on one line instead of big digits.
+    The border takes the colour of the reading's level, and the caption says
+    the level in words."""
 
     DEFAULT_CSS = """
-    Gauge {
+    GaugePanel {
         height: auto;
-        border: round $panel-lighten-2;
-        border-title-color: $text;
         padding: 0 1;
     }
-    Gauge.-good { border: round $success; }
-    Gauge.-warn { border: round $warning; }
-    Gauge.-bad { border: round $error; }
-    Gauge > .gauge--good { color: $success; }
-    Gauge > .gauge--warn { color: $warning; }
-    Gauge > .gauge--bad { color: $error; }
-    Gauge > .gauge--neutral { color: $text; }
-    Gauge > .gauge--caption { color: $text-muted; }
+    GaugePanel > .gauges--good { color: $success; }
+    GaugePanel > .gauges--warn { color: $warning; }
+    GaugePanel > .gauges--bad { color: $error; }
+    GaugePanel > .gauges--neutral { color: $text; }
+    GaugePanel > .gauges--frame { color: $panel-lighten-2; }
+    GaugePanel > .gauges--title { color: $text; }
+    GaugePanel > .gauges--caption { color: $text-muted; }
+    GaugePanel > .gauges--rest { color: $text-muted 50%; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "gauge--good",
-        "gauge--warn",
-        "gauge--bad",
-        "gauge--neutral",
-        "gauge--caption",
+        "gauges--good",
+        "gauges--warn",
+        "gauges--bad",
+        "gauges--neutral",
+        "gauges--frame",
+        "gauges--title",
+        "gauges--caption",
+        "gauges--rest",
     }
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.reading: Reading | None = None
+    def __init__(
+        self, keys: Sequence[str], *, narrow: bool = False, compact: bool = False, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.keys = list(keys)
+        self.readings: dict[str, Reading] = {}
+        self.narrow = narrow
+        self.compact = compact
+        self._lines: list[Strip] = []
+        self._drawn_for: tuple[object, ...] | None = None
 
-    @property
-    def value(self) -> str:
-        """The number shown ("—" before there is one)."""
-        return self.reading.value if self.reading else "—"
+    # -- data and shape -------------------------------------------------------
 
-    def show(self, reading: Reading) -> None:
-        self.reading = reading
-        self.border_title = reading.title
-        for level in ("good", "warn", "bad"):
-            self.set_class(reading.level.value == level, f"-{level}")
+    def show(self, readings: Sequence[Reading]) -> None:
+        self.readings = {reading.key: reading for reading in readings}
+        self._drawn_for = None
         self.refresh()
 
-    def render(self) -> RenderableType:
-        reading = self.reading
-        if reading is None:
-            return Text("—")
-        style = self.get_component_rich_style(f"gauge--{reading.level.value}")
-        caption_style = self.get_component_rich_style("gauge--caption")
-        words = LEVEL_WORDS[reading.level]
-        caption = Text(f"{words} · {reading.caption}" if words else reading.caption, style=caption_style)
-        number: RenderableType
-        if self.has_class("-compact"):
-            number = Text(reading.value, style=style + Style(bold=True))
-        else:
-            number = Digits(reading.value, style)
-        return Group(number, caption, self._bar(reading, style))
+    def value(self, key: str) -> str:
+        """The number gauge `key` shows ("—" before there is one)."""
+        reading = self.readings.get(key)
+        return reading.value if reading else NO_VALUE
+
+    def set_shape(self, narrow: bool, compact: bool) -> None:
+        """Three per row or six; big digits or one line."""
+        if (narrow, compact) != (self.narrow, self.compact):
+            self.narrow, self.compact = narrow, compact
+            self._drawn_for = None
+            self.refresh(layout=True)
+
+    @property
+    def columns(self) -> int:
+        return 3 if self.narrow else 6
+
+    @property
+    def box_height(self) -> int:
+        # Borders, then the number (3 lines, or 1 when compact), caption, bar.
+        return 5 if self.compact else 7
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # Fixed, whatever is shown yet: digits (3 lines) or one line, then the
-        # caption and the bar.
-        return 3 if self.has_class("-compact") else 5
+        rows = -(-len(self.keys) // self.columns)
+        return rows * self.box_height
 
-    def _bar(self, reading: Reading, style: Style) -> Text:
+    # -- drawing --------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
         width = self.content_region.width
-        if reading.fraction is None or width <= 0:
-            return Text("")
-        filled = round(max(0.0, min(1.0, reading.fraction)) * width)
-        bar = Text("━" * filled, style=style)
-        bar.append("─" * (width - filled), style="dim")
-        return bar
+        key = (width, self.narrow, self.compact, tuple(self.readings.values()), self.rich_style)
+        if key != self._drawn_for:
+            self._lines = self._draw(width)
+            self._drawn_for = key
+        if 0 <= y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(width, self.rich_style)
+
+    def _draw(self, width: int) -> list[Strip]:
+        columns = self.columns
+        widths = box_widths(width, columns)
+        blank = Segment(" ", self.rich_style)
+        lines: list[Strip] = []
+        for start in range(0, len(self.keys), columns):
+            boxes = [
+                self._box(self.readings.get(key), box_width)
+                for key, box_width in zip(self.keys[start : start + columns], widths, strict=False)
+            ]
+            for row in range(self.box_height):
+                segments: list[Segment] = []
+                for index, box in enumerate(boxes):
+                    if index:
+                        segments.append(blank)
+                    segments.extend(box[row])
+                lines.append(Strip(segments).extend_cell_length(width, self.rich_style))
+        return lines
+
+    def _style(self, name: str) -> Style:
+        return self.rich_style + self.get_component_rich_style(f"gauges--{name}")
+
+    def _box(self, reading: Reading | None, width: int) -> list[list[Segment]]:
+        """The lines of one box, `width` cells wide, as segments."""
+        inner = max(0, width - 4)
+        level = reading.level if reading else Level.NEUTRAL
+        border = self._style("frame" if level is Level.NEUTRAL else level.value)
+        number = self._style(level.value)
+        plain = self.rich_style
+
+        title = f" {reading.title} " if reading else ""
+        if cell_len(title) > width - 4:
+            title = fit(title, max(0, width - 4))
+        top = [
+            Segment("╭─", border),
+            Segment(title, self._style("title")),
+            Segment("─" * max(0, width - 3 - cell_len(title)) + "╮", border),
+        ]
+        body: list[list[Segment]] = []
+        value = reading.value if reading else NO_VALUE
+        if self.compact:
+            body.append([Segment(fit(value, inner), number + Style(bold=True))])
+        else:
+            body.extend([Segment(fit(line, inner), number)] for line in big_digits(value))
+        if reading is not None:
+            words = LEVEL_WORDS[reading.level]
+            caption = f"{words} · {reading.caption}" if words else reading.caption
+            body.append([Segment(fit(caption, inner), self._style("caption"))])
+            body.append(self._bar(reading.fraction, inner, number))
+        while len(body) < self.box_height - 2:
+            body.append([Segment(" " * inner, plain)])
+        lines = [top]
+        for content in body:
+            lines.append([Segment("│ ", border), *content, Segment(" │", border)])
+        lines.append([Segment("╰" + "─" * max(0, width - 2) + "╯", border)])
+        return lines
+
+    def _bar(self, fraction: float | None, width: int, style: Style) -> list[Segment]:
+        if fraction is None:
+            return [Segment(" " * width, self.rich_style)]
+        filled = round(max(0.0, min(1.0, fraction)) * width)
+        return [Segment("━" * filled, style), Segment("─" * (width - filled), self._style("rest"))]
