@@ -14,8 +14,6 @@ from typing import Annotated
 import msgspec
 
 from ps_tui.core.parse import ParseError, parse_date
-from ps_tui.core.validate import problem_from_error
-from ps_tui.store.locate import line_of, toml_lines
 
 APP_NAME = "ps-tui"
 ENV_CONFIG = "PS_TUI_CONFIG"
@@ -103,6 +101,10 @@ def read_config(path: Path) -> ConfigFile:
     try:
         return msgspec.convert(raw, ConfigFile)
     except msgspec.ValidationError as error:
+        # Only a broken config needs these: not imported on every launch.
+        from ps_tui.core.validate import problem_from_error
+        from ps_tui.store.locate import line_of, toml_lines
+
         problem = problem_from_error(error)
         line = line_of(problem.path, toml_lines(text))
         raise ConfigError(problem.describe(f"{path}:{line}" if line else str(path))) from None

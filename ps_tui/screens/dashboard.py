@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -101,12 +101,8 @@ class DashboardScreen(PsScreen):
                 # is on the first screen without scrolling.
                 yield from attention
             with Horizontal(id="charts"):
-                with Vertical(id="trend-box"):
-                    yield Static("Median days by month of completion, last 12 months", classes="chart-title")
-                    yield TrendChart(id="trend")
-                with Vertical(id="histogram-box"):
-                    yield Static("", classes="chart-title", id="histogram-title")
-                    yield Histogram(id="histogram")
+                yield TrendChart("Median days by month of completion, last 12 months", id="trend")
+                yield Histogram(id="histogram")
             if not compact:
                 yield from attention
 
@@ -148,8 +144,9 @@ class DashboardScreen(PsScreen):
         )
         self.gauges.show(readings(figures))
         self.query_one("#trend", TrendChart).show(figures.monthly, figures.target_days)
-        self.query_one("#histogram-title", Static).update(f"Durations, {window_label(self.window)}")
-        self.query_one("#histogram", Histogram).show(figures.histogram, figures.target_days)
+        self.query_one("#histogram", Histogram).show(
+            figures.histogram, figures.target_days, title=f"Durations, {window_label(self.window)}"
+        )
         self._show_attention(portfolio)
 
     def _show_attention(self, portfolio: Portfolio) -> None:

@@ -5,27 +5,50 @@ and numbers beside the colours (colour alone fails plain terminals)."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
 
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: Each chart draws its own title: a widget less per chart at launch.
+_TITLED_CSS = """
+{name} {{ padding-top: 1; }}
+{name} > .chart--title {{ color: $accent; text-style: bold; }}
+"""
 
 
-class TrendChart(Widget):
+class _Titled(Widget):
+    """A chart with a title line above it."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"chart--title"}
+
+    def __init__(self, title: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title = title
+
+    def _with_title(self, body: Text) -> Text:
+        text = Text(
+            self.title, style=self.get_component_rich_style("chart--title"), no_wrap=True, overflow="ellipsis"
+        )
+        text.append("\n")
+        text.append_text(body)
+        return text
+
+
+class TrendChart(_Titled):
     """Vertical bars of a value per month, with a dotted target line.
 
     `points` are (YYYY-MM, value or None, count); a month without a value
     shows a dot on the axis."""
 
-    DEFAULT_CSS = """
-    TrendChart { height: 12; min-height: 7; }
-    """
+    DEFAULT_CSS = "TrendChart { height: 14; min-height: 9; }" + _TITLED_CSS.format(name="TrendChart")
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, title: str = "", *, id: str | None = None) -> None:
+        super().__init__(title, id=id)
         self.points: Sequence[tuple[str, float | None, int]] = ()
         self.target = 30
 
@@ -34,7 +57,9 @@ class TrendChart(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        width, height = self.size.width, self.size.height
+        return self._with_title(self._chart(self.size.width, self.size.height - 1))
+
+    def _chart(self, width: int, height: int) -> Text:
         points = list(self.points)
         if not points or width < 20 or height < 5:
             return Text("no data yet", style="dim italic")
@@ -64,7 +89,7 @@ class TrendChart(Widget):
             text.append("\n")
         text.append(" " * axis)
         for month, _, _ in points:
-            name = calendar.month_abbr[int(month[5:7])]
+            name = _MONTHS[int(month[5:7]) - 1]
             text.append(f"{name:^{column}}", style="dim")
         text.append("\n" + " " * axis)
         for _, value, _ in points:
@@ -87,26 +112,29 @@ class TrendChart(Widget):
         return glyph * bar + " " * (column - bar)
 
 
-class Histogram(Widget):
+class Histogram(_Titled):
     """Horizontal bars: one per bucket, with its count and share."""
 
-    DEFAULT_CSS = """
-    Histogram { height: auto; min-height: 5; }
-    """
+    DEFAULT_CSS = "Histogram { height: auto; min-height: 6; }" + _TITLED_CSS.format(name="Histogram")
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, title: str = "", *, id: str | None = None) -> None:
+        super().__init__(title, id=id)
         self.buckets: Sequence[tuple[str, int]] = ()
         self.target = 30
 
-    def show(self, buckets: Sequence[tuple[str, int]], target: int) -> None:
+    def show(self, buckets: Sequence[tuple[str, int]], target: int, title: str | None = None) -> None:
         self.buckets, self.target = buckets, target
+        if title is not None:
+            self.title = title
         self.refresh(layout=True)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return max(1, len(self.buckets))
+        return 1 + max(1, len(self.buckets))
 
     def render(self) -> Text:
+        return self._with_title(self._chart())
+
+    def _chart(self) -> Text:
         total = sum(count for _, count in self.buckets)
         if not total:
             return Text("no completions in this window yet", style="dim italic")
