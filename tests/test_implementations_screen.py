@@ -63,6 +63,32 @@ async def test_default_view_is_active_worst_health_first() -> None:
         assert count_text(screen).startswith(f"{len(rows)} / {total}")
 
 
+async def test_the_fuzzy_index_is_built_when_the_filter_box_takes_focus() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        # Not with the rows, nor after a sort: only free text needs it.
+        assert screen._index is None
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen._index is None
+        await pilot.press("slash")
+        await settle(pilot)
+        assert screen._index is not None and len(screen._index) == len(screen._sorted)
+        await pilot.press(*"zorg")
+        await pilot.pause()
+        assert [r.customer for r in shown(screen)] == ["Zorg Manufacturing"]
+
+
+async def test_free_text_builds_the_fuzzy_index_when_it_is_missing() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        screen.filter_to("zorg", screen.scope)
+        assert screen._index is not None
+        assert [r.customer for r in shown(screen)] == ["Zorg Manufacturing"]
+
+
 async def test_filter_narrows_on_each_keystroke_and_escape_clears() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:

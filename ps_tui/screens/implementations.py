@@ -6,7 +6,7 @@ load; filtering and sorting work on positions; an edit replaces its row by key.
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -55,6 +55,9 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
 
     MODE = "implementations"
     SUB_TITLE = "Implementations"
+    #: The table, not the filter box (the first focusable widget): the box
+    #: takes focus when the user means to filter (see `_filter_focused`).
+    AUTO_FOCUS = "#table"
 
     BINDINGS = [
         # Priority: the app runs these before it reads the next key, so keys
@@ -115,36 +118,42 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._index = None
         self._query = self._parse(self.query_one("#filter", Input).value)
         self._refilter()
-        # The fuzzy index is needed only for free text: build it once the rows
-        # are on screen, not before.
-        self.call_after_refresh(self._fuzzy_index)
 
     def _fuzzy_index(self) -> FuzzyIndex:
-        """The index of the rows in their current order, built on first need."""
+        """The index of the rows in their current order, built on first need.
+
+        Only free text needs it, and it takes about 0.1 s at 100,000 rows,
+        so it is not built with the rows (nor after each sort), which would
+        hold up the keys pressed meanwhile: it is built once the filter box
+        takes focus (see `_filter_focused`), or else by the first free text."""
         if self._index is None:
             self._index = FuzzyIndex(self._sorted)
         return self._index
 
     def _update_rows(self, portfolio: Portfolio, changed: frozenset[str]) -> None:
-        """Replace, add or drop the rows of `changed` in place: no rebuild."""
+        """Replace, add or drop the rows of `changed` where they stand: no rebuild."""
         data = portfolio.data
+        keep = self._cursor_id()
+        # A new list, not changed in place: the table may be showing this one.
+        rows = list(self._sorted)
         current = {impl.id: impl for impl in data.implementations if impl.id in changed}
-        positions = {row.id: i for i, row in enumerate(self._sorted) if row.id in changed}
+        positions = {row.id: i for i, row in enumerate(rows) if row.id in changed}
         for impl_id in changed:
             impl = current.get(impl_id)
             position = positions.get(impl_id)
             if impl is None:
                 if position is not None:
-                    self._sorted.pop(position)
-                    positions = {row.id: i for i, row in enumerate(self._sorted) if row.id in changed}
+                    rows.pop(position)
+                    positions = {row.id: i for i, row in enumerate(rows) if row.id in changed}
                 continue
             row = listing.make_row(impl, portfolio.assessments[impl_id], data)
             if position is None:
-                self._sorted.append(row)
+                rows.append(row)
             else:
-                self._sorted[position] = row
+                rows[position] = row
+        self._sorted = rows
         self._index = None
-        self._refilter(keep_id=self._cursor_id())
+        self._refilter(keep_id=keep)
 
     def _cursor_id(self) -> str | None:
         table = self.table
@@ -170,9 +179,11 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             return
         me = self.ps_app.settings.me
         index = self._fuzzy_index() if self._query.free_text else self._index
-        positions = filter_rows(self._sorted, self._query, index)
         rows = self._sorted
-        shown = [rows[i] for i in listing.scope_positions(rows, positions, self.scope, me)]
+        positions = listing.scope_positions(rows, filter_rows(rows, self._query, index), self.scope, me)
+        # Every row shown (no filter, scope all): the sorted list itself. A
+        # copy would touch each of 100,000 rows, scattered over the heap.
+        shown = rows if len(positions) == len(rows) else list(map(rows.__getitem__, positions))
         self._shown = shown
         cursor = None
         if keep_id is not None:
@@ -200,6 +211,12 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             return  # set from code, and already applied (reveal, filter_to)
         self._query = query
         self._refilter()
+
+    @on(events.DescendantFocus, "#filter")
+    def _filter_focused(self) -> None:
+        # Free text is likely next: have its index ready, once the box is
+        # drawn with the focus (keys typed meanwhile wait for it).
+        self.call_after_refresh(self._fuzzy_index)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
@@ -231,7 +248,6 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._index = None
         self.table.set_sort(self.sort_key, self.sort_reverse)
         self._refilter(keep_id=keep)
-        self.call_after_refresh(self._fuzzy_index)
 
     def action_cycle_sort(self) -> None:
         keys = [c.key for c in COLUMNS]
