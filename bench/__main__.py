@@ -11,13 +11,33 @@ Progress goes to stderr, the table to stdout. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
+import py_compile
 import sys
 import time
 from pathlib import Path
 
 from bench.cases import CASES, Plan, log, run_case, select
 from bench.report import Row, machine, table, write_json
+
+
+def compile_package() -> int:
+    """Write ps_tui's bytecode, as pip does for Textual when it installs it.
+
+    Otherwise, with PYTHONDONTWRITEBYTECODE set or a read-only checkout,
+    every measured process would compile ps_tui from source while the
+    baselines import precompiled Textual. Returns how many modules were
+    (re)compiled; unchanged ones are skipped."""
+    import ps_tui
+
+    count = 0
+    for source in Path(ps_tui.__file__).parent.rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        if not cached.exists() or cached.stat().st_mtime < source.stat().st_mtime:
+            py_compile.compile(str(source), cfile=str(cached), doraise=True)
+            count += 1
+    return count
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         f"ps-tui bench ({'quick' if plan.quick else 'full'}): {info['cpu']}, {info['nproc']} CPUs, "
         f"Python {info['python']}, cases: {', '.join(names)}"
     )
+    compiled = compile_package()
+    if compiled:
+        log(f"compiled {compiled} ps_tui modules to bytecode first")
     load_before = os.getloadavg()
     started = time.perf_counter()
     rows: list[Row] = []

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
+from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.nav import NavBar
 from ps_tui.widgets.status import StatusLine
 
@@ -42,7 +43,7 @@ class PsScreen(Screen[None]):
         yield NavBar(self.MODE)
         yield from self.compose_body()
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

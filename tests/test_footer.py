@@ -1,0 +1,45 @@
+"""The key footer: rebuilt once per batch of binding changes, never stale."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from ps_tui.widgets.footer import KeyFooter
+from tests.apps import demo_app, settle
+
+
+def shown_keys(app: object) -> list[str]:
+    return [key.key for key in app.screen.query_one(KeyFooter).query(FooterKey)]  # type: ignore[attr-defined]
+
+
+def expected_keys(app: object) -> list[str]:
+    screen = app.screen  # type: ignore[attr-defined]
+    keys = [binding.key for (_, binding, _, _) in screen.active_bindings.values() if binding.show]
+    return [*dict.fromkeys(keys)]
+
+
+async def test_the_footer_follows_focus_with_fewer_rebuilds(monkeypatch: pytest.MonkeyPatch) -> None:
+    rebuilds: list[int] = []
+    original = KeyFooter.recompose
+
+    async def counted(self: KeyFooter) -> None:
+        rebuilds.append(1)
+        await original(self)
+
+    monkeypatch.setattr(KeyFooter, "recompose", counted)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # Mounted, resumed and focused: Textual's footer rebuilt three times.
+        assert len(rebuilds) <= 2
+        assert shown_keys(app)[: len(expected_keys(app))] == expected_keys(app)
+        await pilot.press("2")
+        await settle(pilot)
+        on_table = shown_keys(app)
+        assert "s" in on_table  # sort, shown while the table has focus
+        await pilot.press("slash")  # focus moves to the filter box
+        await settle(pilot)
+        in_filter = shown_keys(app)
+        assert in_filter != on_table
+        assert in_filter[: len(expected_keys(app))] == expected_keys(app)
