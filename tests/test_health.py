@@ -398,7 +398,9 @@ def _variety() -> list[Implementation]:
     """Implementations in every state `assess` tells apart, with a few
     completed ones to make a history from."""
     out = [
-        make(Status.COMPLETED, date(2026, 1, 5), date(2026, 2, 14), plan(date(2026, 1, 5), NO_PLAN, 6, DONE_AT)),
+        make(
+            Status.COMPLETED, date(2026, 1, 5), date(2026, 2, 14), plan(date(2026, 1, 5), NO_PLAN, 6, DONE_AT)
+        ),
         make(Status.COMPLETED, date(2026, 2, 2), date(2026, 3, 2), plan(date(2026, 2, 2), PLAN, done=6)),
         make(Status.COMPLETED, date(2026, 3, 2), None, plan(date(2026, 3, 2), PLAN, done=6)),
         make(Status.COMPLETED, date(2026, 3, 2), date(2026, 5, 2), plan(date(2026, 3, 2), PLAN, done=4)),
