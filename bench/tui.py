@@ -6,7 +6,9 @@ its nine columns as text):
 - ps-tui: `PsApp` on a `MemoryStore` of the loaded store: "2" opens the
   Implementations screen and "A" widens its scope to all implementations.
   Its time includes building the Portfolio (every implementation assessed),
-  the rows, their sort and the fuzzy index.
+  the rows and their sort. The fuzzy index for free-text filtering is built
+  when the filter box takes focus, so it is outside this figure; the filter
+  case builds it in its setup.
 - datatable: Textual's stock `DataTable`, given the cell strings with
   `add_rows` (building the strings is part of its time).
 - fastdatatable: `textual_fastdatatable.DataTable` over an Arrow table of the
