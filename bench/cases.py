@@ -18,6 +18,7 @@ from typing import Any
 from bench import launch
 from bench.report import Budget, Row, Stat
 from bench.runner import ROOT, ChildResult, run, run_measurement, run_script
+from ps_tui.store.http import PAGE
 
 OUT = ROOT / "bench" / "out"
 
@@ -433,7 +434,7 @@ def case_remote(plan: Plan) -> list[Row]:
         Budget("ratio", 2.0),
         notes=[
             f"{n_of(ours)}, one load per fresh process; ps-tui = RemoteStore.load() from a real "
-            "`ps-tui serve` on 127.0.0.1 (reference, pages of 5,000, typed decode, cache write); "
+            f"`ps-tui serve` on 127.0.0.1 (reference, pages of {PAGE:,}, typed decode, cache write); "
             "baseline = FileStore.read() of the same JSON file"
         ],
     )
