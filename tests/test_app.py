@@ -190,3 +190,18 @@ async def test_a_small_store_is_on_the_first_frame_and_a_big_one_loads_in_a_work
         await settle(pilot)
         assert app.screen.query_one(GaugePanel).value("active") == "15"
     assert first == (["15"] if quick else ["—"])
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3", "4"])
+async def test_no_text_is_drawn_in_the_background_colour(key: str) -> None:
+    # A screen missing Textual's own Screen styles draws plain text fully
+    # transparent: present in every snapshot, invisible on the terminal.
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        if app.current_mode == "offerings":
+            await pilot.press("escape")
+        await pilot.press(key)
+        await settle(pilot)
+        for widget in app.screen.query("*"):
+            assert widget.visual_style.foreground is None or widget.visual_style.foreground.a > 0, widget

@@ -29,15 +29,6 @@ class PsScreen(Screen[None]):
     def ps_app(self) -> PsApp:
         return cast("PsApp", self.app)
 
-    def __init__(self) -> None:
-        super().__init__()
-        # Textual re-parses every stylesheet and restyles every screen when a
-        # mode's screen is first shown unless the screen says it has seen the
-        # app's latest CSS. A new screen has nothing to restyle (it is styled
-        # as it mounts), so say so: that saves a full re-parse at launch and
-        # on the first visit to each screen.
-        self._css_update_count = self.app._css_update_count
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar(self.MODE)

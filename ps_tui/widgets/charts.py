@@ -31,9 +31,10 @@ class _Titled(Widget):
         self.title = title
 
     def _with_title(self, body: Text) -> Text:
-        text = Text(
-            self.title, style=self.get_component_rich_style("chart--title"), no_wrap=True, overflow="ellipsis"
-        )
+        # The title's style on its span only: as the text's own style it
+        # would also lie under every line of the chart.
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(self.title, style=self.get_component_rich_style("chart--title"))
         text.append("\n")
         text.append_text(body)
         return text
