@@ -58,3 +58,25 @@ def test_filtered_table(snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=filtered)
+
+
+@pytest.mark.parametrize("dialog", ["close", "delete", "conflict"])
+def test_dialogs(snap_compare: Any, dialog: str) -> None:
+    async def open_dialog(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        if dialog == "conflict":
+            import msgspec
+
+            from ps_tui.screens.conflict import ConflictScreen
+
+            app: Any = pilot.app
+            theirs = app.screen.selected()
+            mine = msgspec.structs.replace(theirs, arr=theirs.arr + 5000, notes="Mine: kickoff moved")
+            await app.push_screen(ConflictScreen(mine, theirs))
+        else:
+            await pilot.press("x" if dialog == "close" else "d")
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=(100, 30), run_before=open_dialog)

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from ps_tui.core.model import Implementation
+from ps_tui.screens.dialogs import DIALOG_CSS
 
 Choice = Literal["theirs", "mine", "cancel"]
 
@@ -41,6 +42,24 @@ def _short(value: object) -> str:
 
 class ConflictScreen(ModalScreen[Choice]):
     """Shows what differs between the user's edit and the server's version."""
+
+    CSS = (
+        """
+    ConflictScreen {
+        align: center middle;
+    }
+
+    #conflict-box {
+        width: 90;
+    }
+
+    #conflict-diff {
+        height: auto;
+        max-height: 12;
+    }
+    """
+        + DIALOG_CSS
+    )
 
     BINDINGS = [
         Binding("t", "choose('theirs')", "Keep theirs", id="conflict.theirs"),

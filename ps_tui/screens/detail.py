@@ -34,6 +34,24 @@ class DetailScreen(ImplementationActions):
     """One implementation in full. Esc goes back to the list."""
 
     SUB_TITLE = "Implementation"
+    CSS = """
+    #detail-body {
+        scrollbar-size-vertical: 1;
+    }
+
+    #detail-body DataTable {
+        height: auto;
+    }
+
+    #detail-title, #detail-facts {
+        padding: 0 1;
+    }
+
+    #detail-title {
+        padding: 0 1 1 1;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="detail.back"),
         *EDIT_BINDINGS[1:],

@@ -13,9 +13,49 @@ from textual.widgets import Button, Input, Label, Static
 
 from ps_tui.core.parse import ParseError, parse_date
 
+#: The frame every dialog shares (its screens add it to their own `CSS`).
+DIALOG_CSS = """
+.dialog {
+    width: 60;
+    max-width: 100%;
+    height: auto;
+    border: thick $accent;
+    background: $surface;
+    padding: 1 2;
+}
+
+.dialog-question {
+    padding: 0 0 1 0;
+}
+
+.dialog-buttons {
+    height: auto;
+    align-horizontal: right;
+    padding: 1 0 0 0;
+}
+
+.dialog-buttons Button {
+    margin: 0 0 0 1;
+}
+
+.field-error {
+    color: $error;
+    height: auto;
+}
+"""
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a yes/no question; y or Enter on Yes confirms, n or Esc declines."""
+
+    CSS = (
+        """
+    ConfirmScreen {
+        align: center middle;
+    }
+    """
+        + DIALOG_CSS
+    )
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -47,6 +87,15 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class DateScreen(ModalScreen[dt.date | None]):
     """Asks for a date (YYYY-MM-DD), pre-filled; rejects bad dates inline."""
+
+    CSS = (
+        """
+    DateScreen {
+        align: center middle;
+    }
+    """
+        + DIALOG_CSS
+    )
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="date.cancel")]
 

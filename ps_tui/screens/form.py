@@ -26,6 +26,7 @@ from ps_tui.core.forms import (
 )
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.portfolio import next_id
+from ps_tui.screens.dialogs import DIALOG_CSS
 
 if TYPE_CHECKING:
     from ps_tui.app import PsApp
@@ -43,6 +44,61 @@ _PLACEHOLDERS = {
 
 class FormScreen(ModalScreen[None]):
     """Create (`impl` None) or edit an implementation."""
+
+    CSS = (
+        """
+    FormScreen {
+        align: center middle;
+    }
+
+    #form-box {
+        width: 90;
+        max-width: 100%;
+        height: 90%;
+        padding: 0 1;
+    }
+
+    #form-title {
+        padding: 0 0 1 0;
+    }
+
+    #form-fields {
+        height: 1fr;
+    }
+
+    #form-grid {
+        grid-size: 2;
+        grid-columns: 20 1fr;
+        grid-gutter: 0 1;
+        height: auto;
+    }
+
+    .form-label {
+        width: 100%;
+        text-align: right;
+        color: $text-muted;
+    }
+
+    .form-cell {
+        height: auto;
+    }
+
+    .form-cell Input, .form-cell Select {
+        width: 100%;
+    }
+
+    #form-reason {
+        color: $warning;
+        height: auto;
+        padding: 1 0 0 0;
+    }
+
+    #form-box .dialog-buttons {
+        padding: 0;
+    }
+    """
+        + DIALOG_CSS
+    )
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),

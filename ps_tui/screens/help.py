@@ -13,6 +13,40 @@ class HelpScreen(ModalScreen[None]):
     """Lists the (key, action) pairs of the current screen, then those that
     work everywhere; esc, q or ? closes it."""
 
+    CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help-box {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #help-box DataTable {
+        height: auto;
+    }
+
+    #help-title, #help-hint {
+        padding: 0 0 1 0;
+    }
+
+    #help-hint {
+        color: $text-muted;
+        padding: 1 0 0 0;
+    }
+
+    .help-heading {
+        color: $accent;
+        text-style: bold;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]

@@ -42,6 +42,79 @@ class OfferingsScreen(PsScreen):
     SUB_TITLE = "Offerings"
     AUTO_FOCUS = "#lookup"
 
+    CSS = """
+    #lookup-bar {
+        height: 3;
+        padding: 0 1;
+    }
+
+    #lookup {
+        width: 1fr;
+    }
+
+    #lookup-count {
+        width: auto;
+        min-width: 14;
+        padding: 1 1 0 2;
+        color: $text-muted;
+    }
+
+    #lookup-problems {
+        display: none;
+        height: auto;
+        padding: 0 2;
+    }
+
+    #offerings-body {
+        scrollbar-size-vertical: 1;
+    }
+
+    #offerings-top {
+        height: auto;
+    }
+
+    #answer {
+        width: 1fr;
+        padding: 0 1 1 2;
+    }
+
+    #matrix-box {
+        width: auto;
+        height: auto;
+        padding: 0 1 1 1;
+    }
+
+    #offering-description {
+        width: 100%;
+        max-width: 76;
+        height: auto;
+        padding: 1 1 0 1;
+    }
+
+    #related {
+        padding: 0 1 1 1;
+    }
+
+    OfferingsScreen.-narrow #offerings-top, OfferingsScreen.-narrow #related {
+        layout: vertical;
+    }
+
+    OfferingsScreen.-narrow #answer, OfferingsScreen.-narrow #matrix-box {
+        width: 100%;
+    }
+
+    OfferingsScreen.-narrow #related > Static {
+        width: 100%;
+        padding: 0 1 1 1;
+    }
+
+    #offerings-body DataTable {
+        height: auto;
+        max-height: 16;
+        margin: 0 1;
+    }
+    """
+
     BINDINGS = [
         # Priority: the app runs these before it reads the next key, so keys
         # typed right after `/` or esc land where the user expects.

@@ -39,6 +39,14 @@ class TeamScreen(PsScreen):
 
     MODE = "team"
     SUB_TITLE = "Team"
+    CSS = """
+    #team-body DataTable {
+        height: auto;
+        max-height: 16;
+        margin: 0 1;
+    }
+    """
+
     BINDINGS = [Binding("enter", "show_work", "Their work", id="team.work")]
 
     def compose_body(self) -> ComposeResult:
