@@ -59,31 +59,6 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     #: takes focus when the user means to filter (see `_filter_focused`).
     AUTO_FOCUS = "#table"
 
-    CSS = """
-    #filter-bar {
-        height: 3;
-        padding: 0 1;
-    }
-
-    #filter {
-        width: 1fr;
-    }
-
-    #row-count {
-        width: auto;
-        min-width: 16;
-        padding: 1 1 0 2;
-        color: $text-muted;
-    }
-
-    #filter-error {
-        display: none;
-        color: $error;
-        padding: 0 2;
-        height: 1;
-    }
-    """
-
     BINDINGS = [
         # Priority: the app runs these before it reads the next key, so keys
         # typed right after `/` or esc land where the user expects.
