@@ -15,7 +15,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from ps_tui.core.health import Assessment, Health, assess_all, milestone_history
+from ps_tui.core.health import Assessment, Health, LazyHistory, assess_all
 from ps_tui.core.model import Implementation, Kpi, Status, StoreFile
 
 #: The dashboard's windows in days; None means all time.
@@ -180,8 +180,8 @@ def compute_kpis(
     at_risk = overdue = 0
     if assessments is None:
         # History comes from every completed implementation, but only the
-        # active ones need assessing.
-        history = milestone_history(implementations) if active else {}
+        # active ones need assessing (and few of those need the history).
+        history = LazyHistory(implementations)
         healths = [a.health for a in assess_all(active, today, kpi, history).values()]
     else:
         healths = [a.health for impl in active if (a := assessments.get(impl.id)) is not None]

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
-from textual.renderables.digits import DIGITS, DIGITS3X3
+from textual.renderables.digits import Digits
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -27,17 +27,8 @@ NO_VALUE = "—"
 
 def big_digits(text: str) -> list[str]:
     """`text` in Textual's 3x3 digit font: three lines of equal width."""
-    rows: list[list[str]] = [[], [], []]
-    for character in text.replace(".", "•"):
-        position = DIGITS.find(character)
-        if position < 0:
-            rows[0].append(" ")
-            rows[1].append(" ")
-            rows[2].append(character)
-            continue
-        for row in range(3):
-            rows[row].append(DIGITS3X3[position * 3 + row].ljust(3))
-    return ["".join(row) for row in rows]
+    rendered = Digits(text).render(Style())
+    return [part.text for part in rendered if isinstance(part, Segment) and part.text != "\n"]
 
 
 def box_widths(total: int, columns: int, gap: int = 1) -> list[int]:
