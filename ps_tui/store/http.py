@@ -262,11 +262,12 @@ class RemoteStore:
 
     def _write_cache(self, data: StoreFile) -> None:
         self._cache.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self._cache, msgspec.json.encode(data), backup=False)
+        # The cache holds what a token gave access to: for this user only.
+        atomic_write(self._cache, msgspec.json.encode(data), backup=False, private=True)
         meta = _Meta(
             url=self.url, fetched=self.fetched or dt.datetime.now(dt.UTC), server_time=self._server_time
         )
-        atomic_write(self._meta_path, msgspec.json.encode(meta), backup=False)
+        atomic_write(self._meta_path, msgspec.json.encode(meta), backup=False, private=True)
 
     def _read_cache(self) -> StoreFile | None:
         try:

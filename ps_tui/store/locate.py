@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from typing import Any
 
 _KEY = re.compile(r'^\s*(?P<key>[A-Za-z0-9_\-]+|"[^"]*"|\'[^\']*\')\s*=\s*(?P<rest>.*)$')
 
@@ -72,10 +74,25 @@ _TOKEN = re.compile(
 def json_lines(text: str) -> dict[str, int]:
     """Map each value's field path to the line its value starts on."""
     found: dict[str, int] = {}
-    # Each frame: [path, is_object, current key or index]
-    stack: list[list[object]] = []
+    for path, line, _ in _json_values(text):
+        found.setdefault(path, line)
+    return found
+
+
+def json_duplicate(text: str) -> tuple[str, int] | None:
+    """The field path and line of the first key written twice in one object
+    (JSON parsers keep the last silently; TOML refuses it)."""
+    return next(((path, line) for path, line, again in _json_values(text) if again), None)
+
+
+def _json_values(text: str) -> Iterator[tuple[str, int, bool]]:
+    """(field path, line, whether its key repeats one of the same object)
+    for each value in `text`, in order."""
+    # Each frame: [path, is_object, current key or index, keys seen]
+    stack: list[list[Any]] = []
     line = 1
     expecting_key = False
+    again = False
     for match in _TOKEN.finditer(text):
         token = match.group()
         if token == "\n":
@@ -95,22 +112,26 @@ def json_lines(text: str) -> dict[str, int]:
         if token == ":":
             continue
         if stack and stack[-1][1] and expecting_key:
-            stack[-1][2] = json.loads(token) if token.startswith('"') else token
+            key = json.loads(token) if token.startswith('"') else token
+            seen: set[str] = stack[-1][3]
+            again = key in seen
+            seen.add(key)
+            stack[-1][2] = key
             expecting_key = False
             continue
         path = ""
         if stack:
-            parent, is_object, key = stack[-1]
+            parent, is_object, key, _ = stack[-1]
             path = (
                 f"{parent}.{key}" if is_object and parent else (f"{key}" if is_object else f"{parent}[{key}]")
             )
-            found.setdefault(path, line)
+            yield path, line, again
+            again = False
         if token == "{":
-            stack.append([path, True, None])
+            stack.append([path, True, None, set()])
             expecting_key = True
         elif token == "[":
-            stack.append([path, False, 0])
-    return found
+            stack.append([path, False, 0, set()])
 
 
 def line_of(path: str, lines: dict[str, int]) -> int | None:
