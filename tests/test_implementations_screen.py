@@ -344,3 +344,26 @@ async def test_keys_typed_in_a_burst_after_slash_and_escape_land_in_the_box() ->
         await settle(pilot)
         assert screen.query_one("#filter", Input).value == "north"
         assert app.screen is screen  # "n" did not open the new-implementation form
+
+
+async def test_a_tui_edit_of_a_hand_written_store_changes_only_its_line(tmp_path: Path) -> None:
+    """The golden file through the app: filter to one row, edit, ctrl+s."""
+    from tests.test_surgical_save import FIXTURE, ORIGINAL, replaced
+
+    path = tmp_path / "store.toml"
+    path.write_bytes(FIXTURE.read_bytes())
+    app = demo_app(store=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("slash", *"initech", "enter")
+        await settle(pilot)
+        assert [r.id for r in shown(screen)] == ["IMP-0002"]
+        await pilot.press("e")
+        await pilot.pause()
+        await fill(pilot, "customer", "Initech Corp")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+    assert path.read_text(encoding="utf-8") == replaced(
+        ORIGINAL, ("customer = 'Initech'\n", 'customer = "Initech Corp"\n')
+    )

@@ -607,3 +607,68 @@ def test_loads_quickly_depends_on_size_and_format(tmp_path: Path) -> None:
         path.write_bytes(b" " * (QUICK_BYTES[kind] + 1))
         assert not FileStore(path).loads_quickly()
     assert QUICK_BYTES["toml"] < QUICK_BYTES["json"]  # TOML parses far slower
+
+
+# --- files the app creates, JSON duplicate keys ---------------------------------------
+
+
+def test_new_files_get_the_users_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        # The umask is read once per process; read it again for this test.
+        import ps_tui.store.file as file_module
+
+        file_module._UMASK = None
+        FileStore(tmp_path / "store.toml").write(sample_store())
+        assert stat.S_IMODE((tmp_path / "store.toml").stat().st_mode) == 0o644
+    finally:
+        os.umask(previous)
+        file_module._UMASK = None
+
+
+def test_nothing_but_the_backup_is_left_beside_the_store(saved: FileStore, path: Path) -> None:
+    saved.save_implementation_sync(implementation(7))
+    saved.delete_implementation_sync("IMP-0007")
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, f"{path.name}.bak"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("\n}\n", ',\n  "implementations": []\n}\n', "implementations"),
+        (
+            '"customer": "Customer 2",',
+            '"customer": "Customer 2",\n      "customer": "Other",',
+            "implementations[1].customer",
+        ),
+    ],
+)
+def test_a_duplicate_json_key_is_an_error_with_its_line(
+    tmp_path: Path, old: str, new: str, where: str
+) -> None:
+    text = encode_store(sample_store(), "json").decode()
+    assert text.count(old) == 1
+    broken = text.replace(old, new)
+    path = tmp_path / "store.json"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(StoreInvalid) as caught:
+        FileStore(path).read()
+    (problem,) = caught.value.problems
+    duplicate = new.splitlines()[-1 if where == "implementations[1].customer" else 1]
+    assert (problem.path, problem.line) == (where, broken.splitlines().index(duplicate) + 1)
+    assert "duplicate key" in problem.message
+    assert path.read_text(encoding="utf-8") == broken
+
+
+def test_validate_checks_a_big_json_file_for_duplicate_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ps_tui.store.file as file_module
+
+    text = encode_store(sample_store(), "json").decode().replace("\n}\n", ',\n  "implementations": []\n}\n')
+    path = tmp_path / "store.json"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(file_module, "DUPLICATE_CHECK_BYTES", 10)
+    assert len(FileStore(path).read().implementations) == 0  # too big to check on every load
+    with pytest.raises(StoreInvalid):
+        FileStore(path).read(thorough=True)

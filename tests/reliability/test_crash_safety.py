@@ -73,7 +73,7 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path, kind: str) -> 
     expected = arrs(FileStore(path).read())
     acknowledged = in_flight_landed = debris_rounds = 0
     previous_debris: set[str] = set()
-    allowed = {path.name, f"{path.name}.bak", f"{path.name}.lock"}
+    allowed = {path.name, f"{path.name}.bak"}
 
     for round_ in range(KILLS_PER_FORMAT):
         child = spawn(path)

@@ -96,11 +96,11 @@ def test_a_save_landing_while_another_store_reloads_is_not_overwritten(
     parse = file_module.parse_store
     raced: list[bool] = []
 
-    def parse_while_b_saves(where: Path, data: bytes) -> StoreFile:
+    def parse_while_b_saves(where: Path, data: bytes, thorough: bool = False) -> StoreFile:
         if not raced:
             raced.append(True)
             b.save_implementation_sync(edit_notes(b_data, 1, "B"))  # type: ignore[arg-type]
-        return parse(where, data)
+        return parse(where, data, thorough=thorough)
 
     monkeypatch.setattr(file_module, "parse_store", parse_while_b_saves)
     a_data = a.read()
