@@ -134,14 +134,19 @@ def toml_save(path: str, variant: str, repeats: int) -> Result:
     """Saving one edited implementation into a TOML store, `repeats` times.
 
     ps-tui: `FileStore.save_implementation_sync` on a copy of the store (lock,
-    conflict check, upsert, encode, atomic write with fsync, backup).
-    tomli_w: `tomli_w.dumps` of the same edited store as plain data alone.
+    conflict check, upsert, the surgical edit of the text, atomic write with
+    fsync, backup).
+    whole-file: the save path before surgical saves, on the same copy: the
+    same conflict check and upsert, then the whole store encoded with
+    `tomli_w` and written the same way (atomic, fsync, backup).
     """
+    import hashlib
+
     import msgspec
     import tomli_w
 
     from ps_tui.core import portfolio
-    from ps_tui.store.file import FileStore
+    from ps_tui.store.file import FileStore, atomic_write
 
     source = Path(path)
     workdir = Path(tempfile.mkdtemp(prefix="save-", dir=source.parent))
@@ -150,6 +155,7 @@ def toml_save(path: str, variant: str, repeats: int) -> Result:
         shutil.copyfile(source, copy)
         store = FileStore(copy)
         data = store.read()
+        digest = hashlib.sha256(copy.read_bytes()).hexdigest()
         samples = []
         for number in range(repeats):
             impl = data.implementations[number * 7 % len(data.implementations)]
@@ -159,21 +165,22 @@ def toml_save(path: str, variant: str, repeats: int) -> Result:
                 start = time.perf_counter()
                 data = store.save_implementation_sync(edited)
                 samples.append(time.perf_counter() - start)
-            elif variant == "tomli_w":
-                data = portfolio.upsert(data, edited)
-                plain = msgspec.to_builtins(data, builtin_types=(dt.date, dt.datetime))
+            elif variant == "whole-file":
                 _settle()
                 start = time.perf_counter()
-                tomli_w.dumps(plain)
+                if hashlib.sha256(copy.read_bytes()).hexdigest() != digest:
+                    raise RuntimeError("the copy changed under the benchmark")
+                data = portfolio.upsert(data, edited)
+                plain = msgspec.to_builtins(data, builtin_types=(dt.date, dt.datetime))
+                body = tomli_w.dumps({"schema_version": plain.pop("schema_version", 1), **plain}).encode()
+                atomic_write(copy, body)
+                digest = hashlib.sha256(body).hexdigest()
                 samples.append(time.perf_counter() - start)
             else:
                 raise ValueError(f"unknown save variant {variant!r}")
         return {"samples": samples, "extra": {"bytes": copy.stat().st_size}}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-# -- KPI ---------------------------------------------------------------------------
 
 
 def _plain_kpi(implementations: Any, today: dt.date) -> tuple[float | None, float | None]:
