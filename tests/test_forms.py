@@ -210,7 +210,7 @@ def test_missing_fields_count_as_blank() -> None:
         ({"arr": "$1.2M"}, {"arr": 1_200_000}),
         ({"arr": "1,200,000"}, {"arr": 1_200_000}),
         ({"arr": "950"}, {"arr": 950}),
-        ({"arr": ""}, {"arr": 0}),
+        ({"arr": ""}, {"arr": None}),  # unknown, not 0
         ({"engagement": "trial"}, {"engagement": Engagement.TRIAL}),
         ({"engagement": "Cloud_Migration"}, {"engagement": Engagement.CLOUD_MIGRATION}),
         ({"deployment": "docker_compose"}, {"deployment": Deployment.DOCKER_COMPOSE}),

@@ -115,8 +115,9 @@ def test_enterprise_without_arr_is_conservative_and_asks_for_it() -> None:
         "Enterprise at or below $100k ARR",
     ]
     assert answer.notes == (
-        "The Enterprise discount depends on the ARR: Enterprise above $100k ARR -> discounting available; "
-        "Enterprise at or below $100k ARR -> no discount available. Give the ARR (e.g. 150k).",
+        "ARR unknown. The Enterprise discount depends on the ARR: Enterprise above $100k ARR -> "
+        "discounting available; Enterprise at or below $100k ARR -> no discount available. "
+        "Give the ARR (e.g. 150k).",
     )
 
 
@@ -390,7 +391,7 @@ def test_customers_are_deduplicated_latest_kickoff_wins() -> None:
         ("acme", "enterprise", 900, "IMP-0002"),
         ("Globex", "strategic", 800, "IMP-0004"),
     ]
-    assert records[1].arr is None  # 0 means not recorded
+    assert records[1].arr == 0  # a recorded zero; a missing ARR is None
 
 
 def test_same_kickoff_the_later_one_in_the_store_wins() -> None:

@@ -567,6 +567,19 @@ def test_lookup_equals_the_cli(server: Served, anonymous: httpx.Client) -> None:
     assert sum(run.returncode == 0 for run in runs) == 4
 
 
+def test_lookup_of_a_customer_with_an_unknown_arr_says_so(server: Served, client: httpx.Client) -> None:
+    create(client, new(150, customer="Unpriced Widgets", arr=None, developers=None))
+    response = client.get(f"{API}/lookup", params={"customer": "Unpriced Widgets"})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["discount"]["status"] == "unavailable"
+    assert answer["discount"]["rule"].startswith("ARR needed: ")
+    assert answer["notes"][0].startswith("ARR unknown: Unpriced Widgets' record has none.")
+    result = cli(server, "lookup", "Unpriced Widgets", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == answer
+
+
 # --- the store file -------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ import msgspec
 
 from ps_tui.core.health import Assessment, Health
 from ps_tui.core.model import Deployment, Implementation, Reference, Status
-from ps_tui.core.parse import format_money
+from ps_tui.core.parse import UNKNOWN, format_arr
 from ps_tui.core.view import Portfolio
 
 #: What the milestone column shows once every milestone is done.
@@ -41,7 +41,8 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     segment_id: str
     #: The segment's display name.
     segment: str
-    arr: int
+    #: None when not known.
+    arr: int | None
     #: The deployment's label.
     deployment: str
     #: The IE owner, or "".
@@ -150,7 +151,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 #: Shown for a missing value.
-BLANK = "—"
+BLANK = UNKNOWN
 
 
 def _days_text(row: Row) -> str:
@@ -160,7 +161,7 @@ def _days_text(row: Row) -> str:
 _CELLS: dict[str, Callable[[Row], str]] = {
     "customer": operator.attrgetter("customer"),
     "segment": operator.attrgetter("segment"),
-    "arr": lambda row: format_money(row.arr),
+    "arr": lambda row: format_arr(row.arr),
     "deployment": operator.attrgetter("deployment"),
     "owner": lambda row: row.owner or BLANK,
     "milestone": lambda row: row.milestone or BLANK,
@@ -215,8 +216,9 @@ _SORT_FIELDS: dict[str, tuple[Callable[[Row], Any], bool]] = {
 
 def sort_key(key: str) -> Callable[[Row], Any]:
     """An ascending sort key for column `key`: missing values (no elapsed days,
-    empty text) last; text case-insensitive; health worst first, then the most
-    elapsed days first. `sort_rows(rows, key, False)` sorts the same way.
+    an unknown ARR, empty text) last; text case-insensitive; health worst
+    first, then the most elapsed days first. `sort_rows(rows, key, False)`
+    sorts the same way.
     Raises KeyError for an unknown column."""
     get, text = _SORT_FIELDS[key]
 

@@ -290,8 +290,11 @@ class Implementation(_Base):
     id: NonEmpty
     customer: NonEmpty
     segment: NonEmpty
+    #: None (the key left out) when not known: unknown is not zero.
     developers: NonNegative | None = None
-    arr: NonNegative = 0
+    #: Annual recurring revenue in whole dollars; None when not known. A
+    #: stored 0 is a real zero.
+    arr: NonNegative | None = None
     engagement: Engagement = Engagement.PRODUCTION_DEPLOYMENT
     deployment: Deployment = Deployment.MANAGED_CLOUD
     hosting: Hosting = Hosting.AWS

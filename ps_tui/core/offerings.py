@@ -84,7 +84,7 @@ class CustomerRecord:
     name: str
     segment: str | None = None
     developers: int | None = None
-    #: None when not recorded (the store's 0 means "not recorded").
+    #: None when not recorded; 0 is a recorded zero.
     arr: int | None = None
     deployment: Deployment | None = None
     hosting: Hosting | None = None
@@ -116,7 +116,7 @@ def customers_from_implementations(implementations: Iterable[Implementation]) ->
             name=impl.customer.strip(),
             segment=impl.segment,
             developers=impl.developers,
-            arr=impl.arr or None,
+            arr=impl.arr,
             deployment=impl.deployment,
             hosting=impl.hosting,
             source=impl.id,
@@ -703,9 +703,13 @@ def lookup(
         arr_source = ""
     discount = decide_discount(segment, arr, reference)
     if not discount.decided:
+        # Never decided as if the ARR were 0: say that it is unknown, and why.
         options = "; ".join(f"{rule.label} -> {rule.status.label.lower()}" for rule in discount.candidates)
+        unknown = "ARR unknown"
+        if customer is not None:
+            unknown += f": {_possessive(customer.name)} record has none"
         discount_note = (
-            f"The {segment.name} discount depends on the ARR: {options}. Give the ARR (e.g. 150k)."
+            f"{unknown}. The {segment.name} discount depends on the ARR: {options}. Give the ARR (e.g. 150k)."
         )
     elif discount.matched is not None and _depends_on_arr(segment.id, reference) and arr is not None:
         discount_note = f"ARR {money(arr)}, {arr_source}."

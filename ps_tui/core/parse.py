@@ -76,3 +76,17 @@ def format_money(amount: int) -> str:
         value = f"{amount / 1_000_000:.1f}".removesuffix(".0")
         return f"${value}M"
     return f"${amount}"
+
+
+#: How a value that is not known is shown: never as 0.
+UNKNOWN = "—"
+
+
+def format_arr(amount: int | None) -> str:
+    """`format_money`, or "—" for an ARR that is not known."""
+    return UNKNOWN if amount is None else format_money(amount)
+
+
+def format_count(count: int | None) -> str:
+    """A count with thousands separators (`1,200`), or "—" when not known."""
+    return UNKNOWN if count is None else f"{count:,}"

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ps_tui.core.health import Health
 from ps_tui.core.model import CUSTOM_PACKAGE, Implementation
-from ps_tui.core.parse import format_money
+from ps_tui.core.parse import format_arr, format_count
 from ps_tui.core.timeline import timeline
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
@@ -109,7 +109,6 @@ class DetailScreen(ImplementationActions):
         self.query_one("#detail-title", Static).update(title)
 
         segment = data.segment_name(impl.segment)
-        developers = f" ({impl.developers:,} developers)" if impl.developers is not None else ""
         if impl.package == CUSTOM_PACKAGE:
             package = f"Custom: {impl.package_hours} h / {impl.package_days} days"
         else:
@@ -121,8 +120,8 @@ class DetailScreen(ImplementationActions):
         projected = _date(assessment.projected) if assessment else "—"
         url = impl.instance_url or "—"
         facts = [
-            ("Segment", f"{segment}{developers}"),
-            ("ARR", format_money(impl.arr) + f" (${impl.arr:,})"),
+            ("Segment", f"{segment} ({format_count(impl.developers)} developers)"),
+            ("ARR", format_arr(impl.arr) + ("" if impl.arr is None else f" (${impl.arr:,})")),
             ("Engagement", impl.engagement.label),
             ("Deployment", f"{impl.deployment.label} on {impl.hosting.label}"),
             ("Package", package),

@@ -20,7 +20,7 @@ from ps_tui.core.offerings import (
     package_summary,
     slack_summary,
 )
-from ps_tui.core.parse import format_money
+from ps_tui.core.parse import format_arr, format_count
 
 DISCOUNT_STYLES = {
     DiscountStatus.AVAILABLE: "bold $text-success",
@@ -140,7 +140,7 @@ def discount_summary(answer: Answer, reference: Reference) -> Content:
     the ARR unknown, what each possible ARR would decide."""
     discount = answer.discount
     if not discount.decided:
-        lines = [Content.from_markup("$label: give it (e.g. 150k)", label=discount.label)]
+        lines = [Content.from_markup("$label: ARR unknown; give it (e.g. 150k)", label=discount.label)]
         lines += [
             Content.from_markup(
                 f"[$text-muted]$arr:[/] [{DISCOUNT_STYLES[rule.status]}]$status[/]",
@@ -244,10 +244,9 @@ def customer_summary(answer: Answer, reference: Reference) -> Content:
     facts = []
     if customer.segment:
         facts.append(f"stored {reference.segment_name(customer.segment)}")
-    if customer.developers is not None:
-        facts.append(f"{customer.developers:,} developers")
-    if customer.arr is not None:
-        facts.append(f"{format_money(customer.arr)} ARR")
+    # Unknown is shown as unknown, never left out: it is why an answer may be undecided.
+    facts.append(f"{format_count(customer.developers)} developers")
+    facts.append(f"{format_arr(customer.arr)} ARR")
     if customer.describe_deployment():
         facts.append(customer.describe_deployment())
     line = Content.from_markup(
