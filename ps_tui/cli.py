@@ -7,6 +7,7 @@ flag), 1 for anything else that went wrong.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -73,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "dir", nargs="?", metavar="DIR", help=f"target directory (default: {user_config_dir()})"
     )
     init.add_argument("--force", action="store_true", help="overwrite existing files")
+    init.add_argument(
+        "--demo",
+        action="store_true",
+        help="add the demo implementations (dated around today) to the store, to try ps-tui on a real file",
+    )
 
     validate = commands.add_parser(
         "validate",
@@ -134,7 +140,18 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def _with_demo(text: str, today: dt.date) -> str:
+    """The reference store's text with the demo implementations appended, in
+    the layout a save keeps (so the first edit's diff is the edit alone)."""
+    from ps_tui.core.demo import demo_store
+    from ps_tui.data import reference_store
+    from ps_tui.store.toml_edit import edit_toml
+
+    reference = reference_store()
+    return edit_toml(text, reference, demo_store(reference, today))
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.data import reference_text
     from ps_tui.store.file import atomic_write
 
@@ -146,7 +163,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         return _fail(f"{names} already exist{'s' if len(existing) == 1 else ''}; use --force to overwrite")
     try:
         target.mkdir(parents=True, exist_ok=True)
-        atomic_write(store_path, reference_text().encode("utf-8"))
+        text = reference_text()
+        if args.demo:
+            text = _with_demo(text, settings.effective_today())
+        atomic_write(store_path, text.encode("utf-8"))
         config = (
             "# ps-tui configuration; see `ps-tui --help`. Relative paths are relative to this file.\n"
             'store = "store.toml"\n'
@@ -343,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         return _fail(str(error))
     if args.command == "init":
-        return cmd_init(args)
+        return cmd_init(args, settings)
     if args.command == "validate":
         return cmd_validate(args, settings)
     if args.command == "schema":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ import ps_tui.cli as cli_module
 import ps_tui.config as config_module
 from ps_tui.cli import main
 from ps_tui.config import ENV_CONFIG, ENV_ME, ENV_STORE, ENV_TODAY
+from ps_tui.data import default_store, reference_text
 from ps_tui.store.file import FileStore, encode_store
 from tests.helpers import sample_store, snapshot
 
@@ -372,3 +374,25 @@ def test_init_and_validate_in_a_subprocess(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stdout + second.stderr
     assert "valid" in second.stdout
     assert not (tmp_path / "home" / ".config").exists()
+
+
+def test_init_demo_writes_the_demo_in_the_layout_a_save_keeps(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`init --demo`: the commented reference text, then the demo
+    implementations appended; the next edit's diff is that edit alone."""
+    target = tmp_path / "demo"
+    code, _, _ = run(capsys, "--today", "2026-11-30", "init", str(target), "--demo")
+    assert code == 0
+    text = (target / "store.toml").read_text(encoding="utf-8")
+    assert text.startswith(reference_text())
+    store = FileStore(target / "store.toml")
+    data = store.read()
+    assert data == default_store(dt.date(2026, 11, 30))
+    first = data.implementations[0]
+    store.save_implementation_sync(msgspec.structs.replace(first, notes="edited"))
+    after = (target / "store.toml").read_text(encoding="utf-8")
+    removed = [line for line in text.splitlines() if line not in after.splitlines()]
+    added = [line for line in after.splitlines() if line not in text.splitlines()]
+    assert added == ['notes = "edited"']
+    assert all(line.startswith("notes = ") for line in removed)  # the old note, if it had one
