@@ -184,7 +184,9 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from ps_tui.core.validate import Problem, store_warnings
     from ps_tui.store.file import FileStore
+    from ps_tui.store.locate import line_of
 
     path = Path(args.path).expanduser() if args.path else settings.store
     if path is None:
@@ -194,11 +196,34 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     except StoreError as error:
         print(error)
         return EXIT_BAD_INPUT
+    # Odd but possible data, and dates after today (which an earlier --today
+    # makes likely): said, but the store is valid.
+    warnings = store_warnings(store, settings.effective_today())
+    counted = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
     print(
         f"{path}: valid (schema {store.schema_version}, {len(store.implementations)} implementations, "
-        f"{len(store.members)} team members, {len(store.offerings)} offerings)"
+        f"{len(store.members)} team members, {len(store.offerings)} offerings){counted}"
     )
+    if warnings:
+        lines = _field_lines(path)
+        print("warnings:")
+        located = [Problem(w.path, w.message, line_of(w.path, lines)) for w in warnings]
+        for warning in sorted(located, key=lambda w: (w.line or 0, w.path)):
+            print(f"  {warning.describe(str(path))}")
     return EXIT_OK
+
+
+def _field_lines(path: Path) -> dict[str, int]:
+    """The line of each field path in the store file at `path` (read again:
+    it was valid a moment ago, so only the line numbers are wanted)."""
+    from ps_tui.store.file import store_format
+    from ps_tui.store.locate import json_lines, toml_lines
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return toml_lines(text) if store_format(path) == "toml" else json_lines(text)
 
 
 def cmd_schema() -> int:

@@ -18,6 +18,7 @@ import ps_tui.cli as cli_module
 import ps_tui.config as config_module
 from ps_tui.cli import main
 from ps_tui.config import ENV_CONFIG, ENV_ME, ENV_STORE, ENV_TODAY
+from ps_tui.core.model import Milestone, Status
 from ps_tui.data import default_store, reference_text
 from ps_tui.store.file import FileStore, encode_store
 from tests.helpers import sample_store, snapshot
@@ -396,3 +397,72 @@ def test_init_demo_writes_the_demo_in_the_layout_a_save_keeps(
     added = [line for line in after.splitlines() if line not in text.splitlines()]
     assert added == ['notes = "edited"']
     assert all(line.startswith("notes = ") for line in removed)  # the old note, if it had one
+
+
+# --- validate: dates ------------------------------------------------------------------------
+
+
+def dated_store(directory: Path, kind: str = "toml", **changes: object) -> Path:
+    """The sample store with implementation 0 completed on 2026-11-30 (and `changes`)."""
+    store = sample_store()
+    fields: dict[str, object] = {"status": Status.COMPLETED, "production_ready": dt.date(2026, 11, 30)}
+    first = msgspec.structs.replace(store.implementations[0], **{**fields, **changes})
+    store = msgspec.structs.replace(store, implementations=[first, *store.implementations[1:]])
+    path = directory / f"dated.{kind}"
+    path.write_bytes(encode_store(store, kind))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["toml", "json"])
+def test_validate_a_date_after_tomorrow_is_a_warning_with_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    path = dated_store(tmp_path, kind)
+    # Tomorrow is within the grace of a day: nothing to say.
+    code, out, _ = run(capsys, "validate", str(path), "--today", "2026-11-29")
+    assert code == 0
+    assert "warning" not in out
+    code, out, _ = run(capsys, "validate", str(path), "--today", "2026-11-28")
+    assert code == 0
+    assert "valid" in out and "1 warning" in out
+    warnings = out.split("warnings:\n", 1)[1]
+    text = path.read_text().splitlines()
+    (line,) = [n for n, row in enumerate(text, 1) if "2026-11-30" in row and "production_ready" in row]
+    assert warnings == (
+        f"  {path}:{line}: implementations[0].production_ready: 2026-11-30 is in the future "
+        "(today is 2026-11-28; at most 2026-11-29 is accepted)\n"
+    )
+
+
+def test_validate_odd_milestones_are_warnings(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    milestones = [
+        Milestone(key="kickoff", actual=dt.date(2025, 5, 2)),  # the kickoff is 2025-05-01
+        Milestone(key="infrastructure", planned=dt.date(2025, 4, 30)),
+    ]
+    path = dated_store(tmp_path, milestones=milestones)
+    code, out, _ = run(capsys, "validate", str(path), "--today", "2026-11-30")
+    assert code == 0
+    assert "2 warnings" in out
+    assert "implementations[0].milestones[0].actual: 2025-05-02 differs from kickoff (2025-05-01)" in out
+    assert "implementations[0].milestones[1].planned: 2025-04-30 is before kickoff (2025-05-01)" in out
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "message"),
+    [
+        ({"status": Status.ACTIVE}, "production_ready", "must be empty while status is active"),
+        (
+            {"milestones": [Milestone(key="kickoff", actual=dt.date(2025, 4, 30))]},
+            "milestones[0].actual",
+            "2025-04-30 is before kickoff (2025-05-01)",
+        ),
+    ],
+)
+def test_validate_impossible_dates_are_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, changes: dict[str, object], path: str, message: str
+) -> None:
+    store_path = dated_store(tmp_path, **changes)
+    code, out, err = run(capsys, "validate", str(store_path), "--today", "2026-11-30")
+    assert code == 2
+    assert f"implementations[0].{path}: {message}" in out + err
+    assert "warnings:" not in out + err

@@ -174,8 +174,12 @@ def test_a_new_implementation() -> None:
         project_manager="Andrew Norrish",
         instance_url="https://sourcegraph.acme.example.com",
         notes="Weekly sync.",
-        # The reference milestones, undated, owned by the IE owner.
-        milestones=[Milestone(key=m.key, owner="Louis Jarvis") for m in REF.milestones],
+        # The reference milestones, owned by the IE owner, undated but for
+        # the kickoff one: an active implementation kicked off on its kickoff date.
+        milestones=[
+            Milestone(key=m.key, owner="Louis Jarvis", actual=dt.date(2026, 11, 2) if i == 0 else None)
+            for i, m in enumerate(REF.milestones)
+        ],
     )
 
 
@@ -228,7 +232,10 @@ def test_missing_fields_count_as_blank() -> None:
             {"status": "completed", "production_ready": "2026-11-30"},
             {"status": Status.COMPLETED, "production_ready": dt.date(2026, 11, 30)},
         ),
-        ({"production_ready": "2026-11-02"}, {"production_ready": dt.date(2026, 11, 2)}),  # same day is fine
+        (  # the same day as kickoff is fine
+            {"status": "completed", "production_ready": "2026-11-02"},
+            {"status": Status.COMPLETED, "production_ready": dt.date(2026, 11, 2)},
+        ),
         ({"kickoff": " 2026-02-28 "}, {"kickoff": dt.date(2026, 2, 28)}),
         ({"status": "planned", "ie_owner": ""}, {"ie_owner": None}),
         ({"project_manager": ""}, {"project_manager": None}),
@@ -414,7 +421,7 @@ def test_segment_errors(changes: dict[str, str], expected: dict[str, str]) -> No
 
 def test_editing_keeps_id_milestones_and_risks() -> None:
     base = implementation(7)
-    result = parse(valid(customer="Renamed Inc."), base)
+    result = parse(valid(customer="Renamed Inc.", kickoff="2025-05-01"), base)
     assert result.implementation is not None
     assert result.implementation.id == "IMP-0007"  # not the new id
     assert result.implementation.customer == "Renamed Inc."

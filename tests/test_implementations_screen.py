@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
 from ps_tui.core.health import Health
@@ -367,3 +369,135 @@ async def test_a_tui_edit_of_a_hand_written_store_changes_only_its_line(tmp_path
     assert path.read_text(encoding="utf-8") == replaced(
         ORIGINAL, ("customer = 'Initech'\n", 'customer = "Initech Corp"\n')
     )
+
+
+# --- dates: refused inline, at the boundary ---------------------------------------------------
+
+
+def error_text(screen: Screen[object], name: str) -> str:
+    return str(screen.query_one(f"#error-{name}", Static).render())
+
+
+async def test_form_refuses_production_ready_after_tomorrow_and_keeps_the_text(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        target = shown(screen)[0]
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-status", Select).value = "completed"
+        too_far = (TODAY + dt.timedelta(days=2)).isoformat()
+        await fill(pilot, "production_ready", too_far)
+        assert form.query_one("#save").disabled
+        latest = TODAY + dt.timedelta(days=1)
+        assert error_text(form, "production_ready") == (
+            f"{too_far} is in the future (today is {TODAY}; at most {latest} is accepted)"
+        )
+        assert form.query_one("#field-production_ready", Input).value == too_far
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        # Tomorrow is within the day of grace.
+        tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+        await fill(pilot, "production_ready", tomorrow)
+        assert not form.query_one("#save").disabled, form.result.errors if form.result else None
+        assert not form.query_one("#error-production_ready", Static).display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        saved = next(i for i in on_disk(store_path).implementations if i.id == target.id)
+        assert saved.production_ready == TODAY + dt.timedelta(days=1)
+
+
+async def test_form_refuses_production_ready_while_active(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_list(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, "production_ready", TODAY.isoformat())
+        assert form.query_one("#save").disabled
+        assert (
+            error_text(form, "production_ready")
+            == "must be empty while status is active (set it when completed)"
+        )
+
+
+async def test_form_kickoff_moves_the_kickoff_milestone(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        target = next(i for i in on_disk(store_path).implementations if i.id == shown(screen)[0].id)
+        assert target.kickoff is not None
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        # A milestone already done on or after the new kickoff: fine.
+        earlier = target.kickoff - dt.timedelta(days=1)
+        await fill(pilot, "kickoff", earlier.isoformat())
+        assert not form.query_one("#save").disabled, form.result.errors if form.result else None
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = next(i for i in on_disk(store_path).implementations if i.id == target.id)
+        assert saved.kickoff == saved.milestones[0].actual == earlier
+
+
+async def test_form_refuses_a_kickoff_after_a_milestone_done(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_list(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.impl is not None
+        done = [m for m in form.impl.milestones[1:] if m.actual is not None]
+        assert done, "the first row has a milestone done after kickoff"
+        first = min(m.actual for m in done if m.actual is not None)
+        # The kickoff on the day of the first milestone done is fine, a day later is not.
+        await fill(pilot, "kickoff", first.isoformat())
+        assert not form.query_one("#save").disabled, form.result.errors if form.result else None
+        later = first + dt.timedelta(days=1)
+        await fill(pilot, "kickoff", later.isoformat())
+        assert form.query_one("#save").disabled
+        assert f"is before kickoff ({later})" in error_text(form, "kickoff")
+        assert form.query_one("#field-kickoff", Input).value == later.isoformat()
+
+
+async def test_close_refuses_a_date_after_tomorrow_and_records_go_live(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        target = shown(screen)[0]
+        assert target.milestone != "Done"
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DateScreen)
+        box = dialog.query_one("#date", Input)
+        box.value = (TODAY + dt.timedelta(days=2)).isoformat()
+        await pilot.pause()
+        assert dialog.query_one("#ok").disabled
+        assert "is in the future" in str(dialog.query_one("#date-error", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        tomorrow = TODAY + dt.timedelta(days=1)
+        box.value = tomorrow.isoformat()
+        await pilot.pause()
+        assert not dialog.query_one("#ok").disabled
+        await pilot.press("enter")
+        await settle(pilot)
+        impl = next(i for i in on_disk(store_path).implementations if i.id == target.id)
+        assert impl.status is Status.COMPLETED and impl.production_ready == tomorrow
+        go_live = impl.milestone("go_live")
+        assert go_live is not None and go_live.actual == tomorrow
+        await pilot.press("c")  # the completed ones
+        await pilot.pause()
+        (row,) = [r for r in shown(screen) if r.id == target.id]
+        assert row.milestone == "Done"

@@ -23,7 +23,7 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
-from ps_tui.core.model import Implementation, Status, StoreFile, etag
+from ps_tui.core.model import Implementation, Milestone, Status, StoreFile, etag
 from ps_tui.core.validate import InvalidData, check_implementation
 from ps_tui.store.errors import StoreInvalid
 from ps_tui.store.file import FileStore
@@ -427,7 +427,8 @@ def test_protect_reads(tmp_path: Path) -> None:
 
 
 def test_validation_gives_the_store_s_messages(server: Served, client: httpx.Client, tmp_path: Path) -> None:
-    bad = new(109, segment="galactic", ie_owner="Bob", kickoff=None)
+    # No milestone done either: a done kickoff milestone would give the kickoff date.
+    bad = new(109, segment="galactic", ie_owner="Bob", kickoff=None, milestones=[])
     response = client.post(f"{API}/implementations", json=body(bad))
     assert response.status_code == 422
     reference = on_disk(server)
@@ -618,3 +619,82 @@ def test_store_file_validates_after_all_writes(server: Served, client: httpx.Cli
     assert "valid" in result.stdout
     listed = client.get(f"{API}/implementations").json()
     assert msgspec.convert(listed["items"], list[Implementation]) == on_disk(server).implementations
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def completed(number: int, ready: dt.date) -> Implementation:
+    return new(number, status=Status.COMPLETED, production_ready=ready)
+
+
+def test_production_ready_tomorrow_is_accepted_the_day_after_is_refused(
+    server: Served, client: httpx.Client
+) -> None:
+    tomorrow = TODAY + dt.timedelta(days=1)
+    create(client, completed(120, tomorrow))
+    response = client.post(f"{API}/implementations", json=body(completed(121, TODAY + dt.timedelta(days=2))))
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": "invalid implementation",
+        "problems": [
+            {
+                "path": "production_ready",
+                "message": "2026-12-02 is in the future "
+                "(today is 2026-11-30; at most 2026-12-01 is accepted)",
+            }
+        ],
+    }
+    assert "SRV-121" not in {i.id for i in on_disk(server).implementations}
+
+
+def test_a_milestone_done_after_tomorrow_is_refused_on_update(client: httpx.Client) -> None:
+    saved = decode(create(client, new(122)))
+    milestones = list(saved.milestones)
+    milestones[1] = msgspec.structs.replace(milestones[1], actual=TODAY + dt.timedelta(days=2))
+    edited = msgspec.structs.replace(saved, milestones=milestones, updated=None)
+    headers = {"If-Match": quoted_etag(saved)}
+    response = client.put(f"{API}/implementations/SRV-122", json=body(edited), headers=headers)
+    assert response.status_code == 422
+    assert [p["path"] for p in response.json()["problems"]] == ["milestones[1].actual"]
+    milestones[1] = msgspec.structs.replace(milestones[1], actual=TODAY + dt.timedelta(days=1))
+    edited = msgspec.structs.replace(saved, milestones=milestones, updated=None)
+    response = client.put(f"{API}/implementations/SRV-122", json=body(edited), headers=headers)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "message"),
+    [
+        (
+            {"production_ready": TODAY},
+            "production_ready",
+            "must be empty while status is active (set it when completed)",
+        ),
+        (
+            {"milestones": [Milestone(key="infrastructure", actual=dt.date(2025, 4, 30))]},
+            "milestones[0].actual",
+            "2025-04-30 is before kickoff (2025-05-01)",
+        ),
+    ],
+)
+def test_impossible_dates_are_refused_with_the_field(
+    client: httpx.Client, changes: dict[str, Any], path: str, message: str
+) -> None:
+    response = client.post(f"{API}/implementations", json=body(new(123, **changes)))
+    assert response.status_code == 422
+    assert response.json()["problems"] == [{"path": path, "message": message}]
+
+
+def test_the_kickoff_milestone_follows_the_kickoff(client: httpx.Client) -> None:
+    # A client that sets only the kickoff: the kickoff milestone is stored done
+    # that day, and a milestone done the same day is fine.
+    kickoff = dt.date(2026, 11, 20)
+    undone = [Milestone(key="kickoff"), Milestone(key="infrastructure", actual=kickoff)]
+    saved = decode(create(client, new(125, kickoff=kickoff, milestones=undone)))
+    assert saved.milestones[0].actual == saved.kickoff == kickoff
+    assert fetched(client, "SRV-125") == saved
+
+
+def fetched(client: httpx.Client, implementation_id: str) -> Implementation:
+    return decode(client.get(f"{API}/implementations/{implementation_id}"))

@@ -13,6 +13,8 @@ from ps_tui.data import default_store
 
 STORE = default_store(dt.date(2026, 11, 30))
 BASE = next(i for i in STORE.implementations if i.status is Status.ACTIVE and i.milestones)
+assert BASE.kickoff is not None
+KICKOFF = BASE.kickoff
 
 BROKEN = {
     "unknown segment": {"segment": "galactic"},
@@ -30,6 +32,32 @@ BROKEN = {
     "risk closed before opened": {
         "risks": [Risk(text="x", opened=dt.date(2026, 1, 2), closed=dt.date(2026, 1, 1))]
     },
+    "milestone done the day before kickoff": {
+        "milestones": [Milestone(key="infrastructure", actual=KICKOFF - dt.timedelta(days=1))]
+    },
+    "active with ready": {"production_ready": KICKOFF},
+    "planned with ready": {"status": Status.PLANNED, "production_ready": KICKOFF},
+    "on hold with ready": {"status": Status.ON_HOLD, "production_ready": KICKOFF},
+}
+
+#: Each date rule at its boundary: (allowed, refused).
+BOUNDARIES = {
+    "milestone done vs kickoff": (
+        {"milestones": [Milestone(key="infrastructure", actual=KICKOFF)]},
+        {"milestones": [Milestone(key="infrastructure", actual=KICKOFF - dt.timedelta(days=1))]},
+    ),
+    "ready vs status": (
+        {"status": Status.CANCELLED, "production_ready": KICKOFF},
+        {"status": Status.ON_HOLD, "production_ready": KICKOFF},
+    ),
+    "cancelled without ready vs completed without ready": (
+        {"status": Status.CANCELLED, "production_ready": None},
+        {"status": Status.COMPLETED, "production_ready": None},
+    ),
+    "ready vs kickoff": (
+        {"status": Status.COMPLETED, "production_ready": KICKOFF},
+        {"status": Status.COMPLETED, "production_ready": KICKOFF - dt.timedelta(days=1)},
+    ),
 }
 
 
@@ -43,3 +71,14 @@ def test_agrees_on_each_broken_rule(changes: dict[str, object]) -> None:
     broken = msgspec.structs.replace(BASE, **changes)
     assert check_implementation(broken, STORE), "the change must break a rule"
     assert not _Known(STORE).plainly_valid(broken)
+
+
+def test_agrees_at_each_date_boundary() -> None:
+    known = _Known(STORE)
+    for name, (allowed, refused) in BOUNDARIES.items():
+        fine = msgspec.structs.replace(BASE, **allowed)
+        assert check_implementation(fine, STORE) == [], name
+        assert known.plainly_valid(fine), name
+        broken = msgspec.structs.replace(BASE, **refused)
+        assert check_implementation(broken, STORE), name
+        assert not known.plainly_valid(broken), name

@@ -28,7 +28,8 @@ from ps_tui.core.model import (
     Status,
 )
 from ps_tui.core.parse import ParseError, parse_amount, parse_count, parse_date
-from ps_tui.core.validate import check_implementation
+from ps_tui.core.portfolio import prepare
+from ps_tui.core.validate import check_entry, check_implementation, kickoff_key
 
 #: The offering whose packages an implementation can have.
 IMPLEMENTATION_OFFERING = "implementation_services"
@@ -175,15 +176,23 @@ class _Reader:
 
 
 def parse_form(
-    values: Mapping[str, str], reference: Reference, base: Implementation | None, new_id: str
+    values: Mapping[str, str],
+    reference: Reference,
+    base: Implementation | None,
+    new_id: str,
+    today: dt.date | None = None,
 ) -> FormResult:
     """The implementation described by the form `values` (field name -> text;
     a missing field counts as blank).
 
     Editing keeps `base`'s id, milestones and risks; a new implementation gets
     `new_id` and the reference milestones, undated, owned by the IE owner. A
-    blank segment is derived from the developer count. Finally the store's own
-    checks run and their problems are reported on the fields they concern."""
+    blank segment is derived from the developer count. The implementation is
+    what the store would keep (`portfolio.prepare`: the kickoff milestone done
+    on the kickoff date). Finally the store's own checks run, and given
+    `today` those of data as it enters (`check_entry`), and their problems are
+    reported on the fields they concern: a milestone's date, which the form
+    does not edit, on the kickoff that it follows from or contradicts."""
     read = _Reader(values)
     customer = read.text("customer")
     if not customer:
@@ -241,12 +250,27 @@ def parse_form(
         milestones=milestones,
         risks=risks,
     )
+    implementation = prepare(reference, implementation, base)
     # A stand-in would only draw a second, misleading message.
     stand_ins = {name for name, value in (("segment", segment), ("package", package)) if value is None}
-    for problem in check_implementation(implementation, reference):
+    problems = check_implementation(implementation, reference)
+    if today is not None:
+        problems += check_entry(implementation, reference, today, before=base)
+    kickoff_milestone = kickoff_key(reference)
+    for problem in problems:
         name = re.split(r"[.\[]", problem.path, maxsplit=1)[0]
-        if name not in stand_ins:
-            read.fail(name if name in _FIELDS else problem.path, problem.message)
+        if name in stand_ins:
+            continue
+        if name in _FIELDS:
+            read.fail(name, problem.message)
+        elif match := re.fullmatch(r"milestones\[(\d+)\]\.actual", problem.path):
+            milestone = implementation.milestones[int(match[1])]
+            if milestone.key == kickoff_milestone:
+                read.fail("kickoff", problem.message)
+            else:
+                read.fail("kickoff", f"{reference.milestone_name(milestone.key)} done: {problem.message}")
+        else:
+            read.fail(problem.path, problem.message)
     if read.errors:
         return FormResult(None, read.errors)
     return FormResult(implementation, {})

@@ -22,8 +22,10 @@ from ps_tui.core.model import Deployment, Implementation, Reference, Status
 from ps_tui.core.parse import UNKNOWN, format_arr
 from ps_tui.core.view import Portfolio
 
-#: What the milestone column shows once every milestone is done.
+#: What the milestone column shows once every milestone is done, or the
+#: implementation is completed.
 DONE = "Done"
+_COMPLETED = Status.COMPLETED
 
 
 class Row(msgspec.Struct, frozen=True, gc=False):
@@ -49,7 +51,8 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     owner: str
     #: Key of the current milestone; None when all are done or there are none.
     milestone_key: str | None
-    #: Display name of the current milestone; "Done" when all are done, "" when there are none.
+    #: Display name of the current milestone; "Done" when all are done or the
+    #: implementation is completed, "" when there are none.
     milestone: str
     elapsed: int | None
     target: int
@@ -78,6 +81,9 @@ def _rows(pairs: Iterable[tuple[Implementation, Assessment]], reference: Referen
     append = out.append
     for impl, assessment in pairs:
         current = assessment.current
+        if impl.status is _COMPLETED:
+            # Closed: its go-live is recorded, and any step skipped is moot.
+            current = None
         if current is not None:
             current, milestone = milestones.get(current) or (current, current)
         else:

@@ -3,10 +3,13 @@ same checks guard the file, the memory store and the server."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
 
 from ps_tui.core.model import Implementation, Reference, StoreFile
-from ps_tui.core.validate import InvalidData, Problem, check_implementation, check_store
+from ps_tui.core.timeline import align_kickoff
+from ps_tui.core.validate import InvalidData, Problem, check_entry, check_implementation, check_store
 
 
 class UnknownImplementation(KeyError):
@@ -16,21 +19,44 @@ class UnknownImplementation(KeyError):
         return f"no implementation with id {self.args[0]!r}"
 
 
-def upsert(store: StoreFile, implementation: Implementation) -> StoreFile:
+def upsert(store: StoreFile, implementation: Implementation, today: dt.date | None = None) -> StoreFile:
     """The store with `implementation` inserted, or replacing the one with its id.
 
-    Raises InvalidData when it does not fit the reference data."""
+    The implementation is stored as `prepare` returns it. Raises InvalidData
+    when it does not fit the reference data or, given `today`, has a date
+    later than today allows (see `check_entry`)."""
+    implementations = list(store.implementations)
+    index = next((i for i, existing in enumerate(implementations) if existing.id == implementation.id), None)
+    before = implementations[index] if index is not None else None
+    implementation = prepare(store, implementation, before)
     problems = check_implementation(implementation, store)
+    if today is not None:
+        problems += check_entry(implementation, store, today, before=before)
     if problems:
         raise InvalidData(problems)
-    implementations = list(store.implementations)
-    for index, existing in enumerate(implementations):
-        if existing.id == implementation.id:
-            implementations[index] = implementation
-            break
+    if index is not None:
+        implementations[index] = implementation
     else:
         implementations.append(implementation)
     return msgspec.structs.replace(store, implementations=implementations)
+
+
+def prepare(
+    reference: Reference, implementation: Implementation, before: Implementation | None = None
+) -> Implementation:
+    """An implementation as every write stores it: its kickoff date and kickoff
+    milestone made one fact (`timeline.align_kickoff`; `before` is the stored
+    version, None for a new one)."""
+    return align_kickoff(implementation, reference, before)
+
+
+def entry_problems(
+    reference: Reference, implementation: Implementation, before: Implementation | None, today: dt.date
+) -> list[Problem]:
+    """What `upsert` with `today` would refuse in `implementation` (`before`
+    is the stored version), for a screen that asks before it saves."""
+    prepared = prepare(reference, implementation, before)
+    return check_implementation(prepared, reference) + check_entry(prepared, reference, today, before=before)
 
 
 def remove(store: StoreFile, implementation_id: str) -> StoreFile:
@@ -65,7 +91,9 @@ __all__ = [
     "InvalidData",
     "Problem",
     "UnknownImplementation",
+    "entry_problems",
     "next_id",
+    "prepare",
     "remove",
     "replace_reference",
     "upsert",

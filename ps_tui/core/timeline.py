@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import msgspec
 
 from ps_tui.core.model import Implementation, Milestone, Reference, Status
+from ps_tui.core.validate import STARTED_STATUSES, go_live_key, kickoff_key
 
 
 @dataclass(frozen=True)
@@ -54,31 +55,87 @@ def _step(milestone: Milestone, reference: Reference, today: dt.date) -> Timelin
     )
 
 
-def advance(impl: Implementation, today: dt.date) -> tuple[Implementation, str | None]:
+def advance(
+    impl: Implementation, today: dt.date, reference: Reference | None = None
+) -> tuple[Implementation, str | None]:
     """Record `today` as the actual date of the next milestone not done.
 
     A planned implementation becomes active (kickoff today if it had none).
+    The kickoff milestone of one already under way (a kickoff on or before
+    today) is recorded on its kickoff date instead, since the two are one
+    fact (see `align_kickoff`; `reference` names the kickoff milestone).
     Returns the new implementation and the key of the milestone recorded, or
     None when every milestone was already done (nothing changes)."""
     for index, milestone in enumerate(impl.milestones):
         if milestone.actual is None:
+            done = today
+            started = impl.status is not Status.PLANNED and impl.kickoff is not None
+            if started and reference is not None and milestone.key == kickoff_key(reference):
+                assert impl.kickoff is not None
+                done = min(impl.kickoff, today)
             milestones = list(impl.milestones)
-            milestones[index] = msgspec.structs.replace(milestone, actual=today)
+            milestones[index] = msgspec.structs.replace(milestone, actual=done)
             changes: dict[str, object] = {"milestones": milestones}
             if impl.status is Status.PLANNED:
                 changes["status"] = Status.ACTIVE
                 if impl.kickoff is None or impl.kickoff > today:
                     changes["kickoff"] = today
-            return msgspec.structs.replace(impl, **changes), milestone.key
+            updated = msgspec.structs.replace(impl, **changes)
+            if reference is not None:
+                updated = align_kickoff(updated, reference, impl)
+            return updated, milestone.key
     return impl, None
 
 
-def close(impl: Implementation, production_ready: dt.date) -> Implementation:
+def close(
+    impl: Implementation, production_ready: dt.date, reference: Reference | None = None
+) -> Implementation:
     """The implementation completed on `production_ready`: status completed, and
-    the last milestone (go-live) done that day if it was not already."""
+    its go-live milestone (the reference's last; without `reference`, the
+    implementation's last) done that day. An implementation with milestones
+    but no go-live one gets it added."""
     milestones = list(impl.milestones)
-    if milestones and milestones[-1].actual is None:
-        milestones[-1] = msgspec.structs.replace(milestones[-1], actual=production_ready)
+    key = go_live_key(reference) if reference is not None else None
+    if key is None:
+        if milestones:
+            milestones[-1] = msgspec.structs.replace(milestones[-1], actual=production_ready)
+    else:
+        for index, milestone in enumerate(milestones):
+            if milestone.key == key:
+                milestones[index] = msgspec.structs.replace(milestone, actual=production_ready)
+                break
+        else:
+            if milestones:
+                milestones.append(Milestone(key=key, actual=production_ready))
     return msgspec.structs.replace(
         impl, status=Status.COMPLETED, production_ready=production_ready, milestones=milestones
     )
+
+
+def align_kickoff(
+    impl: Implementation, reference: Reference, before: Implementation | None = None
+) -> Implementation:
+    """`impl` with its kickoff date and its kickoff milestone's actual date made
+    one fact, as every write of an implementation stores it.
+
+    Whichever of the two was changed (against `before`, the implementation as
+    stored; None for a new one) sets the other; when both or neither changed,
+    the kickoff date decides. A planned or cancelled implementation whose
+    kickoff milestone is not done keeps its kickoff as a plan: nothing to
+    align. An implementation without the kickoff milestone is left alone."""
+    key = kickoff_key(reference)
+    index = next((i for i, m in enumerate(impl.milestones) if m.key == key), None)
+    if index is None:
+        return impl
+    milestone = impl.milestones[index]
+    actual, kickoff = milestone.actual, impl.kickoff
+    if actual == kickoff or (actual is None and impl.status not in STARTED_STATUSES):
+        return impl
+    old = before.milestone(milestone.key) if before is not None else None
+    milestone_changed = before is not None and (old.actual if old is not None else None) != actual
+    kickoff_changed = before is not None and before.kickoff != kickoff
+    if actual is not None and not kickoff_changed and (kickoff is None or milestone_changed):
+        return msgspec.structs.replace(impl, kickoff=actual)
+    milestones = list(impl.milestones)
+    milestones[index] = msgspec.structs.replace(milestone, actual=kickoff)
+    return msgspec.structs.replace(impl, milestones=milestones)

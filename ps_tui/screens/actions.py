@@ -10,6 +10,8 @@ from textual.screen import Screen
 
 from ps_tui.core import timeline
 from ps_tui.core.model import Implementation, Status
+from ps_tui.core.portfolio import entry_problems
+from ps_tui.core.validate import go_live_key
 
 if TYPE_CHECKING:
     from ps_tui.app import PsApp
@@ -65,7 +67,7 @@ class ImplementationActions(Screen[None]):
             self.notify(f"{impl.customer} is {impl.status.label.lower()}", severity="warning", timeout=4)
             return
         today = self._ps.today
-        updated, key = timeline.advance(impl, today)
+        updated, key = timeline.advance(impl, today, self._ps.portfolio.data)
         if key is None:
             self.notify(f"Every milestone of {impl.customer} is done: press x to close it", timeout=5)
             return
@@ -80,16 +82,22 @@ class ImplementationActions(Screen[None]):
         from ps_tui.screens.dialogs import DateScreen
 
         impl = self._target()
-        if impl is None:
+        if impl is None or self._ps.portfolio is None:
             return
         if impl.status is Status.COMPLETED:
             self.notify(f"{impl.customer} is already completed", severity="warning", timeout=4)
             return
+        reference = self._ps.portfolio.data
+        today = self._ps.today
+
+        def refused(ready: dt.date) -> str | None:
+            problems = entry_problems(reference, timeline.close(impl, ready, reference), impl, today)
+            return problems[0].message if problems else None
 
         def closed(ready: dt.date | None) -> None:
             if ready is None:
                 return
-            done = timeline.close(impl, ready)
+            done = timeline.close(impl, ready, reference)
             self._ps.submit(
                 f"{impl.customer} completed on {ready.isoformat()}",
                 lambda store: store.save_implementation(done),
@@ -97,7 +105,12 @@ class ImplementationActions(Screen[None]):
             )
 
         question = f"Close {impl.customer} as completed. Production-ready date:"
-        self.app.push_screen(DateScreen(question, self._ps.today, not_before=impl.kickoff), closed)
+        # The go-live milestone's date, when it was recorded, is the natural answer.
+        key = go_live_key(reference)
+        go_live = impl.milestone(key) if key is not None else None
+        default = go_live.actual if go_live is not None and go_live.actual is not None else today
+        dialog = DateScreen(question, default, not_before=impl.kickoff, check=refused)
+        self.app.push_screen(dialog, closed)
 
     def action_delete(self) -> None:
         from ps_tui.screens.dialogs import ConfirmScreen

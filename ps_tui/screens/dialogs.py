@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -99,11 +100,20 @@ class DateScreen(ModalScreen[dt.date | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="date.cancel")]
 
-    def __init__(self, question: str, default: dt.date, *, not_before: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        question: str,
+        default: dt.date,
+        *,
+        not_before: dt.date | None = None,
+        check: Callable[[dt.date], str | None] | None = None,
+    ) -> None:
+        """`check` returns why a date is refused (shown under it), or None."""
         super().__init__()
         self._question = question
         self._default = default
         self._not_before = not_before
+        self._check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -123,6 +133,10 @@ class DateScreen(ModalScreen[dt.date | None]):
             return None
         if self._not_before is not None and value < self._not_before:
             error.update(f"must not be before {self._not_before.isoformat()}")
+            return None
+        refused = self._check(value) if self._check is not None else None
+        if refused:
+            error.update(refused)
             return None
         error.update("")
         return value

@@ -175,7 +175,7 @@ class FormScreen(ModalScreen[None]):
         """Check every field; show each error under its field and the reason
         Save is disabled."""
         new_id = self.impl.id if self.impl else next_id(self.reference)
-        result = parse_form(self.values(), self.reference, self.impl, new_id)
+        result = parse_form(self.values(), self.reference, self.impl, new_id, self._ps.today)
         self.result = result
         for field in FORM_FIELDS:
             message = result.errors.get(field.name, "")

@@ -293,7 +293,7 @@ def create_app(
         body = await wire.read_body(request, max_body)
         implementation = wire.decode(body, Implementation, "implementation")
         async with state.lock:
-            created = await state.create(implementation)
+            created = await state.create(implementation, today_now())
         return with_etag(created, 201)
 
     @writes.put(
@@ -315,7 +315,7 @@ def create_app(
             message = f"must equal the id in the URL ({implementation_id!r}); an id cannot be changed"
             raise invalid("implementation", [Problem("id", message)])
         async with state.lock:
-            saved = await state.update(implementation, if_match)
+            saved = await state.update(implementation, if_match, today_now())
         return with_etag(saved)
 
     @writes.delete(

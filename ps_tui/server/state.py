@@ -22,8 +22,7 @@ import msgspec
 
 from ps_tui.core.model import Implementation, Reference, Status, StoreFile, etag
 from ps_tui.core.offerings import CustomerIndex, customers_from_implementations
-from ps_tui.core.portfolio import UnknownImplementation
-from ps_tui.core.validate import check_implementation
+from ps_tui.core.portfolio import UnknownImplementation, entry_problems, prepare
 from ps_tui.core.view import Portfolio
 from ps_tui.server.errors import ApiError, ErrorBody, error, invalid
 from ps_tui.store.base import Store
@@ -222,7 +221,7 @@ class ServerState:
                 {"ETag": quoted(tag)},
             )
 
-    async def create(self, implementation: Implementation) -> Implementation:
+    async def create(self, implementation: Implementation, today: dt.date | None = None) -> Implementation:
         existing = self.find(implementation.id)
         if existing is not None:
             raise ApiError(
@@ -234,11 +233,14 @@ class ServerState:
                     etag=etag(existing),
                 ),
             )
-        return await self._save(implementation)
+        return await self._save(implementation, None, today)
 
-    async def update(self, implementation: Implementation, if_match: str | None) -> Implementation:
-        self._check_version(self.get(implementation.id), if_match)
-        return await self._save(implementation)
+    async def update(
+        self, implementation: Implementation, if_match: str | None, today: dt.date | None = None
+    ) -> Implementation:
+        before = self.get(implementation.id)
+        self._check_version(before, if_match)
+        return await self._save(implementation, before, today)
 
     async def delete(self, implementation_id: str, if_match: str | None) -> None:
         self._check_version(self.get(implementation_id), if_match)
@@ -264,8 +266,14 @@ class ServerState:
         self._writing_since = now
         return now
 
-    async def _save(self, implementation: Implementation) -> Implementation:
-        problems = check_implementation(implementation, self.current())
+    async def _save(
+        self, implementation: Implementation, before: Implementation | None, today: dt.date | None
+    ) -> Implementation:
+        """Check and save; `before` is the stored version (None for a new one),
+        `today` the server's date (the real one when None) for the dates that
+        may not be in the future."""
+        implementation = prepare(self.current(), implementation, before)
+        problems = entry_problems(self.current(), implementation, before, today or dt.date.today())
         if problems:
             raise invalid("implementation", problems)
         stamped = msgspec.structs.replace(implementation, updated=self._begin())

@@ -99,6 +99,20 @@ def implementations(draw: st.DrawFn, impl_id: str) -> Implementation:
     package = draw(st.sampled_from([*PACKAGES, CUSTOM_PACKAGE]))
     custom = package == CUSTOM_PACKAGE
     needs_kickoff = status in (Status.ACTIVE, Status.COMPLETED)
+    kickoff_or_none = kickoff if needs_kickoff else draw(st.sampled_from([None, kickoff]))
+    if status is Status.COMPLETED:
+        production_ready = ready
+    elif status is Status.CANCELLED:
+        production_ready = draw(st.sampled_from([None, ready]))
+    else:
+        production_ready = None  # only a finished implementation is production-ready
+    # A milestone cannot be done before kickoff.
+    steps = [
+        m
+        if kickoff_or_none is None or m.actual is None or m.actual >= kickoff_or_none
+        else msgspec.structs.replace(m, actual=kickoff_or_none)
+        for m in draw(milestones())
+    ]
     return Implementation(
         id=impl_id,
         customer=draw(words),
@@ -112,14 +126,14 @@ def implementations(draw: st.DrawFn, impl_id: str) -> Implementation:
         package_hours=draw(counts) if custom else draw(st.none() | counts),
         package_days=draw(counts) if custom else draw(st.none() | counts),
         status=status,
-        kickoff=kickoff if needs_kickoff else draw(st.sampled_from([None, kickoff])),
-        production_ready=ready if status is Status.COMPLETED else draw(st.sampled_from([None, ready])),
+        kickoff=kickoff_or_none,
+        production_ready=production_ready,
         ie_owner=draw(people),
         project_manager=draw(people),
         resident_architect=draw(people),
         instance_url=draw(text),
         notes=draw(text),
-        milestones=draw(milestones()),
+        milestones=steps,
         risks=draw(st.lists(risks(), max_size=3)),
         updated=draw(st.none() | datetimes),
     )
