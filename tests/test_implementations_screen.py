@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import msgspec
 import pytest
 from textual import events
 from textual.pilot import Pilot
@@ -501,3 +502,32 @@ async def test_close_refuses_a_date_after_tomorrow_and_records_go_live(store_pat
         await pilot.pause()
         (row,) = [r for r in shown(screen) if r.id == target.id]
         assert row.milestone == "Done"
+
+
+async def test_detail_shows_the_warnings(tmp_path: Path) -> None:
+    store = default_store(TODAY)
+    first = next(i for i in store.implementations if i.status is Status.ACTIVE)
+    assert first.kickoff is not None
+    odd = list(first.milestones)
+    odd[0] = msgspec.structs.replace(odd[0], actual=first.kickoff + dt.timedelta(days=1))
+    implementations = [
+        msgspec.structs.replace(first, milestones=odd) if i is first else i for i in store.implementations
+    ]
+    path = tmp_path / "store.toml"
+    FileStore(path).write(msgspec.structs.replace(store, implementations=implementations))
+    app = demo_app(store=path)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(first.id))
+        await settle(pilot)
+        shown_warnings = app.screen.query_one("#detail-warnings", Static)
+        assert shown_warnings.display
+        assert f"Project kickoff, actual: {odd[0].actual} differs from kickoff ({first.kickoff})" in str(
+            shown_warnings.render()
+        )
+        app.screen.dismiss()
+        await settle(pilot)
+        other = next(i for i in store.implementations if i.status is Status.ACTIVE and i is not first)
+        app.push_screen(DetailScreen(other.id))
+        await settle(pilot)
+        assert not app.screen.query_one("#detail-warnings", Static).display

@@ -17,6 +17,7 @@ from ps_tui.core.health import Health
 from ps_tui.core.model import CUSTOM_PACKAGE, Implementation
 from ps_tui.core.parse import format_arr, format_count
 from ps_tui.core.timeline import timeline
+from ps_tui.core.validate import field_label, implementation_warnings
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.widgets.health import HEALTH_STYLES
@@ -50,6 +51,11 @@ class DetailScreen(ImplementationActions):
     #detail-title {
         padding: 0 1 1 1;
     }
+
+    #detail-warnings {
+        padding: 0 1 1 1;
+        color: $warning;
+    }
     """
 
     BINDINGS = [
@@ -71,6 +77,7 @@ class DetailScreen(ImplementationActions):
         yield Header()
         with VerticalScroll(id="detail-body"):
             yield Static("", id="detail-title")
+            yield Static("", id="detail-warnings")
             yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
             yield Static("Details", classes="section-title")
             yield Static("", id="detail-facts")
@@ -107,6 +114,10 @@ class DetailScreen(ImplementationActions):
         if assessment is not None and assessment.elapsed is not None:
             title.append(f" · day {assessment.elapsed} of {assessment.target_days}")
         self.query_one("#detail-title", Static).update(title)
+        warnings = implementation_warnings(impl, data, portfolio.today)
+        shown = self.query_one("#detail-warnings", Static)
+        shown.update(Text("\n".join(f"⚠ {field_label(impl, data, w.path)}: {w.message}" for w in warnings)))
+        shown.display = bool(warnings)
 
         segment = data.segment_name(impl.segment)
         if impl.package == CUSTOM_PACKAGE:
