@@ -531,3 +531,24 @@ async def test_detail_shows_the_warnings(tmp_path: Path) -> None:
         app.push_screen(DetailScreen(other.id))
         await settle(pilot)
         assert not app.screen.query_one("#detail-warnings", Static).display
+
+
+async def test_a_message_under_the_focused_field_stays_in_sight_at_80x24(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_list(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.impl is not None
+        done = [m.actual for m in form.impl.milestones[1:] if m.actual is not None]
+        box = form.query_one("#field-kickoff", Input)
+        box.focus()
+        await pilot.pause()
+        # A kickoff after a milestone done: a message long enough to wrap.
+        box.value = (max(done) + dt.timedelta(days=1)).isoformat()
+        await settle(pilot)
+        error = form.query_one("#error-kickoff", Static)
+        assert error.display and error.size.height >= 2
+        view = form.query_one("#form-fields").content_region
+        assert view.contains_region(error.region), (view, error.region)

@@ -42,6 +42,19 @@ _PLACEHOLDERS = {
 }
 
 
+class FieldError(Static):
+    """The message under a field. It keeps itself in sight while its field
+    has focus, also when a longer message wraps onto another line."""
+
+    def on_resize(self) -> None:
+        self._keep_in_sight()
+
+    def _keep_in_sight(self) -> None:
+        focused = self.screen.focused
+        if self.display and focused is not None and focused.parent is self.parent:
+            self.scroll_visible(animate=False)
+
+
 class FormScreen(ModalScreen[None]):
     """Create (`impl` None) or edit an implementation."""
 
@@ -132,7 +145,7 @@ class FormScreen(ModalScreen[None]):
                     yield Label(label, classes="form-label")
                     with Vertical(classes="form-cell"):
                         yield self._widget(field, values.get(field.name, ""))
-                        yield Static("", classes="field-error", id=f"error-{field.name}")
+                        yield FieldError("", classes="field-error", id=f"error-{field.name}")
             yield Static("", id="form-reason")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -179,9 +192,11 @@ class FormScreen(ModalScreen[None]):
         self.result = result
         for field in FORM_FIELDS:
             message = result.errors.get(field.name, "")
-            error = self.query_one(f"#error-{field.name}", Static)
+            error = self.query_one(f"#error-{field.name}", FieldError)
             error.update(message)
             error.display = bool(message)
+            if message:
+                self.call_after_refresh(error._keep_in_sight)
         save = self.query_one("#save", Button)
         save.disabled = bool(result.errors) or self._saving
         reason = self.query_one("#form-reason", Static)
