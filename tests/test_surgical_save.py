@@ -334,3 +334,49 @@ def test_a_key_added_on_the_last_line_of_the_file(tmp_path: Path, ending: str) -
     store.save_implementation_sync(msgspec.structs.replace(initech, updated=stamp))
     expected = text.rstrip("\n") + "\nupdated = 2026-11-30T09:00:00+00:00\n"
     assert path.read_text(encoding="utf-8") == expected
+
+
+def test_the_first_implementation_of_an_init_store_takes_the_apps_layout(tmp_path: Path) -> None:
+    """With no implementation to copy the style of, milestones and risks are
+    arrays of inline tables, one a line (each change a one-line diff)."""
+    from ps_tui.data import reference_text
+
+    path = tmp_path / "store.toml"
+    text = reference_text()
+    path.write_text(text, encoding="utf-8")
+    store = FileStore(path)
+    store.read()
+    new = Implementation(
+        id="IMP-0001",
+        customer="Acme",
+        segment="enterprise",
+        status=Status.ACTIVE,
+        kickoff=dt.date(2026, 11, 30),
+        milestones=[
+            Milestone(key="kickoff", actual=dt.date(2026, 11, 30)),
+            Milestone(key="infrastructure", planned=dt.date(2026, 12, 5)),
+        ],
+        risks=[Risk(text="VPN", opened=dt.date(2026, 11, 30))],
+    )
+    store.save_implementation_sync(new)
+    assert path.read_text(encoding="utf-8") == text + (
+        "\n[[implementations]]\n"
+        'id = "IMP-0001"\ncustomer = "Acme"\nsegment = "enterprise"\nstatus = "active"\nkickoff = 2026-11-30\n'
+        "milestones = [\n"
+        '  { key = "kickoff", actual = 2026-11-30 },\n'
+        '  { key = "infrastructure", planned = 2026-12-05 },\n'
+        "]\n"
+        'risks = [\n  { text = "VPN", opened = 2026-11-30 },\n]\n'
+    )
+    # A milestone reached later is a one-line diff.
+    saved = store.read().implementations[0]
+    moved = [saved.milestones[0], msgspec.structs.replace(saved.milestones[1], actual=dt.date(2026, 12, 4))]
+    before = path.read_text(encoding="utf-8")
+    store.save_implementation_sync(msgspec.structs.replace(saved, milestones=moved))
+    assert path.read_text(encoding="utf-8") == replaced(
+        before,
+        (
+            '{ key = "infrastructure", planned = 2026-12-05 }',
+            '{ key = "infrastructure", planned = 2026-12-05, actual = 2026-12-04 }',
+        ),
+    )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import tomllib
 from typing import Any
 
@@ -77,8 +78,12 @@ def key_text(parts: tuple[str | int, ...]) -> str:
     )
 
 
-def section_text(path: Path, data: dict[str, Any], array: bool, nl: str = "\n") -> str:
-    """A `[table]` or `[[array]]` element with its sub-tables, from plain data."""
+def section_text(
+    path: Path, data: dict[str, Any], array: bool, nl: str = "\n", inline_lists: bool = False
+) -> str:
+    """A `[table]` or `[[array]]` element with its sub-tables, from plain data.
+    With `inline_lists`, its lists of tables are written as arrays of inline
+    tables instead, one per line."""
     name = key_text(tuple(p for p in path if isinstance(p, str)))
     lines = [f"[[{name}]]" if array else f"[{name}]"]
     nested: list[str] = []
@@ -86,15 +91,25 @@ def section_text(path: Path, data: dict[str, Any], array: bool, nl: str = "\n") 
         if isinstance(value, dict):
             nested.append(section_text((*path, key), value, False, nl))
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            nested.extend(section_text((*path, key), element, True, nl) for element in value)
+            if inline_lists:
+                lines.append(f"{key_text((key,))} = {inline_table_lines(value, nl)}")
+            else:
+                nested.extend(section_text((*path, key), element, True, nl) for element in value)
         else:
             lines.append(f"{key_text((key,))} = {encode_value(value)}")
     return nl.join(lines) + nl + "".join(nl + text for text in nested)
 
 
+def inline_table_lines(values: list[Any], nl: str = "\n", indent: str = "  ") -> str:
+    """A multi-line array with one inline table a line: compact, and each
+    element's change is a one-line diff."""
+    return "[" + nl + "".join(f"{indent}{encode_value(v)},{nl}" for v in values) + "]"
+
+
 def dump_store(store: StoreFile) -> str:
     """A whole store in the app's own layout: root keys, then one section per
-    table or array element, separated by a blank line."""
+    table or array element, separated by a blank line; an implementation's
+    milestones and risks as arrays of inline tables, one a line."""
     data = plain(store)
     data.pop("schema_version", None)
     lines = [f"schema_version = {store.schema_version}"]
@@ -103,7 +118,8 @@ def dump_store(store: StoreFile) -> str:
         if isinstance(value, dict):
             sections.append(section_text((key,), value, False))
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            sections.extend(section_text((key,), element, True) for element in value)
+            inline = key == "implementations"
+            sections.extend(section_text((key,), element, True, "\n", inline) for element in value)
         else:
             lines.append(f"{key_text((key,))} = {encode_value(value)}")
     return HEADER_COMMENT + "\n".join(lines) + "\n" + "".join("\n" + text for text in sections)
@@ -135,13 +151,19 @@ class _Editor:
     implementation into one section; an implementation that changed is
     edited by an editor of its own text, whose edits move into this one."""
 
-    def __init__(self, text: str, precise: bool, collapse: bool = False) -> None:
+    def __init__(
+        self, text: str, precise: bool, collapse: bool = False, inline_lists: bool | None = None
+    ) -> None:
         self.text = text
         first = text.find("\n")
         self.nl = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
         self.collapse = collapse
         self.sections = outline(text, precise, collapse)
         self.position = {s.path: i for i, s in enumerate(self.sections)}
+        #: Whether an implementation's milestones and risks are written as
+        #: inline tables (the app's layout) or as sub-tables: as the file's
+        #: last implementation does.
+        self.inline_lists = self._inline_style() if inline_lists is None else inline_lists
         self.edits: list[tuple[int, int, int, str]] = []
         #: Implementations touched: (old index or None, new element or None).
         self.touched: list[tuple[int | None, Implementation | None]] = []
@@ -151,6 +173,12 @@ class _Editor:
         self.precise = precise
 
     # -- what the text holds --------------------------------------------------
+
+    def _inline_style(self) -> bool:
+        last = next((s for s in reversed(self.sections) if s.path[:1] == ("implementations",)), None)
+        if last is None:
+            return True
+        return _SUB_TABLE.search(self.text, last.start, last.end) is None
 
     def plausible(self, old: StoreFile) -> bool:
         """The quick outline found one section per implementation (when the
@@ -281,7 +309,7 @@ class _Editor:
     def patch_implementation(self, section: Section, old: Any, new: Any) -> None:
         """Edit one implementation with an editor of its own text (precise:
         the text is small), and take its edits over."""
-        inner = _Editor(self.text[section.start : section.end], precise=True)
+        inner = _Editor(self.text[section.start : section.end], precise=True, inline_lists=self.inline_lists)
         if ("implementations", 0) not in inner.position:
             raise _Unsupported("an implementation section that does not start with its header")
         inner.patch(("implementations", 0), old, new, ())
@@ -394,7 +422,7 @@ class _Editor:
         return found
 
     def insert_element(self, path: Path, element: Any, previous: int | None, first_old: int) -> None:
-        body = section_text(path, plain(element), True, self.nl)
+        body = section_text(path, plain(element), True, self.nl, self._inline_for(path))
         separator = self.separator(path)
         if previous is not None:
             _, at, _ = self.tree_span((*path, previous))
@@ -444,15 +472,27 @@ class _Editor:
         """Add a key (or sections) that the file does not have."""
         if new is None or new == [] or new == "":
             return
+        if is_struct_list(new) and self.inline_lists and path[:1] == ("implementations",) and len(path) > 2:
+            self._insert_key(path, owner, inline_table_lines(plain(new), self.nl), order)
+            return
         if is_struct_list(new):
             for element in new:
-                self.insert_fresh(path[:-1], section_text(path, plain(element), True, self.nl))
+                self.insert_fresh(
+                    path[:-1], section_text(path, plain(element), True, self.nl, self._inline_for(path))
+                )
                 if path == ("implementations",):
                     self.inserted.append((len(self.edits) - 1, element))
             return
+        self._insert_key(path, owner, encode_value(new), order)
+
+    def _inline_for(self, path: Path) -> bool:
+        return self.inline_lists and path == ("implementations",)
+
+    def _insert_key(self, path: Path, owner: Section, value: str, order: tuple[str, ...]) -> None:
+        """`key = value` in `owner`, beside the fields next to it in `order`."""
         rel = path[len(owner.path) :]
         keys = [i for i in self.items(owner) if i.kind == "kv"]
-        line = f"{key_text(rel)} = {encode_value(new)}{self.nl}"
+        line = f"{key_text(rel)} = {value}{self.nl}"
         name = rel[-1]
         if name in order and keys:
             place = order.index(name)
@@ -524,6 +564,9 @@ class _Editor:
         data.pop("implementations", None)
         store = msgspec.convert(data, StoreFile)
         return store.reference == new.reference and store.schema_version == new.schema_version
+
+
+_SUB_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*implementations[ \t]*\.", re.M)
 
 
 def _inline_tables(text: str, start: int, end: int) -> list[tuple[int, int]]:
