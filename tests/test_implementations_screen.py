@@ -45,6 +45,16 @@ async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
     return screen
 
 
+async def open_form(pilot: Pilot[None], key: str = "e") -> FormScreen:
+    """The Implementations screen, then the form `key` opens on its first row."""
+    await open_list(pilot)
+    await pilot.press(key)
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, FormScreen)
+    return form
+
+
 def shown(screen: ImplementationsScreen) -> list[Row]:
     return list(screen.table.rows)
 
@@ -219,11 +229,7 @@ async def test_invalid_input_blocks_save_and_nothing_is_written(store_path: Path
     before = store_path.read_bytes()
     app = demo_app(store=store_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_list(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await open_form(pilot)
         await fill(pilot, "arr", "lots")
         await fill(pilot, "kickoff", "2026-02-30")
         assert form.query_one("#save").disabled
@@ -309,11 +315,7 @@ async def test_delete_asks_first(store_path: Path) -> None:
 async def test_failed_save_keeps_the_form_and_its_input(store_path: Path) -> None:
     app = demo_app(store=store_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_list(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await open_form(pilot)
         await fill(pilot, "notes", "typed with care")
         said: list[str] = []
         app.notify = lambda message, **kw: said.append(str(message))  # type: ignore[method-assign]
@@ -415,11 +417,7 @@ async def test_form_refuses_production_ready_after_tomorrow_and_keeps_the_text(s
 async def test_form_refuses_production_ready_while_active(store_path: Path) -> None:
     app = demo_app(store=store_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_list(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await open_form(pilot)
         await fill(pilot, "production_ready", TODAY.isoformat())
         assert form.query_one("#save").disabled
         assert (
@@ -451,11 +449,7 @@ async def test_form_kickoff_moves_the_kickoff_milestone(store_path: Path) -> Non
 async def test_form_refuses_a_kickoff_after_a_milestone_done(store_path: Path) -> None:
     app = demo_app(store=store_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_list(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await open_form(pilot)
         assert form.impl is not None
         done = [m for m in form.impl.milestones[1:] if m.actual is not None]
         assert done, "the first row has a milestone done after kickoff"
