@@ -574,14 +574,14 @@ async def test_memory_store_does_not_change_the_store_it_was_given() -> None:
 
 def test_permission_denied_is_reported(saved: FileStore, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same check as above, simulated, so it also runs as root."""
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return real(self)
+    def guarded(file: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(file) == path:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return real(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", guarded)
     with pytest.raises(StoreUnreadable) as caught:
         FileStore(path).read()
     assert str(path) in str(caught.value)

@@ -361,7 +361,8 @@ def test_the_first_implementation_of_an_init_store_takes_the_apps_layout(tmp_pat
     store.save_implementation_sync(new)
     assert path.read_text(encoding="utf-8") == text + (
         "\n[[implementations]]\n"
-        'id = "IMP-0001"\ncustomer = "Acme"\nsegment = "enterprise"\nstatus = "active"\nkickoff = 2026-11-30\n'
+        'id = "IMP-0001"\ncustomer = "Acme"\nsegment = "enterprise"\n'
+        'status = "active"\nkickoff = 2026-11-30\n'
         "milestones = [\n"
         '  { key = "kickoff", actual = 2026-11-30 },\n'
         '  { key = "infrastructure", planned = 2026-12-05 },\n'

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 import threading
 import time
@@ -60,9 +61,24 @@ def store_format(path: Path) -> str:
     return kind
 
 
-def _read_bytes(path: Path) -> bytes:
+#: The largest store file read. A 1,000,000-implementation JSON store is
+#: about 1.5 GB; anything far beyond is not a store (a sparse file, say).
+MAX_STORE_BYTES = 4 * 2**30
+
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _read_bytes(path: Path, limit: int = MAX_STORE_BYTES) -> bytes:
+    """The file's bytes. Only a regular file of at most `limit` bytes is
+    read: a FIFO would block forever, /dev/zero would never end."""
     try:
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise StoreUnreadable(f"{path}: no such file (create one with `ps-tui init`)") from None
     except IsADirectoryError:
@@ -71,6 +87,33 @@ def _read_bytes(path: Path) -> bytes:
         raise StoreUnreadable(f"{path}: permission denied (cannot read)") from None
     except OSError as error:
         raise StoreUnreadable(f"{path}: cannot read ({error.strerror or error})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise StoreUnreadable(f"{path}: is a directory, not a store file")
+        if not stat.S_ISREG(info.st_mode):
+            what = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            raise StoreUnreadable(
+                f"{path}: is {what}, not a store file; a store is a regular .toml or .json file"
+            )
+        if info.st_size > limit:
+            raise StoreUnreadable(_too_big(path, info.st_size, limit))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise StoreUnreadable(f"{path}: cannot read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise StoreUnreadable(_too_big(path, len(data), limit))
+    return data
+
+
+def _too_big(path: Path, size: int, limit: int) -> str:
+    return (
+        f"{path}: {size / 2**20:,.0f} MiB is more than a store may be ({limit / 2**20:,.0f} MiB; "
+        "`max_store_mb` in the config raises it)"
+    )
 
 
 def _decode_text(path: Path, data: bytes) -> str:
@@ -93,6 +136,8 @@ def _parse(path: Path, kind: str, data: bytes) -> Any:
     if kind == "toml":
         try:
             return tomllib.loads(text), text
+        except RecursionError:
+            raise StoreInvalid(str(path), [Problem("", "TOML syntax: nested too deeply", None)]) from None
         except tomllib.TOMLDecodeError as error:
             message = str(error)
             match = _TOML_AT.search(message)
@@ -195,8 +240,8 @@ def edit_text(kind: str, text: str, old: StoreFile, new: StoreFile) -> str:
 def _fingerprint(path: Path, data: bytes) -> Fingerprint:
     # The size is the data's own: a stat may already describe a newer file
     # (another writer's, replaced while this one was reading or parsing).
-    stat = path.stat()
-    return Fingerprint(len(data), stat.st_mtime_ns, stat.st_ino, hashlib.sha256(data).hexdigest())
+    info = path.stat()
+    return Fingerprint(len(data), info.st_mtime_ns, info.st_ino, hashlib.sha256(data).hexdigest())
 
 
 @contextlib.contextmanager
@@ -332,8 +377,9 @@ class FileStore:
 
     persistent = True
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, max_bytes: int = MAX_STORE_BYTES) -> None:
         self.path = Path(path).expanduser()
+        self.max_bytes = max_bytes
         self.kind = store_format(self.path)
         self.location = str(self.path)
         self._store: StoreFile | None = None
@@ -346,7 +392,7 @@ class FileStore:
     def read(self, thorough: bool = False) -> StoreFile:
         """Load and validate the file; remembers its fingerprint for saves.
         `thorough`: every check, whatever the file's size (see parse_store)."""
-        data = _read_bytes(self.path)
+        data = _read_bytes(self.path, self.max_bytes)
         store = parse_store(self.path, data, thorough=thorough)
         self._store, self._seen = store, _fingerprint(self.path, data)
         return store
@@ -382,7 +428,7 @@ class FileStore:
                 )
             return None
         try:
-            stat = self.path.stat()
+            info = self.path.stat()
         except FileNotFoundError:
             raise StoreConflict(
                 f"{self.path}: was deleted since it was loaded; reload before saving"
@@ -391,8 +437,8 @@ class FileStore:
         # with a coarse clock (a few ms a tick on many kernels) a file
         # replaced three times within one tick can get back a freed inode
         # number with the same size and mtime. A different size is proof.
-        data = b"" if stat.st_size != self._seen.size else _read_bytes(self.path)
-        if stat.st_size != self._seen.size or hashlib.sha256(data).hexdigest() != self._seen.digest:
+        data = b"" if info.st_size != self._seen.size else _read_bytes(self.path, self.max_bytes)
+        if info.st_size != self._seen.size or hashlib.sha256(data).hexdigest() != self._seen.digest:
             raise StoreConflict(
                 f"{self.path}: changed on disk since it was loaded; reload to see the other changes "
                 "(your edit was not saved, and is still in the form)"

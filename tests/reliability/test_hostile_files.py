@@ -1,0 +1,72 @@
+"""Hostile store files: what is not a store, or nests without end, is refused
+with a clear message and exit 2, and nothing hangs or runs out of memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ps_tui.store.errors import StoreInvalid, StoreUnreadable
+from ps_tui.store.file import FileStore
+from tests.reliability.conftest import FIGURES, child_env
+
+#: A headless command that would hang on a FIFO must end well within this.
+DEADLINE = 20.0
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ps_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "list"])
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, command: str) -> None:
+    fifo = tmp_path / "store.toml"
+    os.mkfifo(fifo)
+    args = ["validate", str(fifo)] if command == "validate" else ["--store", str(fifo), "list"]
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "is a FIFO, not a store file" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    FIGURES["hostile files: refused without hanging"] += 1
+
+
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "store.json"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(StoreUnreadable, match="is a device, not a store file"):
+        FileStore(link).read()
+    FIGURES["hostile files: refused without hanging"] += 1
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    sparse = tmp_path / "store.json"
+    with sparse.open("wb") as handle:
+        handle.truncate(64 * 2**20)  # 64 MiB of holes: no disk used
+    with pytest.raises(StoreUnreadable, match="is more than a store may be"):
+        FileStore(sparse, max_bytes=2**20).read()
+    FIGURES["hostile files: refused without hanging"] += 1
+
+
+@pytest.mark.parametrize("kind", ["toml", "json"])
+def test_deep_nesting_is_a_clear_error(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"store.{kind}"
+    body = "[" * 5000 + "]" * 5000
+    path.write_text(f"schema_version = 1\nx = {body}\n" if kind == "toml" else f'{{"x": {body}}}')
+    with pytest.raises(StoreInvalid) as caught:
+        FileStore(path).read()
+    assert "nested too deeply" in str(caught.value)
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2 and "nested too deeply" in result.stdout
+    assert "Traceback" not in result.stderr
+    FIGURES["hostile files: refused without hanging"] += 1
