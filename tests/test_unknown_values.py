@@ -16,7 +16,7 @@ import pytest
 from ps_tui.cli import main
 from ps_tui.core.forms import form_values, parse_form
 from ps_tui.core.listing import build_rows, cell_text, sort_rows
-from ps_tui.core.model import DiscountStatus, Implementation, StoreFile, json_schema
+from ps_tui.core.model import MAX_INT, DiscountStatus, Implementation, StoreFile, json_schema
 from ps_tui.core.offerings import LookupInput, customers_from_implementations, lookup
 from ps_tui.core.view import Portfolio
 from ps_tui.store.file import FileStore
@@ -91,7 +91,8 @@ def test_a_stored_zero_is_zero_and_a_missing_key_is_unknown(tmp_path: Path) -> N
 
 def test_the_schema_allows_a_missing_arr() -> None:
     props = json_schema()["$defs"]["Implementation"]["properties"]  # type: ignore[index]
-    assert props["arr"]["anyOf"] == [{"type": "integer", "minimum": 0}, {"type": "null"}]
+    whole = {"type": "integer", "minimum": 0, "maximum": MAX_INT}
+    assert props["arr"]["anyOf"] == [whole, {"type": "null"}]
     assert props["arr"]["default"] is None
 
 

@@ -38,10 +38,23 @@ BROKEN = {
     "active with ready": {"production_ready": KICKOFF},
     "planned with ready": {"status": Status.PLANNED, "production_ready": KICKOFF},
     "on hold with ready": {"status": Status.ON_HOLD, "production_ready": KICKOFF},
+    "milestone planned in year 9999": {
+        "milestones": [Milestone(key="go_live", planned=dt.date(9999, 12, 31))]
+    },
+    "milestone done in year 9999": {"milestones": [Milestone(key="go_live", actual=dt.date(9999, 12, 31))]},
+    "kickoff before 1970": {"kickoff": dt.date(1969, 12, 31), "milestones": []},
+    "risk opened in year 9999": {"risks": [Risk(text="x", opened=dt.date(9999, 1, 1))]},
+    "risk closed in year 9999": {
+        "risks": [Risk(text="x", opened=dt.date(2026, 1, 1), closed=dt.date(9999, 1, 1))]
+    },
 }
 
 #: Each date rule at its boundary: (allowed, refused).
 BOUNDARIES = {
+    "the last date ps-tui accepts": (
+        {"milestones": [Milestone(key="go_live", planned=dt.date(2199, 12, 31))]},
+        {"milestones": [Milestone(key="go_live", planned=dt.date(2200, 1, 1))]},
+    ),
     "milestone done vs kickoff": (
         {"milestones": [Milestone(key="infrastructure", actual=KICKOFF)]},
         {"milestones": [Milestone(key="infrastructure", actual=KICKOFF - dt.timedelta(days=1))]},

@@ -322,7 +322,7 @@ def _assess(
     found = shared.get(key)
     if found is None:
         found = shared[key] = Assessment(
-            elapsed, health, None if projected is None else date.fromordinal(projected), current, target
+            elapsed, health, None if projected is None else _date_at(projected), current, target
         )
     return found
 
@@ -384,3 +384,12 @@ __all__ = [
     "elapsed_days",
     "milestone_history",
 ]
+
+
+_LAST_ORDINAL = date.max.toordinal()
+
+
+def _date_at(ordinal: int) -> date:
+    """The date of an ordinal, clamped to the dates Python has, so a
+    projection far in the future is a late date, never an error."""
+    return date.fromordinal(min(max(ordinal, 1), _LAST_ORDINAL))

@@ -15,9 +15,17 @@ from msgspec import Meta, Struct, field
 
 SCHEMA_VERSION = 1
 
+#: The dates ps-tui accepts anywhere (files, forms, the API, --today): every
+#: computation on them (durations, projections) stays within Python's dates.
+EARLIEST_DATE = dt.date(1970, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+#: The largest whole number a store holds: exact in a JSON double and within
+#: TOML's 64-bit integers, so a value survives both formats and every client.
+MAX_INT = 2**53 - 1
+
 NonEmpty = Annotated[str, Meta(min_length=1)]
-NonNegative = Annotated[int, Meta(ge=0)]
-Positive = Annotated[int, Meta(gt=0)]
+NonNegative = Annotated[int, Meta(ge=0, le=MAX_INT)]
+Positive = Annotated[int, Meta(gt=0, le=MAX_INT)]
 
 
 class _Base(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ps_tui.core.model import EARLIEST_DATE, LATEST_DATE
+
 
 class ParseError(ValueError):
     """A value a person typed could not be understood; the message says why."""
@@ -48,9 +50,19 @@ def parse_date(text: str) -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):
         raise ParseError(f"{stripped!r} is not a date; use YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(stripped)
+        value = dt.date.fromisoformat(stripped)
     except ValueError as error:
         raise ParseError(f"{stripped!r} is not a real date ({error})") from None
+    if problem := date_range_problem(value):
+        raise ParseError(problem)
+    return value
+
+
+def date_range_problem(value: dt.date) -> str | None:
+    """Why `value` is not a date ps-tui accepts, or None."""
+    if EARLIEST_DATE <= value <= LATEST_DATE:
+        return None
+    return f"{value.isoformat()} is outside the dates ps-tui accepts ({EARLIEST_DATE} to {LATEST_DATE})"
 
 
 def parse_count(text: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, get_origin
 
@@ -12,12 +12,15 @@ import msgspec
 
 from ps_tui.core.model import (
     CUSTOM_PACKAGE,
+    EARLIEST_DATE,
+    LATEST_DATE,
     SCHEMA_VERSION,
     Implementation,
     Reference,
     Status,
     StoreFile,
 )
+from ps_tui.core.parse import date_range_problem
 
 T = TypeVar("T")
 
@@ -116,6 +119,7 @@ def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Prob
     message = _EXPECTED.sub(_expected_words, message)
     message = re.sub(r"^Expected `(\w+)` >= (\d+)$", r"must be a whole number >= \2", message)
     message = re.sub(r"^Expected `(\w+)` > (\d+)$", r"must be a whole number > \2", message)
+    message = re.sub(r"^Expected `int` <= (\d+)$", r"must be a whole number <= \1", message)
     message = re.sub(r"^Expected `str` of length >= 1$", "must not be empty", message)
     message = re.sub(r"^Invalid enum value '([^']*)'$", r"'\1' is not one of the allowed values", message)
     return Problem(path, message)
@@ -358,6 +362,9 @@ def check_implementation(impl: Implementation, ref: Reference, path: str = "") -
         elif milestone.key in seen:
             problems.append(Problem(at(f"milestones[{i}].key"), f"duplicate milestone {milestone.key!r}"))
         seen.add(milestone.key)
+    for name, value in _dates(impl):
+        if problem := date_range_problem(value):
+            problems.append(Problem(at(name), problem))
     kickoff = impl.kickoff
     if kickoff is not None:
         for i, milestone in enumerate(impl.milestones):
@@ -377,6 +384,23 @@ def check_implementation(impl: Implementation, ref: Reference, path: str = "") -
         if risk.closed and risk.closed < risk.opened:
             problems.append(Problem(at(f"risks[{i}].closed"), "is before opened"))
     return problems
+
+
+def _dates(impl: Implementation) -> Iterator[tuple[str, dt.date]]:
+    """(field path, date) for every date of an implementation."""
+    for name in ("kickoff", "production_ready"):
+        value = getattr(impl, name)
+        if value is not None:
+            yield name, value
+    for i, milestone in enumerate(impl.milestones):
+        for name in ("planned", "actual"):
+            value = getattr(milestone, name)
+            if value is not None:
+                yield f"milestones[{i}].{name}", value
+    for i, risk in enumerate(impl.risks):
+        yield f"risks[{i}].opened", risk.opened
+        if risk.closed is not None:
+            yield f"risks[{i}].closed", risk.closed
 
 
 def check_store(store: StoreFile) -> list[Problem]:
@@ -425,6 +449,13 @@ class _Known:
                 return False
         seen: set[str] = set()
         kickoff, ready, status = impl.kickoff, impl.production_ready, impl.status
+        # Dates out of range: compared inline, as this runs for every
+        # implementation of a store that loads.
+        low, high = EARLIEST_DATE, LATEST_DATE
+        if (kickoff is not None and not low <= kickoff <= high) or (
+            ready is not None and not low <= ready <= high
+        ):
+            return False
         for milestone in impl.milestones:
             key = milestone.key
             if key not in self.milestones or key in seen:
@@ -432,8 +463,12 @@ class _Known:
             seen.add(key)
             if milestone.owner and milestone.owner not in members:
                 return False
-            actual = milestone.actual
+            actual, planned = milestone.actual, milestone.planned
+            if actual is not None and not low <= actual <= high:
+                return False
             if actual is not None and kickoff is not None and actual < kickoff:
+                return False
+            if planned is not None and not low <= planned <= high:
                 return False
         if kickoff and ready and ready < kickoff:
             return False
@@ -443,7 +478,11 @@ class _Known:
             return False
         if kickoff is None and status in (Status.ACTIVE, Status.COMPLETED):
             return False
-        return all(not (risk.closed and risk.closed < risk.opened) for risk in impl.risks)
+        for risk in impl.risks:
+            opened, closed = risk.opened, risk.closed
+            if not low <= opened <= high or (closed is not None and (closed < opened or closed > high)):
+                return False
+        return True
 
 
 # --- dates: what depends on today, and what is odd but possible --------------

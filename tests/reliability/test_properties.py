@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 
 from ps_tui.core.model import (
     CUSTOM_PACKAGE,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_INT,
     Deployment,
     Engagement,
     Hosting,
@@ -47,8 +50,9 @@ MILESTONES = [m.key for m in REF.milestones]
 # cannot be written as UTF-8 at all).
 text = st.text(st.characters(codec="utf-8"), max_size=40)
 words = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40)
-dates = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
-counts = st.integers(min_value=0, max_value=2**63 - 1)
+# The whole range the model accepts, to its edges.
+dates = st.dates(min_value=EARLIEST_DATE, max_value=LATEST_DATE)
+counts = st.integers(min_value=0, max_value=MAX_INT)
 people = st.none() | st.sampled_from(MEMBERS)
 # TOML offsets are whole minutes; a datetime is naive or has one of those.
 offsets = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59).map(

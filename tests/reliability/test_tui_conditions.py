@@ -9,6 +9,7 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -125,14 +126,14 @@ def spoil_permissions(path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         path.chmod(0)
     else:
         # Root reads anything: refuse the read as the kernel would for others.
-        real = Path.read_bytes
+        real = os.open
 
-        def read_bytes(self: Path) -> bytes:
-            if self == path:
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-            return real(self)
+        def guarded(file: Any, *args: Any, **kwargs: Any) -> int:
+            if Path(file) == path:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+            return real(file, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(os, "open", guarded)
     return f"{path}: permission denied"
 
 
