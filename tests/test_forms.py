@@ -16,7 +16,6 @@ from ps_tui.core.forms import (
     field_choices,
     form_values,
     parse_form,
-    segment_for_developers,
 )
 from ps_tui.core.model import (
     Deployment,
@@ -28,6 +27,7 @@ from ps_tui.core.model import (
     Segment,
     Status,
 )
+from ps_tui.core.segments import segment_for_developers
 from ps_tui.data import default_store
 from tests.helpers import implementation, reference
 
@@ -366,7 +366,7 @@ def test_bad_input(changes: dict[str, str], expected: dict[str, str]) -> None:
     ],
 )
 def test_segment_derived_from_developers(developers: int, segment: str) -> None:
-    found = segment_for_developers(REF, developers)
+    found = segment_for_developers(developers, REF)
     assert found is not None and found.id == segment
     assert parsed(segment="", developers=str(developers)).segment == segment
 
@@ -379,8 +379,8 @@ def test_segment_with_a_gap_in_the_ranges() -> None:
             Segment(id="big", name="Big", min_developers=20),
         ],
     )
-    assert segment_for_developers(ref, 15) is None
-    found = segment_for_developers(ref, 10)
+    assert segment_for_developers(15, ref) is None
+    found = segment_for_developers(10, ref)
     assert found is not None and found.id == "small"
     result = parse_form(valid(segment="", developers="15"), ref, None, "IMP-0100")
     assert result.errors == {"segment": "no segment covers 15 developers; choose one"}

@@ -18,10 +18,8 @@ from ps_tui.core.listing import (
     Scope,
     build_rows,
     cell_text,
-    in_scope,
     make_row,
     scope_positions,
-    sort_key,
     sort_order,
     sort_rows,
 )
@@ -29,6 +27,7 @@ from ps_tui.core.model import Deployment, Milestone, Status
 from ps_tui.core.view import Portfolio
 from ps_tui.data import default_store
 from tests.helpers import implementation, reference
+from tests.oracles import in_scope, sort_key
 
 TODAY = dt.date(2026, 11, 30)
 

@@ -22,6 +22,7 @@ from ps_tui.core.offerings import (
     CustomerRecord,
     LookupInput,
     LookupProblem,
+    NoteKind,
     customers_from_implementations,
     decide_discount,
     lookup,
@@ -114,7 +115,7 @@ def test_enterprise_without_arr_is_conservative_and_asks_for_it() -> None:
         "Enterprise above $100k ARR",
         "Enterprise at or below $100k ARR",
     ]
-    assert answer.notes == (
+    assert answer.listed_notes == (
         "ARR unknown. The Enterprise discount depends on the ARR: Enterprise above $100k ARR -> "
         "discounting available; Enterprise at or below $100k ARR -> no discount available. "
         "Give the ARR (e.g. 150k).",
@@ -123,7 +124,7 @@ def test_enterprise_without_arr_is_conservative_and_asks_for_it() -> None:
 
 def test_the_arr_used_is_named_exactly_near_the_threshold() -> None:
     answer = lookup(LookupInput(segment="enterprise", arr=99_999), REF)
-    assert answer.notes == ("ARR $99,999, as given.",)
+    assert answer.listed_notes == ("ARR $99,999, as given.",)
     assert money(99_999) == "$99,999" and money(150_000) == "$150k" and money(1_200_000) == "$1.2M"
 
 
@@ -477,7 +478,7 @@ def test_customer_alone_uses_the_stored_record() -> None:
     assert answer.segment_reason == "Initech is stored as Enterprise (1,200 developers)"
     assert answer.discount.status is DiscountStatus.AVAILABLE
     assert answer.arr == 250_000 and answer.arr_source == "from Initech's record"
-    assert answer.notes == ("ARR $250k, from Initech's record.",)
+    assert answer.listed_notes == ("ARR $250k, from Initech's record.",)
     assert answer.conflicts == () and answer.problems == ()
 
 
@@ -486,7 +487,7 @@ def test_a_fuzzy_match_is_named_in_the_notes() -> None:
     answer = lookup(LookupInput(customer="ini"), REF, records)
     assert answer.customer is not None and answer.customer.name == "Initech"
     assert answer.alternatives == ("Ingen Genomics",)
-    assert answer.notes[0] == "Customer 'ini' matched Initech; also matches Ingen Genomics."
+    assert answer.listed_notes[0] == "Customer 'ini' matched Initech; also matches Ingen Genomics."
 
 
 def test_typed_developers_win_over_the_stored_segment_and_say_so() -> None:
@@ -497,7 +498,7 @@ def test_typed_developers_win_over_the_stored_segment_and_say_so() -> None:
         "Conflict: Initech is stored as Enterprise, but 300 developers -> Mid-market: "
         "the answer uses the developer count given.",
     )
-    assert answer.notes[0] == answer.conflicts[0]
+    assert answer.listed_notes[0] == answer.conflicts[0]
     assert answer.discount.status is DiscountStatus.UNAVAILABLE  # Mid-market, whatever the ARR
 
 
@@ -519,7 +520,7 @@ def test_agreeing_input_is_no_conflict() -> None:
     )
     assert answer.segment.id == "enterprise"  # "ent" is an alias: callers may pass what was typed
     assert answer.conflicts == () and answer.problems == ()
-    assert answer.notes == ("ARR $250k, as given.",)
+    assert answer.listed_notes == ("ARR $250k, as given.",)
 
 
 def test_a_typed_arr_wins_over_the_stored_one_and_says_so() -> None:
@@ -528,14 +529,19 @@ def test_a_typed_arr_wins_over_the_stored_one_and_says_so() -> None:
     assert answer.conflicts == (
         "Conflict: ARR given as $90k, but Initech's record says $250k: the answer uses $90k.",
     )
-    assert answer.notes == answer.conflicts  # the ARR note would say it twice
-    assert answer.discount_note == "ARR $90k, as given."  # the screen shows it by the discount
+    assert answer.listed_notes == answer.conflicts  # the ARR note would say it twice
+    assert answer.note(NoteKind.DISCOUNT) == "ARR $90k, as given."  # the screen shows it by the discount
+    # Each note once, with its kind: the ARR note is kept for the discount line only.
+    assert [(n.kind, n.listed) for n in answer.notes] == [
+        (NoteKind.CONFLICT, True),
+        (NoteKind.DISCOUNT, False),
+    ]
 
 
 def test_a_record_whose_developers_disagree_with_its_segment_is_noted() -> None:
     answer = lookup(LookupInput(customer="Initech"), REF, [customer(developers=40)])
     assert answer.segment.id == "enterprise"
-    assert answer.notes[0] == (
+    assert answer.listed_notes[0] == (
         "Initech's record has 40 developers, which would be SMB: "
         "the answer uses the stored segment, Enterprise."
     )
@@ -576,7 +582,7 @@ def test_implementation_services_mandatory_for_self_hosted(
 ) -> None:
     answer = lookup(LookupInput(customer="Initech"), REF, [customer(deployment=deployment, hosting=hosting)])
     assert answer.mandatory_implementation is mandatory
-    notes = [n for n in answer.notes if n.startswith("Implementation Services is mandatory")]
+    notes = [n for n in answer.listed_notes if n.startswith("Implementation Services is mandatory")]
     if mandatory:
         how = f"{deployment.label} on {hosting.label}"
         assert notes == [f"Implementation Services is mandatory for Initech: self-hosted ({how})."]
@@ -587,7 +593,7 @@ def test_implementation_services_mandatory_for_self_hosted(
 def test_mandatory_but_not_offered_to_the_segment_is_flagged() -> None:
     record = customer(segment="smb", developers=40, deployment=Deployment.KUBERNETES_HELM)
     answer = lookup(LookupInput(customer="Initech"), REF, [record])
-    assert answer.notes[-1] == (
+    assert answer.listed_notes[-1] == (
         "Implementation Services is mandatory for Initech: self-hosted (Kubernetes (Helm) on GCP (GKE)), "
         "but SMB may not buy it: raise this with PS leadership."
     )

@@ -17,6 +17,7 @@ from ps_tui.core.query import FuzzyIndex, Query, QueryError, filter_rows, parse_
 from ps_tui.core.view import Portfolio
 from ps_tui.data import default_store
 from tests.helpers import reference
+from tests.oracles import matches_tokens
 from tests.test_listing import row
 
 TODAY = dt.date(2026, 11, 30)
@@ -361,7 +362,7 @@ def test_is_empty_and_has_tokens() -> None:
     ],
 )
 def test_matches_tokens(text: str, changes: dict[str, Any], matches: bool) -> None:
-    assert parse_query(text, REF).matches_tokens(row(**changes)) is matches
+    assert matches_tokens(parse_query(text, REF), row(**changes)) is matches
 
 
 # --- filtering ---------------------------------------------------------------------------------
@@ -402,7 +403,7 @@ def test_filter_rows_matches_tokens_and_free_text(demo_rows: list[Row], text: st
     expected = [
         i
         for i, subject in enumerate(demo_rows)
-        if query.matches_tokens(subject)
+        if matches_tokens(query, subject)
         and (not query.free_text or textual_matches(query.free_text, subject))
     ]
     assert filter_rows(demo_rows, query, index) == expected

@@ -154,7 +154,7 @@ def test_a_customer_with_an_unknown_arr_gets_no_discount_decided_and_is_told_why
     assert not answer.discount.decided
     assert answer.discount.status is DiscountStatus.UNAVAILABLE
     assert answer.arr is None
-    assert answer.notes == (
+    assert answer.listed_notes == (
         "ARR unknown: Initech's record has none. The Enterprise discount depends on the ARR: "
         "Enterprise above $100k ARR -> discounting available; "
         "Enterprise at or below $100k ARR -> no discount available. Give the ARR (e.g. 150k).",

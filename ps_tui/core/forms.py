@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple, TypeVar
 
 from ps_tui.core.model import (
     CUSTOM_PACKAGE,
+    IMPLEMENTATION_SERVICES,
     Deployment,
     Engagement,
     Hosting,
@@ -24,15 +25,12 @@ from ps_tui.core.model import (
     LabelledEnum,
     Milestone,
     Reference,
-    Segment,
     Status,
 )
 from ps_tui.core.parse import ParseError, parse_amount, parse_count, parse_date
 from ps_tui.core.portfolio import prepare
+from ps_tui.core.segments import resolve_segment, segment_for_developers
 from ps_tui.core.validate import check_entry, check_implementation, kickoff_key
-
-#: The offering whose packages an implementation can have.
-IMPLEMENTATION_OFFERING = "implementation_services"
 
 FieldKind = Literal["text", "amount", "count", "date", "choice", "member"]
 
@@ -102,7 +100,7 @@ def field_choices(form_field: FormField, reference: Reference) -> tuple[Choice, 
         derived = Choice("", "From developer count")
         return (derived, *(Choice(s.id, s.name) for s in reference.segments))
     if form_field.name == "package":
-        packages = [Choice(p.id, p.name) for p in reference.packages if p.offering == IMPLEMENTATION_OFFERING]
+        packages = [Choice(p.id, p.name) for p in reference.packages if p.offering == IMPLEMENTATION_SERVICES]
         return (*packages, Choice(CUSTOM_PACKAGE, "Custom"))
     if form_field.kind == "member":
         return (Choice("", "—"), *(Choice(m.name, m.name) for m in reference.members))
@@ -120,15 +118,6 @@ class FormResult:
 
     implementation: Implementation | None
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def segment_for_developers(reference: Reference, developers: int) -> Segment | None:
-    """The first segment whose developer range (bounds inclusive) holds `developers`."""
-    for segment in reference.segments:
-        high = segment.max_developers
-        if segment.min_developers <= developers and (high is None or developers <= high):
-            return segment
-    return None
 
 
 T = TypeVar("T")
@@ -279,15 +268,14 @@ def parse_form(
 def _segment(read: _Reader, reference: Reference, developers: int | None) -> str | None:
     text = read.text("segment")
     if text:
-        folded = text.casefold()
-        for segment in reference.segments:
-            if folded in (name.casefold() for name in (segment.id, segment.name, *segment.aliases)):
-                return segment.id
+        named = resolve_segment(text, reference)
+        if named:
+            return named[0]
         known = ", ".join(s.id for s in reference.segments)
         read.fail("segment", f"unknown segment {text!r} (known: {known})")
         return None
     if developers is not None:
-        found = segment_for_developers(reference, developers)
+        found = segment_for_developers(developers, reference)
         if found is None:
             read.fail("segment", f"no segment covers {developers} developers; choose one")
             return None
@@ -302,7 +290,7 @@ def _package(read: _Reader, reference: Reference, base: Implementation | None) -
     if not text:
         read.fail("package", "required")
         return None
-    allowed = [p.id for p in reference.packages if p.offering == IMPLEMENTATION_OFFERING]
+    allowed = [p.id for p in reference.packages if p.offering == IMPLEMENTATION_SERVICES]
     allowed.append(CUSTOM_PACKAGE)
     # An implementation already on another package may keep it.
     if base is not None and base.package not in allowed:
@@ -375,5 +363,4 @@ __all__ = [
     "field_choices",
     "form_values",
     "parse_form",
-    "segment_for_developers",
 ]

@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, TypeAlias
 
 from ps_tui.core.model import Implementation, Kpi, Milestone, Status
+from ps_tui.core.stats import median
 
 #: For each milestone key, the median number of days it took in completed
 #: implementations (see `milestone_history`).
@@ -137,9 +138,9 @@ def milestone_history(implementations: Iterable[Implementation]) -> dict[str, fl
 
 def _median_of(values: list[int]) -> float:
     values.sort()
-    n = len(values)
-    mid = n // 2
-    return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2
+    middle = median(values)
+    assert middle is not None  # a key is only there with a sample
+    return middle
 
 
 def assess(implementation: Implementation, today: date, kpi: Kpi, history: MilestoneHistory) -> Assessment:

@@ -8,15 +8,14 @@ is at most the target days.
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from ps_tui.core.health import Assessment, Health, LazyHistory, assess_all
 from ps_tui.core.model import Implementation, Kpi, Status, StoreFile
+from ps_tui.core.stats import median, percentile
 
 #: The dashboard's windows in days; None means all time.
 WINDOWS: tuple[int | None, ...] = (30, 90, 180, 365, None)
@@ -32,47 +31,6 @@ BUCKETS: tuple[tuple[str, int | None], ...] = (
 
 #: How many calendar months the monthly trend covers, ending with today's month.
 TREND_MONTHS = 12
-
-
-def duration_days(impl: Implementation) -> int | None:
-    """Calendar days from kickoff to production_ready, for a completed
-    implementation with both dates; None otherwise."""
-    if impl.status is not Status.COMPLETED or impl.kickoff is None or impl.production_ready is None:
-        return None
-    return (impl.production_ready - impl.kickoff).days
-
-
-def median(values: Iterable[float]) -> float | None:
-    """The median; for an even count, the mean of the two middle values.
-    None when there are no values."""
-    return _median_sorted(sorted(values))
-
-
-def percentile(values: Iterable[float], p: float) -> float | None:
-    """The p-th percentile (0 < p <= 100) by the nearest-rank method: the
-    smallest value such that at least p% of the values are <= it. It is always
-    one of the values. None when there are no values."""
-    return _percentile_sorted(sorted(values), p)
-
-
-def _median_sorted(ordered: Sequence[float]) -> float | None:
-    n = len(ordered)
-    if not n:
-        return None
-    mid = n // 2
-    return float(ordered[mid]) if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
-def _percentile_sorted(ordered: Sequence[float], p: float) -> float | None:
-    if not 0 < p <= 100:
-        raise ValueError(f"percentile must be in (0, 100], got {p}")
-    n = len(ordered)
-    if not n:
-        return None
-    # Exact arithmetic: in floats p * n / 100 can land just above a whole
-    # number (8.8 * 375 / 100) and ceil would then pick the next rank.
-    rank = math.ceil(Fraction(str(p)) * n / 100)
-    return float(ordered[max(1, rank) - 1])
 
 
 def _round(value: float | None) -> float | None:
@@ -197,13 +155,13 @@ def compute_kpis(
     for months_ago in range(TREND_MONTHS - 1, -1, -1):
         year, month0 = divmod(this_month - months_ago, 12)
         values = sorted(monthly_durations[months_ago])
-        monthly.append((f"{year:04d}-{month0 + 1:02d}", _round(_median_sorted(values)), len(values)))
+        monthly.append((f"{year:04d}-{month0 + 1:02d}", _round(median(values)), len(values)))
     return KpiFigures(
         window_days=window_days,
         target_days=target,
         completed=n,
-        median=_round(_median_sorted(durations)),
-        p90=_round(_percentile_sorted(durations, 90)),
+        median=_round(median(durations)),
+        p90=_round(percentile(durations, 90)),
         mean=_round(sum(durations) / n) if n else None,
         within_target_share=bisect.bisect_right(durations, target) / n if n else None,
         active=len(active),
@@ -231,7 +189,4 @@ __all__ = [
     "WINDOWS",
     "KpiFigures",
     "compute_kpis",
-    "duration_days",
-    "median",
-    "percentile",
 ]

@@ -243,6 +243,11 @@ class Load(_Base):
     ra_package: str = "ra_standard"
 
 
+#: The one offering the rules know by id: an implementation's package is one
+#: of its packages, and it is mandatory for a self-hosted deployment.
+IMPLEMENTATION_SERVICES = "implementation_services"
+
+
 class Reference(_Base):
     """Everything in a store except the implementations."""
 

@@ -20,7 +20,7 @@ import operator
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, compress, repeat
@@ -28,7 +28,9 @@ from typing import Any
 
 from ps_tui.core.health import Health
 from ps_tui.core.listing import DONE, Row
-from ps_tui.core.model import Reference, Segment, Status
+from ps_tui.core.model import Reference, Status
+from ps_tui.core.segments import resolve_segment
+from ps_tui.core.text import Piece, pieces, subsequence_pattern
 
 
 class QueryError(ValueError):
@@ -107,8 +109,8 @@ class FuzzyIndex:
             return list(range(size))
         if any(char < " " for char in text):
             return []
-        # Lines that failed leave an empty string (see `_pattern`).
-        lines = list(map(int, filter(None, _pattern(text.lower()).findall(self._haystack))))
+        # Lines that failed leave an empty string (see `subsequence_pattern`).
+        lines = list(map(int, filter(None, subsequence_pattern(text.lower()).findall(self._haystack))))
         flags = 0
         groups: list[Iterable[int]] = []
         ends = [field.first for field in self._fields[1:]] + [sys.maxsize]
@@ -164,21 +166,6 @@ def _field(first: int, values: list[str], distinct: list[str]) -> _Field:
     for row, value in enumerate(numbers):
         rows[value].append(row)
     return _Field(first, len(distinct), numbers, rows)
-
-
-def _pattern(query: str) -> re.Pattern[str]:
-    """The regex finding `query` as a subsequence of one haystack value.
-
-    It starts at the query's first character; each later one is reached by
-    skipping everything else possessively (`[^c\\x01\\n]*+c`), which takes
-    its first occurrence (all a subsequence test needs) and never backtracks.
-    A match runs on to its line's end and captures the line number. When the
-    rest of the query is not there, the match instead swallows the rest of the
-    line with an empty capture, so a value is tried once, from its first
-    occurrence of the first character, not again from every later one."""
-    head, rest = query[0], query[1:]
-    tail = "".join(f"[^{re.escape(char)}\x01\n]*+{re.escape(char)}" for char in rest)
-    return re.compile(f"{re.escape(head)}(?:{tail}[^\x01\n]*+\x01([0-9]+)|[^\n]*+)")
 
 
 # --- tokens -------------------------------------------------------------------------
@@ -257,20 +244,6 @@ class Query:
             self.segments or self.owners or self.statuses or self.healths or self.phases or self.people
         )
 
-    def matches_tokens(self, row: Row) -> bool:
-        """Whether `row` passes every token (free text aside)."""
-        if self.segments and row.segment_id not in self.segments:
-            return False
-        if self.owners and not _owner_matches(self.owners, row.owner):
-            return False
-        if self.people and not _person_matches(self.people, _PEOPLE(row)):
-            return False
-        if self.statuses and row.status not in self.statuses:
-            return False
-        if self.healths and row.health not in self.healths:
-            return False
-        return not self.phases or _phase_matches(self.phases, (row.milestone_key, row.milestone))
-
     def _checks(self) -> list[tuple[Callable[[Row], Any], Callable[[Any], bool], bool]]:
         """Per token key given: what it reads from a row, the test of that
         value, and whether the test is worth deciding once per distinct value."""
@@ -312,30 +285,20 @@ def _phase_matches(phases: tuple[str, ...], milestone: tuple[str | None, str]) -
     return any(phase == folded_key or phase in folded_name for phase in phases)
 
 
-def _words(text: str) -> Iterable[tuple[str, str]]:
+def _words(text: str) -> Iterator[tuple[str, str]]:
     """(as typed, unquoted) for each whitespace-separated word; a double-quoted
     stretch may hold spaces."""
-    index, length = 0, len(text)
-    while index < length:
-        if text[index].isspace():
-            index += 1
-            continue
-        start = index
-        pieces = []
-        while index < length and not text[index].isspace():
-            if text[index] == '"':
-                close = text.find('"', index + 1)
-                if close < 0:
-                    raise QueryError(f'unterminated quote in {text[start:]!r}; close it with "')
-                pieces.append(text[index + 1 : close])
-                index = close + 1
-            else:
-                end = index
-                while end < length and not text[end].isspace() and text[end] != '"':
-                    end += 1
-                pieces.append(text[index:end])
-                index = end
-        yield text[start:index], "".join(pieces)
+    word: list[Piece] = []
+    for piece in chain(pieces(text), (None,)):
+        if word and (piece is None or not piece.joined):
+            yield text[word[0].start : word[-1].end], "".join(p.value for p in word)
+            word = []
+        if piece is None:
+            return
+        if not piece.closed:
+            start = word[0].start if word else piece.start
+            raise QueryError(f'unterminated quote in {text[start:]!r}; close it with "')
+        word.append(piece)
 
 
 def parse_query(text: str, reference: Reference) -> Query:
@@ -389,21 +352,12 @@ def _unique(values: list[Any]) -> tuple[Any, ...]:
 
 
 def _segment_value(value: str, reference: Reference) -> str:
-    for segment in reference.segments:
-        names = (segment.id, segment.name, *segment.aliases)
-        if any(value == name.casefold() for name in names):
-            return segment.id
-    by_prefix: list[Segment] = [
-        s
-        for s in reference.segments
-        if s.id.casefold().startswith(value) or s.name.casefold().startswith(value)
-    ]
+    found = resolve_segment(value, reference, prefixes=True)
+    if len(found) == 1:
+        return found[0]
     known = ", ".join(s.id for s in reference.segments)
-    if len(by_prefix) == 1:
-        return by_prefix[0].id
-    if by_prefix:
-        several = ", ".join(s.id for s in by_prefix)
-        raise QueryError(f"segment '{value}' could be {several}; use one of {known}")
+    if found:
+        raise QueryError(f"segment '{value}' could be {', '.join(found)}; use one of {known}")
     raise QueryError(f"unknown segment '{value}'; use one of {known}")
 
 

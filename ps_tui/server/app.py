@@ -37,7 +37,7 @@ from fastapi.responses import Response
 from ps_tui import __version__
 from ps_tui.core.kpi import compute_kpis
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Status, StoreFile, etag
-from ps_tui.core.offerings import CustomerIndex, LookupProblem, answer_request
+from ps_tui.core.offerings import CustomerIndex, LookupDocument, LookupProblem, answer_request
 from ps_tui.core.portfolio import InvalidData
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.validate import Problem
@@ -133,12 +133,12 @@ def lookup_answer(
     segment: str | None,
     developers: str | None,
     arr: str | None,
-) -> dict[str, object]:
+) -> LookupDocument:
     """`ps-tui lookup --json` for these query values: the same checks and
     `core.offerings.answer_request`; what the CLI refuses with exit 2 is a 422
     with the same message."""
     try:
-        return answer_request(data, index, customer, segment, developers, arr).to_json()
+        return answer_request(data, index, customer, segment, developers, arr).document()
     except LookupProblem as problem:
         raise error(422, str(problem)) from None
 
@@ -358,7 +358,7 @@ def create_app(
     @reads.get(
         "/lookup",
         responses={
-            200: wire.json_content(wire.ref(wire.LookupDocument), "Exactly `ps-tui lookup --json`"),
+            200: wire.json_content(wire.ref(LookupDocument), "Exactly `ps-tui lookup --json`"),
             **wire.errors(422),
         },
     )

@@ -17,6 +17,7 @@ from fastapi import Request
 from msgspec import Meta
 
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
+from ps_tui.core.offerings import LookupDocument
 from ps_tui.core.validate import problem_from_error
 from ps_tui.server.errors import ErrorBody, error, invalid
 
@@ -84,28 +85,6 @@ class KpiDocument(msgspec.Struct, kw_only=True):
     overdue: int
     monthly: list[KpiMonth]
     histogram: list[KpiBucket]
-
-
-class LookupOffering(msgspec.Struct):
-    name: str
-    eligible: bool
-
-
-class LookupDiscount(msgspec.Struct):
-    status: str
-    rule: str
-    approval: str
-
-
-class LookupDocument(msgspec.Struct, kw_only=True):
-    """GET /api/v1/lookup: exactly `ps-tui lookup --json` (`Answer.to_json`).
-    Describes the response in the OpenAPI schema."""
-
-    segment: str
-    segment_reason: str
-    offerings: list[LookupOffering]
-    discount: LookupDiscount
-    notes: list[str]
 
 
 class Health(msgspec.Struct):

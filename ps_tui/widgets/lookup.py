@@ -16,6 +16,7 @@ from ps_tui.core.offerings import (
     MANDATORY_OFFERING,
     MANDATORY_RULE,
     Answer,
+    NoteKind,
     arr_range,
     package_summary,
     slack_summary,
@@ -28,6 +29,8 @@ DISCOUNT_STYLES = {
     DiscountStatus.NOT_APPLICABLE: "bold $text-muted",
 }
 UNDECIDED_STYLE = "bold $text-warning"
+#: Notes that other rows show: the matched customer, and the ARR by the discount.
+SHOWN_ELSEWHERE = (NoteKind.CUSTOMER, NoteKind.DISCOUNT)
 
 #: The rows of the answer grid, in order: (key, label).
 ROWS = (
@@ -124,13 +127,12 @@ class LookupAnswer(Vertical):
         )
         self._row("discount", discount_summary(answer, reference))
         self._row("approval", Content(answer.discount.approval))
-        shown_elsewhere = {answer.customer_note, answer.discount_note}
         notes = [
-            Content.from_markup("[$text-warning]⚠ $note[/]", note=note)
-            if note in answer.conflicts
-            else Content.from_markup("[$text-muted]•[/] $note", note=note)
+            Content.from_markup("[$text-warning]⚠ $note[/]", note=note.text)
+            if note.kind is NoteKind.CONFLICT
+            else Content.from_markup("[$text-muted]•[/] $note", note=note.text)
             for note in answer.notes
-            if note not in shown_elsewhere
+            if note.kind not in SHOWN_ELSEWHERE
         ]
         self._row("notes", Content("\n").join(notes) if notes else None)
 
@@ -155,10 +157,8 @@ def discount_summary(answer: Answer, reference: Reference) -> Content:
         label=discount.label,
         rule=discount.rule,
     )
-    if answer.discount_note:
-        line = Content.assemble(
-            line, Content.from_markup(" [$text-muted]· $note[/]", note=answer.discount_note)
-        )
+    if discount_note := answer.note(NoteKind.DISCOUNT):
+        line = Content.assemble(line, Content.from_markup(" [$text-muted]· $note[/]", note=discount_note))
     return line
 
 
