@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -62,8 +62,6 @@ class Settings:
     remote_url: str | None = None
     remote_token: str | None = None
     refresh_seconds: int = 30
-    #: Where the store and today settings came from (a file, a variable, a flag).
-    sources: dict[str, str] = field(default_factory=dict)
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -129,7 +127,6 @@ def resolve(
     environment and the config file, in that order of precedence."""
     env = os.environ if env is None else env
     settings = Settings()
-    sources: dict[str, str] = {}
 
     config_path: Path | None = None
     if config:
@@ -141,7 +138,6 @@ def resolve(
 
     if config_path is not None:
         loaded = read_config(config_path)
-        origin = str(config_path)
         settings = replace(
             settings,
             config_path=config_path,
@@ -154,34 +150,25 @@ def resolve(
         if loaded.store:
             # A relative store path is relative to the config file that names it.
             settings = replace(settings, store=(config_path.parent / Path(loaded.store).expanduser()))
-            sources["store"] = origin
-        if loaded.today:
-            sources["today"] = origin
 
     if env.get(ENV_STORE):
         settings = replace(settings, store=Path(env[ENV_STORE]).expanduser())
-        sources["store"] = ENV_STORE
     if env.get(ENV_TODAY):
         settings = replace(settings, today=_today(env[ENV_TODAY], ENV_TODAY))
-        sources["today"] = ENV_TODAY
     if env.get(ENV_ME):
         settings = replace(settings, me=env[ENV_ME])
     if env.get(ENV_REMOTE):
         settings = replace(settings, remote_url=env[ENV_REMOTE])
-        sources["remote"] = ENV_REMOTE
     if env.get(ENV_TOKEN):
         settings = replace(settings, remote_token=env[ENV_TOKEN])
 
     if store:
         settings = replace(settings, store=Path(store).expanduser())
-        sources["store"] = "--store"
     if remote:
         settings = replace(settings, remote_url=remote)
-        sources["remote"] = "--remote"
     if store and not remote:
         # A store named on the command line wins over a configured server.
         settings = replace(settings, remote_url=None)
     if today:
         settings = replace(settings, today=_today(today, "--today"))
-        sources["today"] = "--today"
-    return replace(settings, sources=sources)
+    return settings

@@ -49,7 +49,6 @@ def test_defaults_without_any_config() -> None:
     assert settings.store is None
     assert settings.today is None
     assert settings.config_path is None
-    assert settings.sources == {}
     assert settings.effective_today() == dt.date.today()
 
 
@@ -63,7 +62,6 @@ def test_config_file_overrides_defaults(tmp_path: Path) -> None:
     assert settings.today == dt.date(2024, 5, 6)
     assert settings.me == "Louis Jarvis"
     assert settings.config_path == cfg
-    assert settings.sources == {"store": str(cfg), "today": str(cfg)}
     assert settings.effective_today() == dt.date(2024, 5, 6)
 
 
@@ -79,7 +77,6 @@ def test_environment_overrides_config_file(tmp_path: Path) -> None:
     assert settings.store == Path("/env/store.json")
     assert settings.today == dt.date(2025, 1, 2)
     assert settings.me == "Env"
-    assert settings.sources == {"store": ENV_STORE, "today": ENV_TODAY}
 
 
 def test_flags_override_environment_and_config_file(tmp_path: Path) -> None:
@@ -88,7 +85,6 @@ def test_flags_override_environment_and_config_file(tmp_path: Path) -> None:
     settings = resolve(config=str(cfg), store="/flag/store.toml", today="2026-03-04", env=env)
     assert settings.store == Path("/flag/store.toml")
     assert settings.today == dt.date(2026, 3, 4)
-    assert settings.sources == {"store": "--store", "today": "--today"}
     assert settings.config_path == cfg
 
 
@@ -96,7 +92,6 @@ def test_flags_override_environment_without_a_config_file() -> None:
     settings = resolve(store="/flag/s.toml", env={ENV_STORE: "/env/s.toml", ENV_TODAY: "2025-01-02"})
     assert settings.store == Path("/flag/s.toml")
     assert settings.today == dt.date(2025, 1, 2)
-    assert settings.sources == {"store": "--store", "today": ENV_TODAY}
 
 
 def test_each_layer_only_overrides_what_it_sets(tmp_path: Path) -> None:
@@ -104,7 +99,6 @@ def test_each_layer_only_overrides_what_it_sets(tmp_path: Path) -> None:
     settings = resolve(config=str(cfg), env={ENV_TODAY: "2025-01-02"})
     assert settings.store == Path("/file/store.toml")  # from the file
     assert settings.today == dt.date(2025, 1, 2)  # from the environment
-    assert settings.sources == {"store": str(cfg), "today": ENV_TODAY}
 
 
 def test_empty_environment_values_are_ignored(tmp_path: Path) -> None:

@@ -34,6 +34,10 @@ class Reading:
     fraction: float | None
 
 
+#: The caption of a gauge with no completions to read.
+NONE_YET = "no data yet"
+
+
 def _days(value: float | None) -> str:
     if value is None:
         return "—"
@@ -48,10 +52,22 @@ def _by_days(value: float | None, target: int, warn_factor: float) -> Level:
     return Level.WARN if value <= target * warn_factor else Level.BAD
 
 
+def _days_reading(key: str, title: str, days: float | None, target: int, warn_factor: float) -> Reading:
+    """A gauge of days against the target: good within it, a warning up to
+    `warn_factor` times it, bad beyond; the bar fills up to the target."""
+    return Reading(
+        key,
+        title,
+        _days(days),
+        NONE_YET if days is None else f"≤{target} d",
+        _by_days(days, target, warn_factor),
+        None if days is None else min(days / target, 1.0),
+    )
+
+
 def readings(figures: KpiFigures) -> list[Reading]:
     """The six gauges of the dashboard, in display order."""
     target = figures.target_days
-    none_yet = "no data yet"
     share = figures.within_target_share
     if share is None:
         share_level = Level.NEUTRAL
@@ -59,27 +75,13 @@ def readings(figures: KpiFigures) -> list[Reading]:
         share_level = Level.GOOD if share >= 0.8 else Level.WARN if share >= 0.6 else Level.BAD
     active = figures.active
     return [
-        Reading(
-            "median",
-            "Median days",
-            _days(figures.median),
-            f"≤{target} d" if figures.median is not None else none_yet,
-            _by_days(figures.median, target, 1.25),
-            None if figures.median is None else min(figures.median / target, 1.0),
-        ),
-        Reading(
-            "p90",
-            "p90 days",
-            _days(figures.p90),
-            f"≤{target} d" if figures.p90 is not None else none_yet,
-            _by_days(figures.p90, target, 1.5),
-            None if figures.p90 is None else min(figures.p90 / target, 1.0),
-        ),
+        _days_reading("median", "Median days", figures.median, target, 1.25),
+        _days_reading("p90", "p90 days", figures.p90, target, 1.5),
         Reading(
             "within",
             "Within target",
             "—" if share is None else f"{share * 100:.0f}%",
-            f"{figures.completed} done" if share is not None else none_yet,
+            f"{figures.completed} done" if share is not None else NONE_YET,
             share_level,
             share,
         ),
