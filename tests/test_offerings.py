@@ -473,7 +473,7 @@ def customer(**fields: Any) -> CustomerRecord:
 
 
 def test_customer_alone_uses_the_stored_record() -> None:
-    answer = lookup(LookupInput(customer="initech"), REF, [customer()])
+    answer = lookup(LookupInput(customer="initech"), REF, CustomerIndex([customer()]))
     assert answer.segment.id == "enterprise"
     assert answer.segment_reason == "Initech is stored as Enterprise (1,200 developers)"
     assert answer.discount.status is DiscountStatus.AVAILABLE
@@ -484,14 +484,14 @@ def test_customer_alone_uses_the_stored_record() -> None:
 
 def test_a_fuzzy_match_is_named_in_the_notes() -> None:
     records = [customer(), customer(name="Ingen Genomics", segment="mm")]
-    answer = lookup(LookupInput(customer="ini"), REF, records)
+    answer = lookup(LookupInput(customer="ini"), REF, CustomerIndex(records))
     assert answer.customer is not None and answer.customer.name == "Initech"
     assert answer.alternatives == ("Ingen Genomics",)
     assert answer.listed_notes[0] == "Customer 'ini' matched Initech; also matches Ingen Genomics."
 
 
 def test_typed_developers_win_over_the_stored_segment_and_say_so() -> None:
-    answer = lookup(LookupInput(customer="Initech", developers=300), REF, [customer()])
+    answer = lookup(LookupInput(customer="Initech", developers=300), REF, CustomerIndex([customer()]))
     assert answer.segment.id == "mm"
     assert answer.segment_reason == "300 developers -> Mid-market (100-500)"
     assert answer.conflicts == (
@@ -503,7 +503,9 @@ def test_typed_developers_win_over_the_stored_segment_and_say_so() -> None:
 
 
 def test_a_typed_segment_wins_over_everything_and_says_so() -> None:
-    answer = lookup(LookupInput(customer="Initech", segment="strategic", developers=50), REF, [customer()])
+    answer = lookup(
+        LookupInput(customer="Initech", segment="strategic", developers=50), REF, CustomerIndex([customer()])
+    )
     assert answer.segment.id == "strategic"
     assert answer.segment_reason == "segment given: Strategic"
     assert answer.conflicts == (
@@ -516,7 +518,9 @@ def test_a_typed_segment_wins_over_everything_and_says_so() -> None:
 
 def test_agreeing_input_is_no_conflict() -> None:
     answer = lookup(
-        LookupInput(customer="Initech", developers=900, segment="ent", arr=250_000), REF, [customer()]
+        LookupInput(customer="Initech", developers=900, segment="ent", arr=250_000),
+        REF,
+        CustomerIndex([customer()]),
     )
     assert answer.segment.id == "enterprise"  # "ent" is an alias: callers may pass what was typed
     assert answer.conflicts == () and answer.problems == ()
@@ -524,7 +528,7 @@ def test_agreeing_input_is_no_conflict() -> None:
 
 
 def test_a_typed_arr_wins_over_the_stored_one_and_says_so() -> None:
-    answer = lookup(LookupInput(customer="Initech", arr=90_000), REF, [customer()])
+    answer = lookup(LookupInput(customer="Initech", arr=90_000), REF, CustomerIndex([customer()]))
     assert answer.discount.status is DiscountStatus.UNAVAILABLE
     assert answer.conflicts == (
         "Conflict: ARR given as $90k, but Initech's record says $250k: the answer uses $90k.",
@@ -539,7 +543,7 @@ def test_a_typed_arr_wins_over_the_stored_one_and_says_so() -> None:
 
 
 def test_a_record_whose_developers_disagree_with_its_segment_is_noted() -> None:
-    answer = lookup(LookupInput(customer="Initech"), REF, [customer(developers=40)])
+    answer = lookup(LookupInput(customer="Initech"), REF, CustomerIndex([customer(developers=40)]))
     assert answer.segment.id == "enterprise"
     assert answer.listed_notes[0] == (
         "Initech's record has 40 developers, which would be SMB: "
@@ -549,9 +553,9 @@ def test_a_record_whose_developers_disagree_with_its_segment_is_noted() -> None:
 
 def test_unknown_customer() -> None:
     with pytest.raises(LookupProblem, match="no customer matches 'nobody'"):
-        lookup(LookupInput(customer="nobody"), REF, [customer()])
+        lookup(LookupInput(customer="nobody"), REF, CustomerIndex([customer()]))
     # Other input still answers, and the unmatched text is a problem.
-    answer = lookup(LookupInput(customer="nobody", developers=300), REF, [customer()])
+    answer = lookup(LookupInput(customer="nobody", developers=300), REF, CustomerIndex([customer()]))
     assert answer.segment.id == "mm" and answer.problems == ("no customer matches 'nobody'",)
 
 
@@ -565,7 +569,7 @@ def test_unknown_customer() -> None:
 )
 def test_undecidable(query: LookupInput, message: str) -> None:
     with pytest.raises(LookupProblem, match=message):
-        lookup(query, REF, [customer()])
+        lookup(query, REF, CustomerIndex([customer()]))
 
 
 @pytest.mark.parametrize(
@@ -580,7 +584,11 @@ def test_undecidable(query: LookupInput, message: str) -> None:
 def test_implementation_services_mandatory_for_self_hosted(
     deployment: Deployment, hosting: Hosting, mandatory: bool
 ) -> None:
-    answer = lookup(LookupInput(customer="Initech"), REF, [customer(deployment=deployment, hosting=hosting)])
+    answer = lookup(
+        LookupInput(customer="Initech"),
+        REF,
+        CustomerIndex([customer(deployment=deployment, hosting=hosting)]),
+    )
     assert answer.mandatory_implementation is mandatory
     notes = [n for n in answer.listed_notes if n.startswith("Implementation Services is mandatory")]
     if mandatory:
@@ -592,7 +600,7 @@ def test_implementation_services_mandatory_for_self_hosted(
 
 def test_mandatory_but_not_offered_to_the_segment_is_flagged() -> None:
     record = customer(segment="smb", developers=40, deployment=Deployment.KUBERNETES_HELM)
-    answer = lookup(LookupInput(customer="Initech"), REF, [record])
+    answer = lookup(LookupInput(customer="Initech"), REF, CustomerIndex([record]))
     assert answer.listed_notes[-1] == (
         "Implementation Services is mandatory for Initech: self-hosted (Kubernetes (Helm) on GCP (GKE)), "
         "but SMB may not buy it: raise this with PS leadership."
@@ -603,7 +611,7 @@ def test_mandatory_but_not_offered_to_the_segment_is_flagged() -> None:
 
 
 def test_json_is_exactly_the_documented_object() -> None:
-    answer = lookup(LookupInput(customer="Initech", developers=300), REF, [customer()])
+    answer = lookup(LookupInput(customer="Initech", developers=300), REF, CustomerIndex([customer()]))
     data = answer.to_json()
     assert list(data) == ["segment", "segment_reason", "offerings", "discount", "notes"]
     assert data["segment"] == "Mid-market"
@@ -617,7 +625,7 @@ def test_json_is_exactly_the_documented_object() -> None:
 
 
 def test_text_is_short_and_complete() -> None:
-    answer = lookup(LookupInput(customer="Initech"), REF, [customer()])
+    answer = lookup(LookupInput(customer="Initech"), REF, CustomerIndex([customer()]))
     assert answer.to_text().splitlines() == [
         "Initech: Enterprise (Initech is stored as Enterprise (1,200 developers))",
         "May buy: Slack Support, Implementation Services, Managed Services, Dedicated Support",

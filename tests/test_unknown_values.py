@@ -17,7 +17,7 @@ from ps_tui.cli import main
 from ps_tui.core.forms import form_values, parse_form
 from ps_tui.core.listing import build_rows, cell_text, sort_rows
 from ps_tui.core.model import MAX_INT, DiscountStatus, Implementation, StoreFile, json_schema
-from ps_tui.core.offerings import LookupInput, customers_from_implementations, lookup
+from ps_tui.core.offerings import CustomerIndex, LookupInput, customers_from_implementations, lookup
 from ps_tui.core.view import Portfolio
 from ps_tui.store.file import FileStore
 from tests.conftest import TODAY
@@ -149,7 +149,7 @@ def test_list_prints_unknown_as_null_in_json_and_a_dash_elsewhere(
 def test_a_customer_with_an_unknown_arr_gets_no_discount_decided_and_is_told_why() -> None:
     records = customers_from_implementations([unknown(1, customer="Initech")])
     assert records[0].arr is None and records[0].developers is None
-    answer = lookup(LookupInput(customer="Initech"), REF, records)
+    answer = lookup(LookupInput(customer="Initech"), REF, CustomerIndex(records))
     assert answer.segment.id == "enterprise"
     assert not answer.discount.decided
     assert answer.discount.status is DiscountStatus.UNAVAILABLE
@@ -164,7 +164,7 @@ def test_a_customer_with_an_unknown_arr_gets_no_discount_decided_and_is_told_why
 def test_a_customer_with_a_stored_zero_arr_is_decided_on_zero() -> None:
     records = customers_from_implementations([implementation(1, customer="Initech", arr=0)])
     assert records[0].arr == 0
-    answer = lookup(LookupInput(customer="Initech"), REF, records)
+    answer = lookup(LookupInput(customer="Initech"), REF, CustomerIndex(records))
     assert answer.discount.decided
     assert answer.discount.rule == "Enterprise at or below $100k ARR"
     assert answer.arr == 0 and answer.arr_source == "from Initech's record"
@@ -235,7 +235,7 @@ def test_the_lookup_shows_an_unknown_arr_and_developer_count_as_dashes() -> None
     from ps_tui.widgets.lookup import customer_summary, discount_summary
 
     records = customers_from_implementations([unknown(1, customer="Initech")])
-    answer = lookup(LookupInput(customer="Initech"), REF, records)
+    answer = lookup(LookupInput(customer="Initech"), REF, CustomerIndex(records))
     summary = customer_summary(answer, REF)
     assert summary.plain == "Initech · stored Enterprise · — developers · — ARR · Managed cloud on AWS (EKS)"
     discount = discount_summary(answer, REF).plain.splitlines()

@@ -3,8 +3,6 @@ notes, from an explicit `LookupInput`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ps_tui.core.model import DiscountRule, DiscountStatus, Reference, Segment
 from ps_tui.core.offerings.answer import Answer, DiscountAnswer, Note, NoteKind, OfferingAnswer
 from ps_tui.core.offerings.customers import EXACT, CustomerIndex, CustomerRecord
@@ -23,14 +21,13 @@ from ps_tui.core.segments import developer_range, resolve_segment, segment_for_d
 def lookup(
     query: LookupInput,
     reference: Reference,
-    customers: CustomerIndex | Sequence[CustomerRecord] = (),
+    customers: CustomerIndex | None = None,
 ) -> Answer:
     """Answer a lookup. Raises LookupProblem when nothing was given, when the
     customer text matches no customer and nothing else decides the segment,
     or when no segment can be decided."""
     if query.is_empty:
         raise LookupProblem(f"nothing to look up: give {LOOKUP_HELP}")
-    index = customers if isinstance(customers, CustomerIndex) else CustomerIndex(customers)
     customer: CustomerRecord | None = None
     alternatives: tuple[str, ...] = ()
     discount_note = ""
@@ -38,7 +35,7 @@ def lookup(
     notes: list[Note] = []
     conflicts: list[Note] = []
     if query.customer is not None:
-        matches = index.search(query.customer)
+        matches = customers.search(query.customer) if customers is not None else []
         if matches:
             customer = matches[0].record
             alternatives = tuple(m.record.name for m in matches[1:4])
