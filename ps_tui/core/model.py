@@ -23,6 +23,12 @@ LATEST_DATE = dt.date(2199, 12, 31)
 #: TOML's 64-bit integers, so a value survives both formats and every client.
 MAX_INT = 2**53 - 1
 
+#: An implementation id names it in URLs, file names and commands: ASCII
+#: letters and digits with `.`, `_` and `-` inside, at most 64 characters
+#: (so never `.` or `..`, a slash or a space).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ImplementationId = Annotated[str, Meta(pattern=ID_PATTERN)]
+
 NonEmpty = Annotated[str, Meta(min_length=1)]
 NonNegative = Annotated[int, Meta(ge=0, le=MAX_INT)]
 Positive = Annotated[int, Meta(gt=0, le=MAX_INT)]
@@ -300,7 +306,7 @@ CUSTOM_PACKAGE = "custom"
 
 
 class Implementation(_Base):
-    id: NonEmpty
+    id: ImplementationId
     customer: NonEmpty
     segment: NonEmpty
     #: None (the key left out) when not known: unknown is not zero.

@@ -13,6 +13,7 @@ import msgspec
 from ps_tui.core.model import (
     CUSTOM_PACKAGE,
     EARLIEST_DATE,
+    ID_PATTERN,
     LATEST_DATE,
     SCHEMA_VERSION,
     Implementation,
@@ -120,6 +121,8 @@ def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Prob
     message = re.sub(r"^Expected `(\w+)` >= (\d+)$", r"must be a whole number >= \2", message)
     message = re.sub(r"^Expected `(\w+)` > (\d+)$", r"must be a whole number > \2", message)
     message = re.sub(r"^Expected `int` <= (\d+)$", r"must be a whole number <= \1", message)
+    if message == f"Expected `str` matching regex {ID_PATTERN!r}":
+        message = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
     message = re.sub(r"^Expected `str` of length >= 1$", "must not be empty", message)
     message = re.sub(r"^Invalid enum value '([^']*)'$", r"'\1' is not one of the allowed values", message)
     return Problem(path, message)

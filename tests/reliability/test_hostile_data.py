@@ -137,3 +137,27 @@ def test_the_server_refuses_them_with_422_and_stays_well(server: ServerProcess) 
     assert "arr" in answer.text
     assert httpx.get(f"{server.url}/api/v1/kpi", headers=headers).status_code == 200
     FIGURES["hostile data: refused where it enters"] += 2
+
+
+@pytest.mark.parametrize("bad", [".", "..", "a/b", "IMP 1", "x" * 65, "é"])
+def test_an_unsafe_id_is_refused_in_a_file(tmp_path: Path, bad: str) -> None:
+    path = store_with(tmp_path, "json", implementation(9))
+    text = path.read_text().replace('"IMP-0009"', json.dumps(bad))
+    path.write_text(text)
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2
+    assert "implementations[3].id" in result.stdout and "letters, digits" in result.stdout
+    FIGURES["hostile data: refused where it enters"] += 1
+
+
+def test_the_server_refuses_unsafe_ids(server: ServerProcess) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    url = f"{server.url}/api/v1/implementations"
+    for bad in (".", "..", "x" * 100_000):
+        body = msgspec.to_builtins(implementation(9997, status=Status.PLANNED, kickoff=None, milestones=[]))
+        body["id"] = bad
+        answer = httpx.post(url, json=body, headers=headers)
+        assert answer.status_code in (413, 422), (bad[:10], answer.status_code, answer.text[:200])
+        if answer.status_code == 422:
+            assert "letters, digits" in answer.text
+    FIGURES["hostile data: refused where it enters"] += 3

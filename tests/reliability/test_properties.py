@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from ps_tui.core.model import (
     CUSTOM_PACKAGE,
     EARLIEST_DATE,
+    ID_PATTERN,
     LATEST_DATE,
     MAX_INT,
     Deployment,
@@ -145,7 +146,7 @@ def implementations(draw: st.DrawFn, impl_id: str) -> Implementation:
 
 @st.composite
 def stores(draw: st.DrawFn) -> StoreFile:
-    ids = draw(st.lists(words, unique=True, max_size=6))
+    ids = draw(st.lists(st.from_regex(ID_PATTERN, fullmatch=True), unique=True, max_size=6))
     impls = [draw(implementations(impl_id)) for impl_id in ids]
     store = msgspec.structs.replace(REF, implementations=impls)
     assert check_store(store) == [], "the strategy must only build valid stores"
