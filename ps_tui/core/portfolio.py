@@ -8,6 +8,7 @@ import datetime as dt
 import msgspec
 
 from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.safe_text import control_problems
 from ps_tui.core.timeline import align_kickoff
 from ps_tui.core.validate import InvalidData, Problem, check_entry, check_implementation, check_store
 
@@ -29,7 +30,7 @@ def upsert(store: StoreFile, implementation: Implementation, today: dt.date | No
     index = next((i for i, existing in enumerate(implementations) if existing.id == implementation.id), None)
     before = implementations[index] if index is not None else None
     implementation = prepare(store, implementation, before)
-    problems = check_implementation(implementation, store)
+    problems = check_implementation(implementation, store) + control_problems(implementation)
     if today is not None:
         problems += check_entry(implementation, store, today, before=before)
     if problems:
@@ -56,7 +57,8 @@ def entry_problems(
     """What `upsert` with `today` would refuse in `implementation` (`before`
     is the stored version), for a screen that asks before it saves."""
     prepared = prepare(reference, implementation, before)
-    return check_implementation(prepared, reference) + check_entry(prepared, reference, today, before=before)
+    problems = check_implementation(prepared, reference) + control_problems(prepared)
+    return problems + check_entry(prepared, reference, today, before=before)
 
 
 def remove(store: StoreFile, implementation_id: str) -> StoreFile:
@@ -71,7 +73,7 @@ def replace_reference(store: StoreFile, reference: Reference) -> StoreFile:
     """The store with new reference data; refused if any implementation would no
     longer fit it (an owner removed from the team, say)."""
     updated = store.with_reference(reference)
-    problems = check_store(updated)
+    problems = check_store(updated) + control_problems(reference)
     if problems:
         raise InvalidData(problems)
     return updated

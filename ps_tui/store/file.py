@@ -32,6 +32,7 @@ import msgspec
 
 from ps_tui.core import portfolio
 from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.safe_text import MAY_HOLD_CONTROL, control_problems
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
 from ps_tui.store.errors import StoreConflict, StoreInvalid, StoreUnreadable, StoreWriteFailed, edit_errors
 from ps_tui.store.locate import json_duplicate, json_lines, line_of, toml_lines
@@ -161,6 +162,16 @@ def _parse(path: Path, kind: str, data: bytes) -> Any:
         raise StoreInvalid(str(path), [Problem("", "JSON syntax: nested too deeply", None)]) from None
 
 
+def _text_checked(store: StoreFile, data: bytes) -> StoreFile:
+    """`store`, after refusing control characters in its text when the file
+    may hold any (see `core.safe_text`)."""
+    if MAY_HOLD_CONTROL.search(data) is not None:
+        problems = control_problems(store)
+        if problems:
+            raise InvalidData(problems)
+    return store
+
+
 def _keys_unique(data: bytes) -> bool:
     try:
         json.loads(data, object_pairs_hook=_unique_keys)
@@ -210,11 +221,12 @@ def parse_store(path: Path, data: bytes, *, thorough: bool = False) -> StoreFile
             # path reports it as the TOML path does. It also keeps the last
             # of two equal keys without a word, which the slow path refuses.
             unique = (len(data) > DUPLICATE_CHECK_BYTES and not thorough) or _keys_unique(data)
-            if b'"schema_version"' in data and unique and not check_store(store):
+            clean = MAY_HOLD_CONTROL.search(data) is None
+            if b'"schema_version"' in data and unique and clean and not check_store(store):
                 return store
     raw, text = _parse(path, kind, data)
     try:
-        return decode_store(raw)
+        return _text_checked(decode_store(raw), data)
     except InvalidData as invalid:
         raise StoreInvalid(str(path), _locate(kind, text, invalid.problems)) from None
 

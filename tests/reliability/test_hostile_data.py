@@ -161,3 +161,38 @@ def test_the_server_refuses_unsafe_ids(server: ServerProcess) -> None:
         if answer.status_code == 422:
             assert "letters, digits" in answer.text
     FIGURES["hostile data: refused where it enters"] += 3
+
+
+EVIL = "\x1b[2J\x1b[31mEVIL\x1b]0;pwned\x07 Corp"
+
+
+@pytest.mark.parametrize("kind", ["toml", "json"])
+@pytest.mark.parametrize("text", [EVIL, "nul\x00here", "del\x7f", "c1\x9b31m"])
+def test_control_characters_in_a_file_are_refused_and_never_printed(
+    tmp_path: Path, kind: str, text: str
+) -> None:
+    path = store_with(tmp_path, kind, implementation(9, customer=text))
+    for args in (["validate", str(path)], ["--store", str(path), "list"]):
+        result = run_cli(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        output = result.stdout + result.stderr
+        assert "implementations[3].customer: holds a control character" in output
+        assert not any(c in output for c in "\x1b\x00\x07\x7f\x9b")
+    FIGURES["hostile data: refused where it enters"] += 2
+
+
+def test_a_clean_store_with_notes_on_many_lines_is_still_valid(tmp_path: Path) -> None:
+    path = store_with(tmp_path, "json", implementation(9, notes="line one\nline two\twith a tab"))
+    assert run_cli("validate", str(path)).returncode == 0
+
+
+def test_the_server_refuses_control_characters(server: ServerProcess) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    body = msgspec.to_builtins(
+        implementation(9996, customer=EVIL, status=Status.PLANNED, kickoff=None, milestones=[])
+    )
+    answer = httpx.post(f"{server.url}/api/v1/implementations", json=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert "customer" in answer.text and "control character" in answer.text
+    assert "\x1b" not in answer.text
+    FIGURES["hostile data: refused where it enters"] += 1

@@ -48,9 +48,11 @@ MEMBERS = [m.name for m in REF.members]
 MILESTONES = [m.key for m in REF.milestones]
 
 # Text as people type it, unicode included; never lone surrogates (they
-# cannot be written as UTF-8 at all).
-text = st.text(st.characters(codec="utf-8"), max_size=40)
-words = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40)
+# cannot be written as UTF-8 at all), never control characters (refused:
+# core/safe_text.py) but the newline and tab that notes keep.
+storable = st.characters(codec="utf-8", exclude_categories=("Cc",), include_characters="\n\t")
+text = st.text(storable, max_size=40)
+words = st.text(storable, min_size=1, max_size=40)
 # The whole range the model accepts, to its edges.
 dates = st.dates(min_value=EARLIEST_DATE, max_value=LATEST_DATE)
 counts = st.integers(min_value=0, max_value=MAX_INT)

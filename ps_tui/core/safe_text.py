@@ -1,0 +1,51 @@
+"""Stored text must not hold control characters: a terminal acts on them.
+
+A customer named `\\x1b[2J\\x1b]0;pwned\\x07 Corp` cleared the screen and set the
+terminal's title in every output that printed it. So text with a control
+character (C0 but tab and newline, DEL, C1) is refused where it enters: a
+store file, an edit, the API. Newlines are allowed: notes and descriptions
+span lines.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from ps_tui.core.validate import Problem
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+#: What a store file's bytes hold when one of its strings may hold a control
+#: character: the escapes TOML and JSON write them with, or the raw bytes
+#: JSON allows (DEL, C1). Checked on the whole file at C speed, so the
+#: field-by-field walk runs only for a file that may need it.
+MAY_HOLD_CONTROL = re.compile(
+    rb"\\[bfr]|\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]|\\U0000[0-9a-fA-F]{4}"
+    rb"|[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]"
+)
+
+
+def control_problems(value: Any, path: str = "") -> list[Problem]:
+    """A problem for every string in `value` (a struct, list or string) that
+    holds a control character, naming the field and the character."""
+    problems: list[Problem] = []
+    _walk(value, path, problems)
+    return problems
+
+
+def _walk(value: Any, path: str, problems: list[Problem]) -> None:
+    if isinstance(value, str):
+        if match := _CONTROL.search(value):
+            shown = repr(match[0])[1:-1]
+            problems.append(
+                Problem(path, f"holds a control character ({shown}), which a terminal would act on")
+            )
+    elif isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            _walk(getattr(value, name), f"{path}.{name}" if path else name, problems)
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            _walk(element, f"{path}[{index}]", problems)
