@@ -138,12 +138,34 @@ def _collect(value: Any, kind: Any, path: str, problems: list[Problem]) -> Any:
         if isinstance(kind, type) and issubclass(kind, msgspec.Struct) and isinstance(value, dict):
             _collect_struct(value, kind, path, problems)
         elif get_origin(kind) is list and isinstance(value, list):
-            (item,) = kind.__args__
-            for i, element in enumerate(value):
-                _collect(element, item, f"{path}[{i}]", problems)
+            _collect_list(value, kind.__args__[0], path, problems)
         if len(problems) == before:
             problems.append(problem_from_error(error, path))
         return None
+
+
+#: Bad entries of one list reported in detail; the rest are counted. A list
+#: of a million bad entries must not take a minute and a gigabyte to report.
+DETAILED_PER_LIST = 20
+
+
+def _collect_list(value: list[Any], item: Any, path: str, problems: list[Problem]) -> None:
+    bad = 0
+    for i, element in enumerate(value):
+        if bad < DETAILED_PER_LIST:
+            before = len(problems)
+            _collect(element, item, f"{path}[{i}]", problems)
+            bad += len(problems) > before
+            continue
+        try:
+            msgspec.convert(element, item)
+        except msgspec.ValidationError:
+            bad += 1
+    if bad > DETAILED_PER_LIST:
+        more = bad - DETAILED_PER_LIST
+        problems.append(
+            Problem(path, f"{more:,} more entries are invalid (the first {DETAILED_PER_LIST} are listed)")
+        )
 
 
 def _collect_struct(

@@ -18,6 +18,10 @@ class StoreUnreadable(StoreError):
     """The store could not be read at all (missing, a directory, no permission)."""
 
 
+#: How many problems with the same message a StoreInvalid lists.
+SHOWN_PER_KIND = 20
+
+
 class StoreInvalid(StoreError):
     """The store was read but does not fit the model; lists every problem."""
 
@@ -25,8 +29,20 @@ class StoreInvalid(StoreError):
         self.source = source
         self.problems = problems
         count = len(problems)
-        lines = [f"{source}: {count} problem{'s' if count != 1 else ''}"]
-        lines += [f"  {p.describe(source)}" for p in problems]
+        lines = [f"{source}: {count:,} problem{'s' if count != 1 else ''}"]
+        # The first few of each kind (the same message), then a count: a
+        # million bad entries must not print a million lines.
+        shown: dict[str, int] = {}
+        for problem in problems:
+            seen = shown.get(problem.message, 0)
+            shown[problem.message] = seen + 1
+            if seen < SHOWN_PER_KIND:
+                lines.append(f"  {problem.describe(source)}")
+        lines += [
+            f"  ... and {seen - SHOWN_PER_KIND:,} more: {message}"
+            for message, seen in shown.items()
+            if seen > SHOWN_PER_KIND
+        ]
         super().__init__("\n".join(lines))
 
 

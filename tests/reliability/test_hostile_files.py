@@ -70,3 +70,18 @@ def test_deep_nesting_is_a_clear_error(tmp_path: Path, kind: str) -> None:
     assert result.returncode == 2 and "nested too deeply" in result.stdout
     assert "Traceback" not in result.stderr
     FIGURES["hostile files: refused without hanging"] += 1
+
+
+def test_a_million_bad_entries_are_summed_up_not_listed(tmp_path: Path) -> None:
+    from ps_tui.data import reference_text
+
+    path = tmp_path / "store.toml"
+    path.write_text(
+        reference_text().replace('aliases = ["ent"]', "aliases = [" + ", ".join(["1"] * 1_000_000) + "]")
+    )
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 25
+    assert "segments[2].aliases: 999,980 more entries are invalid (the first 20 are listed)" in result.stdout
+    FIGURES["hostile files: refused without hanging"] += 1
