@@ -27,6 +27,7 @@ from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreR
 from ps_tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
+    from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.base import SharedStore, Store
 from ps_tui.store.errors import StoreConflict, StoreError
@@ -113,7 +114,6 @@ class PsApp(App[None]):
         self.store = store
         self.settings = settings or Settings()
         self.today = self.settings.effective_today()
-        self.store_persistent = store.persistent
         #: Why the app could not start (set when it exits with status 2).
         self.failure: str | None = None
         self._refresh_timer: Timer | None = None
@@ -370,3 +370,10 @@ class PsApp(App[None]):
         yield SystemCommand("Reload store", "Read the store again (ctrl+r)", self.action_reload)
         yield SystemCommand("Help", "Keys of the current screen (?)", self.action_help)
         yield from super().get_system_commands(screen)
+
+
+if TYPE_CHECKING:
+
+    def _hosts(app: PsApp) -> Host:
+        """The app offers what screens may ask of it (checked by mypy)."""
+        return app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,9 +11,7 @@ from ps_tui.core import timeline
 from ps_tui.core.model import Implementation, Status
 from ps_tui.core.portfolio import entry_problems
 from ps_tui.core.validate import go_live_key
-
-if TYPE_CHECKING:
-    from ps_tui.app import PsApp
+from ps_tui.screens.host import host
 
 EDIT_BINDINGS = [
     Binding("n", "new", "New", id="impl.new"),
@@ -29,16 +26,12 @@ EDIT_BINDINGS = [
 class ImplementationActions(Screen[None]):
     """New, edit, advance, close, delete and open, on `current()`.
 
-    Every change goes through `PsApp.submit`, which saves in a worker and
+    Every change goes through `Host.submit`, which saves in a worker and
     updates the portfolio by key."""
 
     def current(self) -> Implementation | None:
         """The implementation the actions apply to."""
         raise NotImplementedError
-
-    @property
-    def _ps(self) -> PsApp:
-        return cast("PsApp", self.app)
 
     def _target(self) -> Implementation | None:
         impl = self.current()
@@ -49,7 +42,7 @@ class ImplementationActions(Screen[None]):
     def action_new(self) -> None:
         from ps_tui.screens.form import FormScreen
 
-        if self._ps.portfolio is not None:
+        if host(self).portfolio is not None:
             self.app.push_screen(FormScreen(None))
 
     def action_edit(self) -> None:
@@ -60,19 +53,20 @@ class ImplementationActions(Screen[None]):
             self.app.push_screen(FormScreen(impl))
 
     def action_advance(self) -> None:
-        impl = self._target()
-        if impl is None or self._ps.portfolio is None:
+        impl, app = self._target(), host(self)
+        portfolio = app.portfolio
+        if impl is None or portfolio is None:
             return
         if impl.status in (Status.COMPLETED, Status.CANCELLED):
             self.notify(f"{impl.customer} is {impl.status.label.lower()}", severity="warning", timeout=4)
             return
-        today = self._ps.today
-        updated, key = timeline.advance(impl, today, self._ps.portfolio.data)
+        today = app.today
+        updated, key = timeline.advance(impl, today, portfolio.data)
         if key is None:
             self.notify(f"Every milestone of {impl.customer} is done: press x to close it", timeout=5)
             return
-        name = self._ps.portfolio.data.milestone_name(key)
-        self._ps.submit(
+        name = portfolio.data.milestone_name(key)
+        app.submit(
             f"{impl.customer}: {name} done {today.isoformat()}",
             lambda store: store.save_implementation(updated),
             [impl.id],
@@ -81,14 +75,15 @@ class ImplementationActions(Screen[None]):
     def action_close_impl(self) -> None:
         from ps_tui.screens.dialogs import DateScreen
 
-        impl = self._target()
-        if impl is None or self._ps.portfolio is None:
+        impl, app = self._target(), host(self)
+        portfolio = app.portfolio
+        if impl is None or portfolio is None:
             return
         if impl.status is Status.COMPLETED:
             self.notify(f"{impl.customer} is already completed", severity="warning", timeout=4)
             return
-        reference = self._ps.portfolio.data
-        today = self._ps.today
+        reference = portfolio.data
+        today = app.today
 
         def refused(ready: dt.date) -> str | None:
             problems = entry_problems(reference, timeline.close(impl, ready, reference), impl, today)
@@ -98,7 +93,7 @@ class ImplementationActions(Screen[None]):
             if ready is None:
                 return
             done = timeline.close(impl, ready, reference)
-            self._ps.submit(
+            app.submit(
                 f"{impl.customer} completed on {ready.isoformat()}",
                 lambda store: store.save_implementation(done),
                 [impl.id],
@@ -121,7 +116,7 @@ class ImplementationActions(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._ps.submit(
+                host(self).submit(
                     f"Deleted {impl.customer} ({impl.id})",
                     lambda store: store.delete_implementation(impl.id),
                     [impl.id],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -15,19 +15,12 @@ from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.nav import NavBar
 from ps_tui.widgets.status import StatusLine
 
-if TYPE_CHECKING:
-    from ps_tui.app import PsApp
-
 
 class PsScreen(Screen[None]):
     """A main screen. Subclasses compose their body and render store data in
     `show_data`, which runs on mount and again whenever the data changes."""
 
     MODE: ClassVar[str]
-
-    @property
-    def ps_app(self) -> PsApp:
-        return cast("PsApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -15,6 +15,7 @@ from ps_tui.core.kpi import WINDOWS, compute_kpis
 from ps_tui.core.model import Implementation, Status, StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
+from ps_tui.screens.host import host
 from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import GaugePanel
 from ps_tui.widgets.health import HEALTH_STYLES
@@ -130,8 +131,9 @@ class DashboardScreen(PsScreen):
         self.window = WINDOWS[(index + 1) % len(WINDOWS)]
 
     def watch_window(self) -> None:
-        if self.ps_app.portfolio is not None:
-            self.show_portfolio(self.ps_app.portfolio)
+        portfolio = host(self).portfolio
+        if portfolio is not None:
+            self.show_portfolio(portfolio)
 
     def show_portfolio(self, portfolio: Portfolio) -> None:
         data = portfolio.data
@@ -192,4 +194,4 @@ class DashboardScreen(PsScreen):
         table = self.attention
         if 0 <= table.cursor_row < table.row_count:
             impl = table.rows[table.cursor_row][0]
-            await self.ps_app.open_implementation(impl.id)
+            await host(self).open_implementation(impl.id)

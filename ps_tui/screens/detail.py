@@ -4,7 +4,6 @@ risks and notes. It follows the store: an edit made here shows at once."""
 from __future__ import annotations
 
 from itertools import zip_longest
-from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 from rich.text import Text
@@ -20,11 +19,9 @@ from ps_tui.core.timeline import timeline
 from ps_tui.core.validate import field_label, implementation_warnings
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
+from ps_tui.screens.host import host
 from ps_tui.widgets.health import HEALTH_STYLES
 from ps_tui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    from ps_tui.app import PsApp
 
 
 def _date(value: object) -> str:
@@ -70,7 +67,7 @@ class DetailScreen(ImplementationActions):
         self._facts: list[tuple[str, str]] = []
 
     def current(self) -> Implementation | None:
-        portfolio = cast("PsApp", self.app).portfolio
+        portfolio = host(self).portfolio
         return None if portfolio is None else portfolio.by_id.get(self.impl_id)
 
     def compose(self) -> ComposeResult:

@@ -5,7 +5,7 @@ runs in a worker; if it fails, the form stays open with everything typed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,9 +27,7 @@ from ps_tui.core.forms import (
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.portfolio import next_id
 from ps_tui.screens.dialogs import DIALOG_CSS
-
-if TYPE_CHECKING:
-    from ps_tui.app import PsApp
+from ps_tui.screens.host import host
 
 _PLACEHOLDERS = {
     "arr": "150k, $1.2M or 1,200,000",
@@ -125,12 +123,8 @@ class FormScreen(ModalScreen[None]):
         self.result: FormResult | None = None
 
     @property
-    def _ps(self) -> PsApp:
-        return cast("PsApp", self.app)
-
-    @property
     def reference(self) -> StoreFile:
-        portfolio = self._ps.portfolio
+        portfolio = host(self).portfolio
         assert portfolio is not None, "the form opens only once the store has loaded"
         return portfolio.data
 
@@ -188,7 +182,7 @@ class FormScreen(ModalScreen[None]):
         """Check every field; show each error under its field and the reason
         Save is disabled."""
         new_id = self.impl.id if self.impl else next_id(self.reference)
-        result = parse_form(self.values(), self.reference, self.impl, new_id, self._ps.today)
+        result = parse_form(self.values(), self.reference, self.impl, new_id, host(self).today)
         self.result = result
         for field in FORM_FIELDS:
             message = result.errors.get(field.name, "")
@@ -230,7 +224,7 @@ class FormScreen(ModalScreen[None]):
         self._saving = True
         self.query_one("#save", Button).disabled = True
         verb = "Saved" if self.impl else "Added"
-        self._ps.submit(
+        host(self).submit(
             f"{verb} {impl.customer} ({impl.id})",
             lambda store: store.save_implementation(impl),
             [impl.id],

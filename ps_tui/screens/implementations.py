@@ -20,6 +20,7 @@ from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.detail import DetailScreen
+from ps_tui.screens.host import host
 from ps_tui.widgets.health import HEALTH_STYLES
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
 
@@ -177,7 +178,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     def _refilter(self, keep_id: str | None = None) -> None:
         if self._portfolio is None:
             return
-        me = self.ps_app.settings.me
+        me = host(self).settings.me
         index = self._fuzzy_index() if self._query.free_text else self._index
         rows = self._sorted
         positions = listing.scope_positions(rows, filter_rows(rows, self._query, index), self.scope, me)
@@ -195,11 +196,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         total = len(self._sorted)
         scope = SCOPE_WORDS[self.scope]
         if self.scope is Scope.MINE:
-            scope = (
-                f"mine ({self.ps_app.settings.me})"
-                if self.ps_app.settings.me
-                else "mine (set `me` in config)"
-            )
+            me = host(self).settings.me
+            scope = f"mine ({me})" if me else "mine (set `me` in config)"
         self.query_one("#row-count", Static).update(f"{len(self._shown):,} / {total:,} · {scope}")
 
     # -- filter ---------------------------------------------------------------

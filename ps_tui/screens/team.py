@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from ps_tui.core.model import StoreFile
 from ps_tui.core.team import ROLE_TITLES, MemberLoad, team_load
 from ps_tui.screens.base import PsScreen
+from ps_tui.screens.host import host
 
 BAR_WIDTH = 8
 #: Row keys of role headings start with this (no member name can).
@@ -102,4 +103,4 @@ class TeamScreen(PsScreen):
             return
         name = roster.coordinate_to_cell_key(roster.cursor_coordinate).row_key.value
         if name is not None and not name.startswith(ROLE_ROW):
-            await self.ps_app.show_person(name)
+            await host(self).show_person(name)

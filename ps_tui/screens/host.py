@@ -1,0 +1,69 @@
+"""What a screen may ask of the app it runs in.
+
+Screens and widgets know the app only through `Host`, and reach it one way:
+`host(self)`. They never import `ps_tui.app` (which imports them), so the app
+can change how it loads, saves and navigates without touching a screen, and a
+test can host a screen in any app that offers these few things. Textual's own
+App API (`push_screen`, `notify`, `switch_mode`, ...) stays on `self.app`.
+
+The app's `portfolio`, `status` and `status_kind` are reactive: screens and
+widgets watch them by those names (`self.watch(self.app, "portfolio", ...)`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Awaitable, Callable, Iterable
+
+    from textual.dom import DOMNode
+
+    from ps_tui.config import Settings
+    from ps_tui.core.model import StoreFile
+    from ps_tui.core.view import Portfolio
+    from ps_tui.messages import Done
+    from ps_tui.store.base import Store
+
+    #: An edit: given the store, save something and return the store as it now stands.
+    Edit = Callable[[Store], Awaitable[StoreFile]]
+
+
+class Host(Protocol):
+    """The app, as screens and widgets may use it."""
+
+    @property
+    def portfolio(self) -> Portfolio | None:
+        """The loaded store and what is derived from it; None until the first load."""
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the app runs with (who "me" is, refresh period, ...)."""
+
+    @property
+    def today(self) -> dt.date:
+        """The day every view is computed for (a setting, never the clock in core/)."""
+
+    @property
+    def status(self) -> str:
+        """The status-bar text: data source and today's date."""
+
+    @property
+    def status_kind(self) -> str:
+        """How the status bar looks: "demo", "offline" or ""."""
+
+    def submit(self, label: str, edit: Edit, changed: Iterable[str], done: Done | None = None) -> None:
+        """Run `edit` against the store in a worker; the portfolio then updates
+        the `changed` implementations, and `done` hears the outcome."""
+
+    async def open_implementation(self, impl_id: str) -> None:
+        """Show one implementation: its row in the list, its detail view on top."""
+
+    async def show_person(self, name: str) -> None:
+        """The Implementations screen filtered to one person's active work."""
+
+
+def host(node: DOMNode) -> Host:
+    """The app `node` runs in, as a `Host`."""
+    return cast("Host", node.app)
