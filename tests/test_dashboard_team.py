@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from ps_tui.app import PsApp
 from ps_tui.cli import main
 from ps_tui.config import Settings
+from ps_tui.core.histogram import Bucket
 from ps_tui.core.model import Implementation, Milestone, Status, StoreFile
 from ps_tui.core.team import package_weekly_hours, team_load
 from ps_tui.data import reference_store
@@ -179,7 +180,7 @@ async def test_dashboard_shows_the_same_figures_and_w_changes_window(store_path:
         assert (gauge(screen, "median"), gauge(screen, "within")) == ("25", "80%")
         trend = screen.query_one("#trend", TrendChart)
         assert dict((m, v) for m, v, _ in trend.points)["2026-11"] == 22.5
-        histogram = dict(screen.query_one("#histogram", Histogram).buckets)
+        histogram = {b.label: b.count for b in screen.query_one("#histogram", Histogram).buckets}
         assert histogram == {"0-15": 1, "16-30": 3, "31-45": 1, "46-60": 0, "60+": 0}
 
 
@@ -345,7 +346,7 @@ def test_trend_chart_and_histogram_render_words_and_numbers() -> None:
             trend = app.query_one(TrendChart)
             trend.show([("2026-10", 20.0, 1), ("2026-11", None, 0), ("2026-12", 45.5, 2)], 30)
             hist = app.query_one(Histogram)
-            hist.show([("0-15", 0), ("16-30", 3), ("31-45", 1)], 30)
+            hist.show([Bucket("0-15", 0, 15, 0), Bucket("16-30", 16, 30, 3), Bucket("31-45", 31, 45, 1)], 30)
             await pilot.pause()
             return str(trend.render()), str(hist.render())
 

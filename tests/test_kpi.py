@@ -12,6 +12,7 @@ import msgspec
 import pytest
 
 from ps_tui.core.health import assess_all
+from ps_tui.core.histogram import Bucket
 from ps_tui.core.kpi import WINDOWS, KpiFigures, compute_kpis
 from ps_tui.core.model import Implementation, Kpi, Status, StoreFile
 from ps_tui.core.stats import median, percentile
@@ -45,7 +46,7 @@ def active(elapsed: int, id: str) -> Implementation:
 
 
 def counts(figures: KpiFigures) -> list[int]:
-    return [count for _, count in figures.histogram]
+    return [bucket.count for bucket in figures.histogram]
 
 
 # --- duration ------------------------------------------------------------------------
@@ -174,7 +175,13 @@ def test_figures() -> None:
         + [(f"{y}-{m:02d}", None, 0) for y, m in [(2025, 11), (2025, 12)]]
         + [(f"2026-{m:02d}", None, 0) for m in range(1, 6)]
         + [("2026-06", 30.0, 5)],
-        histogram=[("0-15", 1), ("16-30", 2), ("31-45", 2), ("46-60", 0), ("60+", 0)],
+        histogram=[
+            Bucket("0-15", 0, 15, 1),
+            Bucket("16-30", 16, 30, 2),
+            Bucket("31-45", 31, 45, 2),
+            Bucket("46-60", 46, 60, 0),
+            Bucket("60+", 61, None, 0),
+        ],
     )
 
 
@@ -289,7 +296,7 @@ def test_monthly_across_the_year_boundary() -> None:
 )
 def test_histogram_buckets(duration: int, bucket: int) -> None:
     figures = compute_kpis([done(duration)], TODAY, KPI, 30)
-    assert [label for label, _ in figures.histogram] == ["0-15", "16-30", "31-45", "46-60", "60+"]
+    assert [bucket.label for bucket in figures.histogram] == ["0-15", "16-30", "31-45", "46-60", "60+"]
     assert counts(figures) == [1 if i == bucket else 0 for i in range(5)]
 
 

@@ -14,20 +14,12 @@ from datetime import date
 from typing import Any
 
 from ps_tui.core.health import Assessment, Health, LazyHistory, assess_all
+from ps_tui.core.histogram import Bucket, count_buckets
 from ps_tui.core.model import Implementation, Kpi, Status, StoreFile
 from ps_tui.core.stats import median, percentile
 
 #: The dashboard's windows in days; None means all time.
 WINDOWS: tuple[int | None, ...] = (30, 90, 180, 365, None)
-
-#: Histogram buckets as (label, highest duration in the bucket); the last is open.
-BUCKETS: tuple[tuple[str, int | None], ...] = (
-    ("0-15", 15),
-    ("16-30", 30),
-    ("31-45", 45),
-    ("46-60", 60),
-    ("60+", None),
-)
 
 #: How many calendar months the monthly trend covers, ending with today's month.
 TREND_MONTHS = 12
@@ -58,8 +50,8 @@ class KpiFigures:
     overdue: int
     #: (YYYY-MM, median days or None, completions) per month of production_ready.
     monthly: list[tuple[str, float | None, int]]
-    #: (bucket label, completions) per duration bucket, see BUCKETS.
-    histogram: list[tuple[str, int]]
+    #: Completions per duration bucket, see `histogram.DURATION_TOPS`.
+    histogram: list[Bucket]
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict for JSON output and the HTTP API."""
@@ -75,7 +67,7 @@ class KpiFigures:
             "at_risk": self.at_risk,
             "overdue": self.overdue,
             "monthly": [{"month": m, "median": v, "count": c} for m, v, c in self.monthly],
-            "histogram": [{"bucket": b, "count": c} for b, c in self.histogram],
+            "histogram": [{"bucket": b.label, "count": b.count} for b in self.histogram],
         }
 
 
@@ -168,23 +160,11 @@ def compute_kpis(
         at_risk=at_risk,
         overdue=overdue,
         monthly=monthly,
-        histogram=_histogram(durations),
+        histogram=count_buckets(durations),
     )
 
 
-def _histogram(ordered: list[int]) -> list[tuple[str, int]]:
-    """Counts per bucket of sorted durations."""
-    counts = []
-    start = 0
-    for label, highest in BUCKETS:
-        end = len(ordered) if highest is None else bisect.bisect_right(ordered, highest, start)
-        counts.append((label, end - start))
-        start = end
-    return counts
-
-
 __all__ = [
-    "BUCKETS",
     "TREND_MONTHS",
     "WINDOWS",
     "KpiFigures",

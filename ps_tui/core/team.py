@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ps_tui.core.model import CUSTOM_PACKAGE, Implementation, Member, Reference, Role, Status, StoreFile
 
@@ -100,3 +101,24 @@ def team_load(data: StoreFile) -> list[MemberLoad]:
         )
         for m in members
     ]
+
+
+class LoadBand(StrEnum):
+    """How full a member's week is: the word beside the load bar."""
+
+    OK = "ok"
+    BUSY = "busy"
+    OVER = "over"
+
+
+#: A week is busy from this share of capacity, and over above `FULL_SHARE`.
+BUSY_SHARE = 0.8
+FULL_SHARE = 1.0
+
+
+def load_band(share: float) -> LoadBand:
+    """The band of a share of capacity (1.0 = full): under 80% ok, up to
+    100% busy, above that over."""
+    if share < BUSY_SHARE:
+        return LoadBand.OK
+    return LoadBand.BUSY if share <= FULL_SHARE else LoadBand.OVER

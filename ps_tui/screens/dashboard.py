@@ -9,10 +9,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ps_tui.core.attention import needs_attention
 from ps_tui.core.gauges import readings
-from ps_tui.core.health import Assessment, Health
+from ps_tui.core.health import Assessment
 from ps_tui.core.kpi import WINDOWS, compute_kpis
-from ps_tui.core.model import Implementation, Status, StoreFile
+from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
@@ -153,14 +154,7 @@ class DashboardScreen(PsScreen):
 
     def _show_attention(self, portfolio: Portfolio) -> None:
         data = portfolio.data
-        attention = [
-            (impl, assessment, data)
-            for impl in data.implementations
-            if impl.status is Status.ACTIVE
-            and (assessment := portfolio.assessments.get(impl.id)) is not None
-            and assessment.health in (Health.AT_RISK, Health.OVERDUE)
-        ]
-        attention.sort(key=lambda row: (row[1].health.rank, -(row[1].elapsed or 0)))
+        attention = needs_attention(data.implementations, portfolio.assessments)
         title = self.query_one("#attention-title", Static)
         if not attention:
             title.update("Needs attention: nothing at risk or overdue")
@@ -173,7 +167,7 @@ class DashboardScreen(PsScreen):
             title.update(
                 f"Needs attention: {len(attention)} at risk or overdue, worst first (enter opens one)"
             )
-        self.attention.set_rows(attention[:ATTENTION_ROWS])
+        self.attention.set_rows([(impl, assessment, data) for impl, assessment in attention[:ATTENTION_ROWS]])
 
     @property
     def gauges(self) -> GaugePanel:

@@ -11,13 +11,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ps_tui.core.model import StoreFile
-from ps_tui.core.team import ROLE_TITLES, MemberLoad, team_load
+from ps_tui.core.team import ROLE_TITLES, LoadBand, MemberLoad, load_band, team_load
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
 
 BAR_WIDTH = 8
 #: Row keys of role headings start with this (no member name can).
 ROLE_ROW = "\x00role:"
+#: How each load band looks; its word is always beside the colour.
+BAND_STYLES = {LoadBand.OK: "green", LoadBand.BUSY: "yellow", LoadBand.OVER: "bold red"}
 
 
 def load_text(load: MemberLoad) -> Text:
@@ -26,11 +28,10 @@ def load_text(load: MemberLoad) -> Text:
     if share is None:
         return Text("no capacity set", style="dim")
     filled = min(BAR_WIDTH, round(share * BAR_WIDTH))
-    style, word = (
-        ("green", "ok") if share < 0.8 else ("yellow", "busy") if share <= 1.0 else ("bold red", "over")
-    )
+    band = load_band(share)
+    style = BAND_STYLES[band]
     return Text.assemble(
-        ("█" * filled, style), ("░" * (BAR_WIDTH - filled), "dim"), f" {share:.0%} ", (word, style)
+        ("█" * filled, style), ("░" * (BAR_WIDTH - filled), "dim"), f" {share:.0%} ", (band.value, style)
     )
 
 

@@ -6,10 +6,13 @@ and numbers beside the colours (colour alone fails plain terminals)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from ps_tui.core.histogram import Bucket
 
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -114,16 +117,17 @@ class TrendChart(_Titled):
 
 
 class Histogram(_Titled):
-    """Horizontal bars: one per bucket, with its count and share."""
+    """Horizontal bars: one per bucket, with its count and share; green for
+    a bucket within the target."""
 
     DEFAULT_CSS = "Histogram { height: auto; min-height: 6; }" + _TITLED_CSS.format(name="Histogram")
 
     def __init__(self, title: str = "", *, id: str | None = None) -> None:
         super().__init__(title, id=id)
-        self.buckets: Sequence[tuple[str, int]] = ()
+        self.buckets: Sequence[Bucket] = ()
         self.target = 30
 
-    def show(self, buckets: Sequence[tuple[str, int]], target: int, title: str | None = None) -> None:
+    def show(self, buckets: Sequence[Bucket], target: int, title: str | None = None) -> None:
         self.buckets, self.target = buckets, target
         if title is not None:
             self.title = title
@@ -136,26 +140,19 @@ class Histogram(_Titled):
         return self._with_title(self._chart())
 
     def _chart(self) -> Text:
-        total = sum(count for _, count in self.buckets)
+        total = sum(bucket.count for bucket in self.buckets)
         if not total:
             return Text("no completions in this window yet", style="dim italic")
-        label_width = max(len(label) for label, _ in self.buckets) + 1
+        label_width = max(len(bucket.label) for bucket in self.buckets) + 1
         room = max(4, self.size.width - label_width - 12)
-        most = max(count for _, count in self.buckets)
+        most = max(bucket.count for bucket in self.buckets)
         text = Text(no_wrap=True, overflow="crop")
-        for index, (label, count) in enumerate(self.buckets):
-            within = _bucket_top(label) is not None and (_bucket_top(label) or 0) <= self.target
+        for index, bucket in enumerate(self.buckets):
+            count = bucket.count
             bar = "█" * round(count / most * room) if most else ""
-            text.append(f"{label:>{label_width}} ", style="dim")
-            text.append(bar or "▏", style="green" if within else "red")
+            text.append(f"{bucket.label:>{label_width}} ", style="dim")
+            text.append(bar or "▏", style="green" if bucket.within(self.target) else "red")
             text.append(f" {count} ({count / total:.0%})")
             if index < len(self.buckets) - 1:
                 text.append("\n")
         return text
-
-
-def _bucket_top(label: str) -> int | None:
-    """The highest duration in a bucket label like "16-30"; None for "60+"."""
-    if "-" in label:
-        return int(label.split("-")[1])
-    return None
