@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-
 from ps_tui.core.health import Health
 
 HEALTH_STYLES = {
@@ -14,8 +12,3 @@ HEALTH_STYLES = {
     Health.MISSED: "red",
     Health.NONE: "dim",
 }
-
-
-def health_text(health: Health) -> Text:
-    """Health in words and colour: colour alone fails plain terminals."""
-    return Text(health.label, style=HEALTH_STYLES[health])
