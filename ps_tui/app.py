@@ -1,7 +1,8 @@
 """The Textual app: four screens as modes, store IO in workers, help and palette.
 
-Invariants: workers do IO and post messages; handlers own state (`data`);
-screens watch `data` and never touch the store themselves.
+Invariants: workers do IO and post messages; handlers own state
+(`portfolio`); screens watch `portfolio`, ask for edits through `submit` (the
+`screens.host.Host` protocol) and never touch the store themselves.
 """
 
 from __future__ import annotations
