@@ -65,6 +65,11 @@ class StoreOffline(StoreError):
     """A shared server cannot be reached; the data shown is the cached copy."""
 
 
+class StoreBadAnswer(StoreOffline):
+    """The address answers, but not as `ps-tui serve` does (HTML, a redirect,
+    truncated or other JSON): as good as offline, with a message that says so."""
+
+
 class StoreAuthFailed(StoreError):
     """A shared server refused the bearer token (missing or wrong)."""
 

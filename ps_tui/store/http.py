@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -25,6 +25,7 @@ from ps_tui.core.model import Implementation, Reference, StoreFile, etag
 from ps_tui.core.validate import Problem
 from ps_tui.store.errors import (
     StoreAuthFailed,
+    StoreBadAnswer,
     StoreConflict,
     StoreError,
     StoreInvalid,
@@ -33,6 +34,8 @@ from ps_tui.store.errors import (
     StoreWriteFailed,
 )
 from ps_tui.store.file import atomic_write
+
+T = TypeVar("T")
 
 API = "/api/v1"
 #: Implementations per request: the server's maximum, so 10,000 is one trip.
@@ -68,6 +71,9 @@ class RemoteStore:
         self._cache = cache_dir / f"remote-{key}.json"
         self._meta_path = cache_dir / f"remote-{key}.meta.json"
         self._timeout = httpx.Timeout(timeout, connect=min(3.0, timeout))
+        #: The most one request may take, however the server trickles its
+        #: answer (httpx's timeouts restart with every byte that arrives).
+        self._deadline = 3 * timeout
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._data: StoreFile | None = None
@@ -85,6 +91,11 @@ class RemoteStore:
         if self._client is None:
             headers = {"Accept": "application/json"}
             if self._token:
+                if not _header_safe(self._token):
+                    raise StoreAuthFailed(
+                        f"{self.url}: the token holds a character an HTTP header cannot carry (a non-ASCII "
+                        "letter, a space or a line break); check `token` under [remote] or PS_TUI_TOKEN"
+                    )
                 headers["Authorization"] = f"Bearer {self._token}"
             # Plain http never uses TLS: skip loading the certificate store.
             verify = self.url.startswith("https://")
@@ -111,7 +122,13 @@ class RemoteStore:
         client = self._http()
         for pause in (*BACKOFF, None):
             try:
-                return await client.request(method, path, **kwargs)
+                return await asyncio.wait_for(client.request(method, path, **kwargs), self._deadline)
+            except (TimeoutError, httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
+                # It accepted the connection: it is there, but not answering.
+                # Trying again would only wait as long again.
+                raise StoreOffline(
+                    f"{self.url}: the server is not answering (no complete reply within {self._deadline:g} s)"
+                ) from None
             except httpx.ConnectError as error:
                 failure: httpx.TransportError = error
             except httpx.TransportError as error:
@@ -128,23 +145,44 @@ class RemoteStore:
 
     def _check(self, response: httpx.Response) -> None:
         status = response.status_code
+        if 300 <= status < 400:
+            target = response.headers.get("location", "elsewhere")
+            raise StoreBadAnswer(
+                f"{self.url}: the server redirects to {_shown(target)}; give that address to --remote"
+            )
         if status < 400:
             return
         body = _json(response)
-        message = str(body.get("error") or response.reason_phrase)
+        message = _shown(str(body.get("error") or response.reason_phrase))
         if status == 401:
             raise StoreAuthFailed(
                 f"{self.url}: the server refused the token ({message}). Set `token` under [remote] in "
                 "config.toml or PS_TUI_TOKEN to the server's PS_TUI_SERVER_TOKEN."
             )
         if status == 422:
+            listed = body.get("problems")
             problems = [
-                Problem(str(p.get("path", "")), str(p.get("message", ""))) for p in body.get("problems", [])
+                Problem(_shown(str(p.get("path", ""))), _shown(str(p.get("message", ""))))
+                if isinstance(p, dict)
+                else Problem("", _shown(str(p)))
+                for p in (listed if isinstance(listed, list) else [])[:100]
             ]
             raise StoreInvalid(self.url, problems or [Problem("", message)])
         if status == 404:
             raise StoreError(f"{self.url}: {message}")
         raise StoreWriteFailed(f"{self.url}: {message} (HTTP {status})")
+
+    def _decode(self, response: httpx.Response, kind: type[T], what: str) -> T:
+        """The answer as `kind`; StoreBadAnswer, saying what came instead,
+        when it is not what `ps-tui serve` sends."""
+        try:
+            return msgspec.json.decode(response.content, type=kind)
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            sent = _answer_text(response, error)
+            raise StoreBadAnswer(
+                f"{self.url}: the answer to {what} is not one `ps-tui serve` sends ({sent}); "
+                "is this the address of a ps-tui server?"
+            ) from None
 
     # -- loading --------------------------------------------------------------
 
@@ -156,12 +194,10 @@ class RemoteStore:
         the server cannot be reached."""
         try:
             data = await self._fetch_all()
-        except StoreOffline:
+        except StoreOffline as failure:
             cached = await asyncio.to_thread(self._read_cache)
             if cached is None:
-                raise StoreUnreadable(
-                    f"{self.url}: cannot reach the server, and there is no cached copy yet"
-                ) from None
+                raise StoreUnreadable(f"{failure}, and there is no cached copy yet") from None
             self.offline = True
             self._remember(cached)
             return cached
@@ -191,7 +227,7 @@ class RemoteStore:
             self._request("GET", f"{API}/implementations", idempotent=True, params={"limit": PAGE}),
         )
         self._check(response)
-        reference = msgspec.json.decode(response.content, type=StoreFile)
+        reference = self._decode(response, StoreFile, "the reference data")
         implementations: list[Implementation] = []
         server_time = None
         offset = 0
@@ -202,7 +238,7 @@ class RemoteStore:
                     "GET", f"{API}/implementations", idempotent=True, params={"limit": PAGE, "offset": offset}
                 )
             self._check(page)
-            listing = msgspec.json.decode(page.content, type=_Listing)
+            listing = self._decode(page, _Listing, "a page of implementations")
             server_time = server_time or listing.server_time
             implementations.extend(listing.items)
             offset += len(listing.items)
@@ -238,7 +274,7 @@ class RemoteStore:
             self.offline = True
             raise
         self._check(response)
-        listing = msgspec.json.decode(response.content, type=_Listing)
+        listing = self._decode(response, _Listing, "the changes")
         if not listing.complete or listing.total > len(listing.items):
             return await self.load(), None
         self._server_time = listing.server_time
@@ -333,7 +369,7 @@ class RemoteStore:
                 ),
                 implementation,
             )
-        saved = msgspec.json.decode(response.content, type=Implementation)
+        saved = self._decode(response, Implementation, "the save")
         implementations = list(data.implementations)
         for index, existing in enumerate(implementations):
             if existing.id == saved.id:
@@ -399,6 +435,27 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _header_safe(token: str) -> bool:
+    return token.isascii() and token.isprintable() and " " not in token
+
+
+def _shown(text: str, limit: int = 200) -> str:
+    """Text from a server, safe to print: control characters escaped, cut short."""
+    escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+    return escaped + ("…" if len(text) > limit else "")
+
+
+def _answer_text(response: httpx.Response, error: Exception) -> str:
+    """What the server sent instead: its type and first bytes, or why it does not fit."""
+    kind = response.headers.get("content-type", "no content type").split(";")[0]
+    if not response.content:
+        return f"an empty {response.status_code} answer"
+    if isinstance(error, msgspec.ValidationError):
+        return f"JSON of another shape: {_shown(str(error), 120)}"
+    head = response.content[:60].decode("utf-8", "replace")
+    return f"{kind}, starting {_shown(head, 60)!r}"
 
 
 def _reason(error: httpx.TransportError) -> str:
