@@ -126,6 +126,11 @@ def decode(body: bytes, kind: type[T], what: str) -> T:
         raise invalid(what, [problem_from_error(problem)]) from None
     except msgspec.DecodeError as malformed:
         raise error(400, f"malformed JSON: {malformed}") from None
+    except RecursionError:
+        raise error(400, _TOO_DEEP) from None
+
+
+_TOO_DEEP = "malformed JSON: nested too deeply (no document of ps-tui nests more than a few levels)"
 
 
 def _well_formed(body: bytes) -> None:
@@ -133,6 +138,8 @@ def _well_formed(body: bytes) -> None:
         msgspec.json.decode(body)
     except msgspec.DecodeError as malformed:
         raise error(400, f"malformed JSON: {malformed}") from None
+    except RecursionError:
+        raise error(400, _TOO_DEEP) from None
 
 
 # --- OpenAPI ------------------------------------------------------------------------

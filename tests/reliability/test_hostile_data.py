@@ -196,3 +196,14 @@ def test_the_server_refuses_control_characters(server: ServerProcess) -> None:
     assert "customer" in answer.text and "control character" in answer.text
     assert "\x1b" not in answer.text
     FIGURES["hostile data: refused where it enters"] += 1
+
+
+@pytest.mark.parametrize("where", ["top", "field"])
+def test_a_deeply_nested_body_is_a_400(server: ServerProcess, where: str) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    nested = b"[" * 1000 + b"]" * 1000
+    body = nested if where == "top" else b'{"id": "IMP-1", "customer": ' + nested + b"}"
+    answer = httpx.post(f"{server.url}/api/v1/implementations", content=body, headers=headers)
+    assert answer.status_code == 400, answer.text
+    assert "nested too deeply" in answer.text
+    FIGURES["hostile data: refused where it enters"] += 1
