@@ -134,6 +134,12 @@ def _parse(path: Path, kind: str, data: bytes) -> Any:
         raise StoreInvalid(
             str(path), [Problem("", "the file is empty; expected a store (see `ps-tui init`)", 1)]
         )
+    if text.startswith("\ufeff"):
+        message = "starts with a byte-order mark (BOM); save it as UTF-8 without one"
+        raise StoreInvalid(str(path), [Problem("", message, 1)])
+    if kind == "toml" and text.lstrip().startswith("{"):
+        message = "looks like JSON, but the name ends in .toml; rename it to .json"
+        raise StoreInvalid(str(path), [Problem("", message, 1)])
     if kind == "toml":
         try:
             return tomllib.loads(text), text
@@ -155,9 +161,9 @@ def _parse(path: Path, kind: str, data: bytes) -> Any:
         problem = Problem(found[0], message, found[1]) if found else Problem("", message)
         raise StoreInvalid(str(path), [problem]) from None
     except json.JSONDecodeError as error:
-        raise StoreInvalid(
-            str(path), [Problem("", f"JSON syntax: {error.msg} (column {error.colno})", error.lineno)]
-        ) from None
+        hint = "; it looks like TOML: rename it to .toml" if _looks_like_toml(text) else ""
+        problem = Problem("", f"JSON syntax: {error.msg} (column {error.colno}){hint}", error.lineno)
+        raise StoreInvalid(str(path), [problem]) from None
     except RecursionError:
         raise StoreInvalid(str(path), [Problem("", "JSON syntax: nested too deeply", None)]) from None
 
@@ -180,6 +186,10 @@ def _keys_unique(data: bytes) -> bool:
     except (ValueError, RecursionError):
         return True  # not a duplicate: the slow path reports what it is
     return True
+
+
+def _looks_like_toml(text: str) -> bool:
+    return re.match(r"\s*(#|\[|[A-Za-z_][\w-]*\s*=)", text) is not None
 
 
 class _DuplicateKey(ValueError):

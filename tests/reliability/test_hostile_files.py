@@ -85,3 +85,20 @@ def test_a_million_bad_entries_are_summed_up_not_listed(tmp_path: Path) -> None:
     assert len(lines) <= 25
     assert "segments[2].aliases: 999,980 more entries are invalid (the first 20 are listed)" in result.stdout
     FIGURES["hostile files: refused without hanging"] += 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        ("store.toml", "\ufeffschema_version = 1\n".encode(), "byte-order mark (BOM)"),
+        ("store.json", b'\xef\xbb\xbf{"schema_version": 1}', "byte-order mark (BOM)"),
+        ("store.toml", b'{"schema_version": 1}\n', "looks like JSON, but the name ends in .toml"),
+        ("store.json", b"schema_version = 1\n", "it looks like TOML: rename it to .toml"),
+    ],
+)
+def test_a_file_in_another_form_says_so(tmp_path: Path, name: str, data: bytes, said: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(StoreInvalid, match=said.replace("(", r"\(").replace(")", r"\)")):
+        FileStore(path).read()
+    FIGURES["hostile files: refused without hanging"] += 1
