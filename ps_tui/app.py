@@ -72,7 +72,7 @@ def open_store(settings: Settings) -> Store:
     if settings.store is not None:
         from ps_tui.store.file import FileStore
 
-        return FileStore(settings.store)
+        return FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
     from ps_tui.data import default_store
     from ps_tui.store.memory import MemoryStore
 

@@ -192,7 +192,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     if path is None:
         return _fail("no store to validate: give a PATH, --store, PS_TUI_STORE or a config with `store`")
     try:
-        store = FileStore(path).read(thorough=True)
+        store = FileStore(path, max_bytes=settings.max_store_mb * 2**20).read(thorough=True)
     except StoreError as error:
         print(error)
         return EXIT_BAD_INPUT

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.store.file import FileStore
 
     try:
-        store = FileStore(settings.store)
+        store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
         data = asyncio.run(store.load())
     except StoreError as error:
         print(error, file=sys.stderr)

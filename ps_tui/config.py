@@ -42,6 +42,7 @@ class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     store: str | None = None
     me: str | None = None
     today: dt.date | None = None
+    max_store_mb: Annotated[int, msgspec.Meta(ge=1, le=1 << 20)] = 4096
     remote: RemoteSection = msgspec.field(default_factory=RemoteSection)
 
 
@@ -62,6 +63,9 @@ class Settings:
     remote_url: str | None = None
     remote_token: str | None = None
     refresh_seconds: int = 30
+    #: The largest store file read, in MiB: anything bigger is refused
+    #: before it is read (a runaway or sparse file).
+    max_store_mb: int = 4096
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -146,6 +150,7 @@ def resolve(
             remote_url=loaded.remote.url,
             remote_token=loaded.remote.token,
             refresh_seconds=loaded.remote.refresh_seconds,
+            max_store_mb=loaded.max_store_mb,
         )
         if loaded.store:
             # A relative store path is relative to the config file that names it.

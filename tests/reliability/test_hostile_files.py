@@ -102,3 +102,17 @@ def test_a_file_in_another_form_says_so(tmp_path: Path, name: str, data: bytes, 
     with pytest.raises(StoreInvalid, match=said.replace("(", r"\(").replace(")", r"\)")):
         FileStore(path).read()
     FIGURES["hostile files: refused without hanging"] += 1
+
+
+def test_the_size_limit_is_a_setting(tmp_path: Path) -> None:
+    from ps_tui.data import reference_text
+
+    store = tmp_path / "store.toml"
+    store.write_text(reference_text() + "#" * (2 * 2**20) + "\n")
+    config = tmp_path / "config.toml"
+    config.write_text('store = "store.toml"\nmax_store_mb = 1\n')
+    result = run_cli("--config", str(config), "list")
+    assert result.returncode == 2
+    assert "is more than a store may be (1 MiB; `max_store_mb` in the config raises it)" in result.stderr
+    config.write_text('store = "store.toml"\nmax_store_mb = 3\n')
+    assert run_cli("--config", str(config), "list").returncode == 0
