@@ -44,7 +44,8 @@ print("BENCH-RESULT " + json.dumps(frames))
 PS_TUI = """\
 def make_app():
     import datetime as dt
-    from ps_tui.app import PsApp, open_store
+    from ps_tui.app import PsApp
+    from ps_tui.session import open_store
     from ps_tui.config import Settings
     settings = Settings(today=dt.date(2026, 11, 30))
     return PsApp(open_store(settings), settings)

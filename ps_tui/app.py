@@ -61,24 +61,6 @@ def _team_screen() -> Screen[None]:
     return TeamScreen()
 
 
-def open_store(settings: Settings) -> Store:
-    """The store the settings name: a shared server, a file, or the bundled
-    demo data."""
-    if settings.remote_url:
-        from ps_tui.config import user_cache_dir
-        from ps_tui.store.http import RemoteStore
-
-        return RemoteStore(settings.remote_url, settings.remote_token, cache_dir=user_cache_dir())
-    if settings.store is not None:
-        from ps_tui.store.file import FileStore
-
-        return FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
-    from ps_tui.data import default_store
-    from ps_tui.store.memory import MemoryStore
-
-    return MemoryStore(default_store(settings.effective_today()), location="demo")
-
-
 class PsApp(App[None]):
     """ps-tui: Dashboard, Implementations, Offerings and Team."""
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from ps_tui.app import PsApp, open_store
+from ps_tui.app import PsApp
 from ps_tui.config import Settings
+from ps_tui.session import open_store
 from tests.conftest import TODAY
 
 

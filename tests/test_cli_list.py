@@ -6,11 +6,15 @@ import asyncio
 import csv
 import io
 import json
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ps_tui.cli import main
+from ps_tui.cli.diagnostics import EXIT_BROKEN_PIPE
 from ps_tui.data import default_store
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
@@ -96,3 +100,56 @@ def test_list_reads_a_store_file_and_reports_a_broken_one(
     err = capsys.readouterr().err
     assert f"{path}:1: kpi.target_days" in err
     assert path.read_bytes() == before
+
+
+def test_an_owner_with_a_quote_is_taken_as_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The flags build the query directly: no filter text to quote, so a name
+    # may hold any character.
+    data = default_store(TODAY)
+    owner = data.implementations[0].ie_owner
+    assert owner is not None
+    renamed = 'Dana O"Brien'
+    path = tmp_path / "store.json"
+    FileStore(path).write(data)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(json.dumps(owner), json.dumps(renamed)), encoding="utf-8")
+    implementations = FileStore(path).read().implementations
+    rows = run_json(capsys, "--store", str(path), "--status", "all", "--owner", 'O"Brien')
+    assert rows and {row["owner"] for row in rows} == {renamed}
+    assert len(rows) == sum(i.ie_owner == renamed for i in implementations)
+    assert run_json(capsys, "--store", str(path), "--owner", 'o"b', "--filter", 'owner:"dana o"') == [
+        row for row in rows if row["status"] == "active"
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list", "--status", "all"], ["list", "--format", "json"], ["kpi", "--json"], ["team"], ["schema"]],
+)
+def test_output_cut_short_ends_quietly(argv: list[str], tmp_path: Path) -> None:
+    # As `ps-tui list | head -1` does once head has its line: the reader is
+    # gone before the command writes, so its first write fails.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ps_tui", *argv, "--today", TODAY.isoformat()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == EXIT_BROKEN_PIPE
+    assert err == b""
+
+
+def test_head_reads_the_first_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m ps_tui list --status all --today {TODAY} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout.split()[:3] == ["Customer", "Segment", "ARR"]
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

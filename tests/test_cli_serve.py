@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import ps_tui.cli_serve as cli_serve
+import ps_tui.cli.serve as cli_serve
 from ps_tui.cli import main
 from tests.server_process import write_store
 

@@ -1,4 +1,5 @@
-"""core/ is pure domain code: importing it must not pull in the UI or HTTP stack."""
+"""core/ is pure domain code: importing it must not pull in the UI or HTTP
+stack; and the headless subcommands never load Textual (nor the server)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 def _run(code: str) -> Any:
@@ -74,3 +78,38 @@ def test_data_and_store_locate_stay_light() -> None:
         """
     )
     assert found == []
+
+
+#: Every headless subcommand, with what it needs to succeed; {store} and
+#: {dir} are filled in per test.
+HEADLESS = {
+    "list": ["list", "--status", "all", "--format", "json", "--store", "{store}"],
+    "kpi": ["kpi", "--json", "--store", "{store}"],
+    "team": ["team", "--json", "--store", "{store}"],
+    "lookup": ["lookup", "--segment", "ent", "--json", "--store", "{store}"],
+    "validate": ["validate", "{store}"],
+    "schema": ["schema"],
+    "init": ["init", "{dir}", "--demo"],
+    # The demo data, when no store is configured.
+    "list (demo)": ["list"],
+}
+
+
+@pytest.mark.parametrize("command", list(HEADLESS))
+def test_headless_subcommands_load_no_textual(command: str, tmp_path: Path) -> None:
+    from tests.server_process import write_store
+
+    store = write_store(tmp_path / "store.json")
+    argv = [arg.format(store=store, dir=tmp_path / "init") for arg in HEADLESS[command]]
+    found = _run(
+        f"""
+        import contextlib, io, json, sys
+        from ps_tui.cli import main
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = main({argv!r})
+        heavy = ("textual", "httpx", "fastapi", "uvicorn")
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+        print(json.dumps({{"code": code, "heavy": heavy}}))
+        """
+    )
+    assert found == {"code": 0, "heavy": []}

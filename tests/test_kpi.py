@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import msgspec
 import pytest
 
+from ps_tui.core.documents import KpiDocument
 from ps_tui.core.health import assess_all
 from ps_tui.core.histogram import Bucket
 from ps_tui.core.kpi import WINDOWS, KpiFigures, compute_kpis
@@ -222,7 +223,7 @@ def test_empty_input(window: int | None) -> None:
     assert all(median is None and count == 0 for _, median, count in figures.monthly)
     assert counts(figures) == [0, 0, 0, 0, 0]
     # No NaN anywhere: strict JSON accepts it.
-    text = json.dumps(figures.to_json(), allow_nan=False)
+    text = json.dumps(msgspec.to_builtins(KpiDocument.of(figures)), allow_nan=False)
     assert "NaN" not in text
 
 
@@ -309,9 +310,9 @@ def test_histogram_covers_the_window_only() -> None:
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def test_to_json() -> None:
+def test_the_document() -> None:
     figures = compute_kpis([done(20), done(40, id="b"), active(25, "c")], TODAY, KPI, 90)
-    data = figures.to_json()
+    data = msgspec.to_builtins(KpiDocument.of(figures))
     assert list(data) == [
         "window_days",
         "target_days",
@@ -328,8 +329,11 @@ def test_to_json() -> None:
     ]
     assert data["monthly"][-1] == {"month": "2026-06", "median": 30.0, "count": 2}
     assert all(set(row) == {"month", "median", "count"} for row in data["monthly"])
-    assert data["histogram"][1] == {"bucket": "16-30", "count": 1}
-    assert all(set(row) == {"bucket", "count"} for row in data["histogram"])
+    assert data["histogram"][1] == {"bucket": "16-30", "min_days": 16, "max_days": 30, "count": 1}
+    # The bounds are numbers, one bucket's end next to the next one's start.
+    bounds = [(row["min_days"], row["max_days"]) for row in data["histogram"]]
+    assert bounds == [(0, 15), (16, 30), (31, 45), (46, 60), (61, None)]
+    assert [row["bucket"] for row in data["histogram"]] == [b.label for b in figures.histogram]
     assert (data["median"], data["p90"], data["mean"], data["within_target_share"]) == (30.0, 40.0, 30.0, 0.5)
     assert (data["active"], data["at_risk"], data["overdue"]) == (1, 1, 0)
     # Plain data: both encoders take it as is, and it survives a round trip.

@@ -521,51 +521,8 @@ def test_kpi_equals_the_cli(server: Served, anonymous: httpx.Client, window: str
     assert response.json() == json.loads(result.stdout)
 
 
-def test_kpi_bad_window(anonymous: httpx.Client) -> None:
-    for window in ("0", "-3", "soon", "²"):
-        response = anonymous.get(f"{API}/kpi", params={"window": window})
-        assert response.status_code == 422, window
-        assert response.json() == {"error": f"window {window!r}: give a number of days (e.g. 90) or 'all'"}
-
-
-LOOKUPS: list[tuple[dict[str, str], list[str]]] = [
-    ({"customer": "northwind"}, ["northwind"]),
-    ({"developers": "1200", "arr": "150k"}, ["--developers", "1200", "--arr", "150k"]),
-    ({"customer": "krusty", "segment": "ent"}, ["krusty", "--segment", "ent"]),
-    ({"segment": "smb"}, ["--segment", "smb"]),
-    # Refused by the CLI with exit 2: a 422 with the same message.
-    ({}, []),
-    ({"arr": "90k"}, ["--arr", "90k"]),
-    ({"segment": "galactic"}, ["--segment", "galactic"]),
-    ({"developers": "lots"}, ["--developers", "lots"]),
-    ({"segment": "mm", "arr": "ninety"}, ["--segment", "mm", "--arr", "ninety"]),
-    ({"customer": "zzqqxx"}, ["zzqqxx"]),
-]
-
-
-def test_lookup_equals_the_cli(server: Served, anonymous: httpx.Client) -> None:
-    # The CLI runs in parallel subprocesses to keep this quick.
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "ps_tui", "lookup", *argv, "--json", "--store", str(server.store_path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=isolated_env(server.store_path.parent / "cli-home", None),
-        )
-        for _, argv in LOOKUPS
-    ]
-    for (params, argv), run in zip(LOOKUPS, runs, strict=True):
-        out, err = run.communicate(timeout=60)
-        response = anonymous.get(f"{API}/lookup", params=params)
-        if run.returncode == 0:
-            assert response.status_code == 200, (argv, response.text)
-            assert response.json() == json.loads(out), argv
-        else:
-            assert run.returncode == 2, (argv, err)
-            assert response.status_code == 422, (argv, response.text)
-            assert response.json() == {"error": err.strip().removeprefix("ps-tui lookup: ")}, argv
-    assert sum(run.returncode == 0 for run in runs) == 4
+# The refusals of the KPI, lookup and list, and the lookup's answers, are
+# compared with the CLI's in tests/test_one_answer.py.
 
 
 def test_lookup_of_a_customer_with_an_unknown_arr_says_so(server: Served, client: httpx.Client) -> None:

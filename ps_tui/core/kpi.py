@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+
+import msgspec
 
 from ps_tui.core.health import Assessment, Health, LazyHistory, assess_all
 from ps_tui.core.histogram import Bucket, count_buckets
@@ -29,15 +29,15 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-@dataclass(frozen=True)
-class KpiFigures:
-    """The KPI for one window, as the dashboard and the report show it.
+class KpiSummary(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The figures of one window: what the dashboard's gauges show, and the
+    first fields of the KPI document (`core.documents.KpiDocument`).
 
-    `completed`, `median`, `p90`, `mean`, `within_target_share` and `histogram`
-    cover completions in the window; `active`, `at_risk` and `overdue` count
-    active implementations as of today, whatever the window; `monthly` covers
-    the last twelve calendar months, oldest first, whatever the window."""
+    `completed`, `median`, `p90`, `mean` and `within_target_share` cover
+    completions in the window; `active`, `at_risk` and `overdue` count active
+    implementations as of today, whatever the window."""
 
+    #: The window in days; None for all time.
     window_days: int | None
     target_days: int
     completed: int
@@ -48,27 +48,18 @@ class KpiFigures:
     active: int
     at_risk: int
     overdue: int
+
+
+class KpiFigures(KpiSummary, frozen=True, kw_only=True):
+    """The KPI for one window, as the dashboard and the report show it:
+    the summary, the monthly trend (the last twelve calendar months, oldest
+    first, whatever the window) and the histogram of the window's
+    completions."""
+
     #: (YYYY-MM, median days or None, completions) per month of production_ready.
     monthly: list[tuple[str, float | None, int]]
     #: Completions per duration bucket, see `histogram.DURATION_TOPS`.
     histogram: list[Bucket]
-
-    def to_json(self) -> dict[str, Any]:
-        """A plain dict for JSON output and the HTTP API."""
-        return {
-            "window_days": self.window_days,
-            "target_days": self.target_days,
-            "completed": self.completed,
-            "median": self.median,
-            "p90": self.p90,
-            "mean": self.mean,
-            "within_target_share": self.within_target_share,
-            "active": self.active,
-            "at_risk": self.at_risk,
-            "overdue": self.overdue,
-            "monthly": [{"month": m, "median": v, "count": c} for m, v, c in self.monthly],
-            "histogram": [{"bucket": b.label, "count": b.count} for b in self.histogram],
-        }
 
 
 def compute_kpis(
@@ -168,5 +159,6 @@ __all__ = [
     "TREND_MONTHS",
     "WINDOWS",
     "KpiFigures",
+    "KpiSummary",
     "compute_kpis",
 ]

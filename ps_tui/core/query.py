@@ -21,7 +21,7 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain, compress, repeat
 from typing import Any
@@ -397,6 +397,28 @@ _VALUE_PARSERS: dict[str, Callable[[str, Reference], Any]] = {
 }
 
 
+def with_tokens(
+    query: Query,
+    reference: Reference,
+    *,
+    status: str | None = None,
+    health: str | None = None,
+    owner: str | None = None,
+) -> Query:
+    """`query` with one more `status:`, `health:` and `owner:` value each, as
+    if typed (the same words, the same refusals), but taken as given: no
+    quoting, so any name will do. A key given twice means either value.
+    Raises QueryError for an unknown status or health."""
+    statuses, healths, owners = query.statuses, query.healths, query.owners
+    if status is not None:
+        statuses = _unique([*statuses, _status_value(status.strip().casefold(), reference)])
+    if health is not None:
+        healths = _unique([*healths, _health_value(health.strip().casefold(), reference)])
+    if owner is not None and owner.strip():
+        owners = _unique([*owners, owner.strip().casefold()])
+    return replace(query, statuses=statuses, healths=healths, owners=owners)
+
+
 # --- filtering ----------------------------------------------------------------------
 
 
@@ -432,4 +454,5 @@ __all__ = [
     "QueryError",
     "filter_rows",
     "parse_query",
+    "with_tokens",
 ]

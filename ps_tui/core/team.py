@@ -36,23 +36,6 @@ class MemberLoad:
         capacity = self.member.capacity_hours
         return self.weekly_hours / capacity if capacity else None
 
-    def to_json(self) -> dict[str, object]:
-        m = self.member
-        return {
-            "name": m.name,
-            "role": m.role.value,
-            "title": m.title,
-            "slack": m.slack,
-            "groups": m.groups,
-            "capacity_hours": m.capacity_hours,
-            "active": self.active,
-            "owned": self.owned,
-            "managed": self.managed,
-            "advised": self.advised,
-            "weekly_hours": round(self.weekly_hours, 1),
-            "load": None if self.share is None else round(self.share, 3),
-        }
-
 
 def package_weekly_hours(impl: Implementation, reference: Reference) -> float:
     """An implementation's IE hours per week: its package's hours spread over

@@ -11,6 +11,8 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
     DELETE /api/v1/implementations/{id}      delete (write); If-Match honoured
     GET    /api/v1/kpi?window=90|all         exactly `ps-tui kpi --json`
     GET    /api/v1/lookup?customer=&segment=&developers=&arr=   exactly `ps-tui lookup --json`
+    GET    /api/v1/rows?status=&health=&owner=&filter=          exactly `ps-tui list --format json`
+    GET    /api/v1/team                      exactly `ps-tui team --json`
     GET    /openapi.json, /docs              the schema and its browsable docs
 
 Writes need `Authorization: Bearer <token>`; reads too with `protect_reads`.
@@ -34,17 +36,17 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 
-from ps_tui import __version__
-from ps_tui.core.kpi import compute_kpis
+from ps_tui import __version__, session
+from ps_tui.core.documents import KpiDocument, MemberDocument, RowDocument
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Status, StoreFile, etag
-from ps_tui.core.offerings import CustomerIndex, LookupDocument, LookupProblem, answer_request
+from ps_tui.core.offerings import LookupDocument
 from ps_tui.core.portfolio import InvalidData
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.validate import Problem
 from ps_tui.server import errors as api_errors
 from ps_tui.server import wire
 from ps_tui.server.auth import BearerAuth
-from ps_tui.server.errors import error, invalid, json_response
+from ps_tui.server.errors import ApiError, error, invalid, json_response
 from ps_tui.server.state import ServerState, as_utc, quoted
 from ps_tui.store.base import Store
 
@@ -100,19 +102,10 @@ class AccessLog:
             access_log.info("%s %s %d %.1f ms", scope["method"], path, status, elapsed)
 
 
-#: What `window` may be, for the OpenAPI schema (parse_window decides).
-WINDOW_PATTERN = r"^\s*([0-9]*[1-9][0-9]*|[Aa][Ll][Ll])\s*$"
-
-
-def parse_window(text: str) -> int | None:
-    """`ps-tui kpi --window`'s rule: a positive number of days, or 'all'
-    (digits 0-9 only, where the CLI would also take other scripts' digits)."""
-    word = text.strip()
-    if word.lower() == "all":
-        return None
-    if word.isascii() and word.isdecimal() and int(word) > 0:
-        return int(word)
-    raise error(422, f"window {text!r}: give a number of days (e.g. 90) or 'all'")
+def refused(problem: session.RequestProblem) -> ApiError:
+    """A request the headless layer refuses: 422 with its message, each
+    input named as its query parameter (the field's own name)."""
+    return error(422, problem.worded({}))
 
 
 def parse_since(text: str) -> dt.datetime:
@@ -124,23 +117,6 @@ def parse_since(text: str) -> dt.datetime:
     except (ValueError, OverflowError):
         message = "not an ISO 8601 date and time (e.g. 2026-11-30T09:00:00Z); send back `server_time`"
         raise invalid("request", [Problem("query.updated_since", message)]) from None
-
-
-def lookup_answer(
-    data: StoreFile,
-    index: CustomerIndex,
-    customer: str | None,
-    segment: str | None,
-    developers: str | None,
-    arr: str | None,
-) -> LookupDocument:
-    """`ps-tui lookup --json` for these query values: the same checks and
-    `core.offerings.answer_request`; what the CLI refuses with exit 2 is a 422
-    with the same message."""
-    try:
-        return answer_request(data, index, customer, segment, developers, arr).document()
-    except LookupProblem as problem:
-        raise error(422, str(problem)) from None
 
 
 def create_app(
@@ -336,7 +312,7 @@ def create_app(
     @reads.get(
         "/kpi",
         responses={
-            200: wire.json_content(wire.ref(wire.KpiDocument), "Exactly `ps-tui kpi --json`"),
+            200: wire.json_content(wire.ref(KpiDocument), "Exactly `ps-tui kpi --json`"),
             **wire.errors(422),
         },
     )
@@ -344,16 +320,17 @@ def create_app(
         window: Annotated[
             str,
             Query(
-                description="days (a positive number) or 'all'",
-                json_schema_extra={"pattern": WINDOW_PATTERN},
+                description=f"days (1 to {session.MAX_WINDOW}, ASCII digits) or 'all'",
+                json_schema_extra={"pattern": session.WINDOW_PATTERN},
             ),
         ] = "90",
     ) -> Response:
-        days = parse_window(window)
+        try:
+            days = session.parse_window(window)
+        except session.RequestProblem as problem:
+            raise refused(problem) from None
         portfolio = await asyncio.to_thread(state.portfolio, today_now())
-        data = portfolio.data
-        figures = compute_kpis(data.implementations, portfolio.today, data.kpi, days, portfolio.assessments)
-        return json_response(figures.to_json())
+        return json_response(session.kpi(portfolio, days))
 
     @reads.get(
         "/lookup",
@@ -368,8 +345,48 @@ def create_app(
         developers: Annotated[str | None, Query(description="a developer count, e.g. 1200")] = None,
         arr: Annotated[str | None, Query(description="the ARR, e.g. 150k or $1.2M")] = None,
     ) -> Response:
-        answer = lookup_answer(state.current(), state.customers(), customer, segment, developers, arr)
-        return json_response(answer)
+        request = session.LookupRequest(customer, segment, developers, arr)
+        try:
+            answer = session.lookup(state.current(), state.customers(), request)
+        except session.RequestProblem as problem:
+            raise refused(problem) from None
+        return json_response(answer.document())
+
+    @reads.get(
+        "/rows",
+        responses={
+            200: wire.json_content(
+                {"type": "array", "items": wire.ref(RowDocument)}, "Exactly `ps-tui list --format json`"
+            ),
+            **wire.errors(422),
+        },
+    )
+    async def list_rows(
+        status: Annotated[
+            str, Query(description="active (default), completed, planned, on-hold, cancelled, or all")
+        ] = "active",
+        health: Annotated[str | None, Query(description="at-risk, overdue, on-track, met, missed")] = None,
+        owner: Annotated[str | None, Query(description="IE owner (part of the name, any case)")] = None,
+        filter: Annotated[str, Query(description='the filter box\'s language, e.g. "seg:ent acme"')] = "",
+    ) -> Response:
+        request = session.ListRequest(status=status, health=health, owner=owner, filter=filter)
+        listing = await asyncio.to_thread(state.listing, today_now())
+        try:
+            rows = await asyncio.to_thread(listing.select, request)
+        except session.RequestProblem as problem:
+            raise refused(problem) from None
+        return json_response([RowDocument.of(row) for row in rows])
+
+    @reads.get(
+        "/team",
+        responses={
+            200: wire.json_content(
+                {"type": "array", "items": wire.ref(MemberDocument)}, "Exactly `ps-tui team --json`"
+            )
+        },
+    )
+    async def get_team() -> Response:
+        return json_response(session.team(state.current()))
 
     app.include_router(reads)
     app.include_router(writes)

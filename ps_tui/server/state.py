@@ -25,6 +25,7 @@ from ps_tui.core.offerings import CustomerIndex, customers_from_implementations
 from ps_tui.core.portfolio import UnknownImplementation, entry_problems, prepare
 from ps_tui.core.view import Portfolio
 from ps_tui.server.errors import ApiError, ErrorBody, error, invalid
+from ps_tui.session import Listing
 from ps_tui.store.base import Store
 from ps_tui.store.errors import StoreConflict, StoreError, StoreInvalid
 
@@ -105,6 +106,7 @@ class ServerState:
     _index: tuple[int, dict[str, int]] | None = None
     _portfolio: tuple[int, dt.date, Portfolio] | None = None
     _customers: tuple[int, CustomerIndex] | None = None
+    _listing: tuple[int, dt.date, Listing] | None = None
     _by_time: tuple[int, list[dt.datetime], list[int]] | None = None
 
     # -- loading ------------------------------------------------------------------
@@ -140,11 +142,19 @@ class ServerState:
         return found
 
     def portfolio(self, today: dt.date) -> Portfolio:
-        """The store as the CLI's `_load_portfolio` builds it, cached per version."""
+        """The store as `session.load_portfolio` builds it, cached per version."""
         cached = self._portfolio
         if cached is None or cached[0] != self.version or cached[1] != today:
             cached = (self.version, today, Portfolio.build(self.current(), today))
             self._portfolio = cached
+        return cached[2]
+
+    def listing(self, today: dt.date) -> Listing:
+        """The rows `ps-tui list` selects from, cached per version."""
+        cached = self._listing
+        if cached is None or cached[0] != self.version or cached[1] != today:
+            cached = (self.version, today, Listing(self.portfolio(today)))
+            self._listing = cached
         return cached[2]
 
     def customers(self) -> CustomerIndex:

@@ -16,6 +16,7 @@ import msgspec
 from fastapi import Request
 from msgspec import Meta
 
+from ps_tui.core.documents import DOCUMENTS as CORE_DOCUMENTS
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
 from ps_tui.core.offerings import LookupDocument
 from ps_tui.core.validate import problem_from_error
@@ -56,35 +57,6 @@ class ImplementationPage(msgspec.Struct, kw_only=True):
     #: False when `updated_since` is before the server loaded the store: the
     #: changes before that are unknown, so reload everything.
     complete: bool
-
-
-class KpiMonth(msgspec.Struct):
-    month: str
-    median: float | None
-    count: int
-
-
-class KpiBucket(msgspec.Struct):
-    bucket: str
-    count: int
-
-
-class KpiDocument(msgspec.Struct, kw_only=True):
-    """GET /api/v1/kpi: exactly `ps-tui kpi --json` (`KpiFigures.to_json`).
-    Describes the response in the OpenAPI schema; the route returns to_json()."""
-
-    window_days: int | None
-    target_days: int
-    completed: int
-    median: float | None
-    p90: float | None
-    mean: float | None
-    within_target_share: float | None
-    active: int
-    at_risk: int
-    overdue: int
-    monthly: list[KpiMonth]
-    histogram: list[KpiBucket]
 
 
 class Health(msgspec.Struct):
@@ -149,7 +121,7 @@ DOCUMENTS: tuple[Any, ...] = (
     Implementation,
     ReferenceDocument,
     ImplementationPage,
-    KpiDocument,
+    *CORE_DOCUMENTS,
     LookupDocument,
     ErrorBody,
     Health,

@@ -19,6 +19,11 @@ class MemoryStore:
         self._store = store
         self.location = location
 
+    @property
+    def data(self) -> StoreFile:
+        """The store as it stands (what `load` returns), without an event loop."""
+        return self._store
+
     def loads_quickly(self) -> bool:
         return len(self._store.implementations) <= QUICK_IMPLEMENTATIONS
 

@@ -2,32 +2,28 @@
 
     ps-tui lookup [CUSTOMER] [--segment S] [--developers N] [--arr AMOUNT] [--json]
 
-The same `core.offerings.lookup` the screen calls, on the same store, so the
-JSON is exactly what the screen shows. Bad input (nothing to look up, an
-unknown customer or segment, an amount that does not parse) is a message on
-stderr and exit status 2.
+The same `core.offerings` answer the screen shows, through the same
+`session.lookup` the server calls, on the same store. Bad input (nothing to
+look up, an unknown customer or segment, an amount that does not parse) is a
+message on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from ps_tui.config import Settings
+from ps_tui.cli.diagnostics import EXIT_OK
+from ps_tui.config import Settings
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
+NAME = "lookup"
 
 
-def add_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     """Register `lookup` with the CLI's subcommands."""
     parser = commands.add_parser(
-        "lookup",
+        NAME,
         parents=[common],
         help="can this customer buy X, and can we discount? (the Offerings screen's answer)",
         description="Answer what a customer (or a segment, developer count or ARR) may buy and "
@@ -50,32 +46,17 @@ def add_parser(
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _fail(message: str) -> int:
-    print(f"ps-tui lookup: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ps_tui.cli import _load_portfolio
-    from ps_tui.core.offerings import (
-        CustomerIndex,
-        LookupProblem,
-        answer_request,
-        customers_from_implementations,
-    )
+    import msgspec
 
-    customer = " ".join(args.customer) or None
-    if customer is None and args.segment is None and args.developers is None and args.arr is None:
-        # Checked before loading the store, so a bare `ps-tui lookup` is instant.
-        return _fail("nothing to look up: give a CUSTOMER, --segment, --developers and/or --arr")
-    data = _load_portfolio(settings).data
-    index = CustomerIndex(customers_from_implementations(data.implementations))
-    try:
-        answer = answer_request(data, index, customer, args.segment, args.developers, args.arr)
-    except LookupProblem as problem:
-        return _fail(str(problem))
+    from ps_tui.session import LookupRequest, check_lookup, customer_index, load_store, lookup, open_store
+
+    request = LookupRequest(" ".join(args.customer), args.segment, args.developers, args.arr)
+    check_lookup(request)  # before the store is loaded, so a bare `ps-tui lookup` is instant
+    data = load_store(open_store(settings))
+    answer = lookup(data, customer_index(data), request)
     if args.json:
-        print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps(msgspec.to_builtins(answer.document()), indent=2, ensure_ascii=False))
     else:
         print(answer.to_text())
     return EXIT_OK

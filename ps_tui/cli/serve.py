@@ -13,13 +13,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from ps_tui.config import Settings
+from ps_tui.cli.diagnostics import EXIT_FAILED, EXIT_OK, Failure, report
+from ps_tui.config import Settings
 
+if TYPE_CHECKING:
+    from ps_tui.core.model import StoreFile
+    from ps_tui.store.file import FileStore
+
+NAME = "serve"
 ENV_SERVER_TOKEN = "PS_TUI_SERVER_TOKEN"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
@@ -32,7 +36,7 @@ def _port(text: str) -> int:
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add `serve` to the subcommands (`commands` from add_subparsers)."""
     serve = commands.add_parser(
-        "serve",
+        NAME,
         parents=[common],
         help="share the store over HTTP (needs ps-tui[server])",
         description="Serve the configured store (--store, PS_TUI_STORE or the config) over HTTP "
@@ -52,13 +56,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     )
 
 
-def _fail(message: str) -> int:
-    print(f"ps-tui serve: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def _say(message: str) -> None:
-    print(f"ps-tui serve: {message}", file=sys.stderr, flush=True)
+    report(message, NAME)
 
 
 def _token(args: argparse.Namespace) -> str | None:
@@ -79,41 +78,38 @@ def _token(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn")):
-        return _fail("needs the server extra: pip install 'ps-tui[server]'")
+        raise Failure("needs the server extra: pip install 'ps-tui[server]'")
     if settings.store is None:
-        return _fail(
+        raise Failure(
             "no store to serve: give --store PATH, set PS_TUI_STORE or `store` in the config "
             "(the demo data is not served; `ps-tui init` creates a store)"
         )
     if args.no_auth and args.token_file:
-        return _fail("--no-auth and --token-file contradict each other; give one")
+        raise Failure("--no-auth and --token-file contradict each other; give one")
     try:
         token = None if args.no_auth else _token(args)
     except ValueError as error:
-        return _fail(str(error))
+        raise Failure(str(error)) from None
     if token is None and not args.no_auth:
-        return _fail(
+        raise Failure(
             f"no token: set {ENV_SERVER_TOKEN} or give --token-file PATH, so that only the team can "
             "write (or --no-auth to let anyone who can connect write)"
         )
     if token is None and args.protect_reads:
-        return _fail("--protect-reads needs a token, and --no-auth has none")
+        raise Failure("--protect-reads needs a token, and --no-auth has none")
 
-    import asyncio
-
-    from ps_tui.store.errors import StoreError
     from ps_tui.store.file import FileStore
 
-    try:
-        store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
-        data = asyncio.run(store.load())
-    except StoreError as error:
-        print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT
+    # Read here, before any event loop: see ps_tui/session.py on asyncio.run.
+    # A StoreError is reported by ps_tui.cli.main.
+    store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
+    data = store.read()
     return _serve(args, settings, store, data, token)
 
 
-def _serve(args: argparse.Namespace, settings: Settings, store: Any, data: Any, token: str | None) -> int:
+def _serve(
+    args: argparse.Namespace, settings: Settings, store: FileStore, data: StoreFile, token: str | None
+) -> int:
     import logging
 
     import uvicorn

@@ -1,0 +1,75 @@
+"""`ps-tui init`: a real store and a config pointing at it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ps_tui.cli.diagnostics import EXIT_OK, Failure
+from ps_tui.config import Settings, user_config_dir
+
+NAME = "init"
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        NAME,
+        parents=[common],
+        help="write a real store and a config pointing at it",
+        description="Write store.toml (the handbook's reference data, no implementations) and "
+        "config.toml (pointing at it) to DIR or the user config directory.",
+    )
+    parser.add_argument(
+        "dir", nargs="?", metavar="DIR", help=f"target directory (default: {user_config_dir()})"
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite existing files")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="add the demo implementations (dated around today) to the store, to try ps-tui on a real file",
+    )
+
+
+def _with_demo(text: str, today: dt.date) -> str:
+    """The reference store's text with the demo implementations appended, in
+    the layout a save keeps (so the first edit's diff is the edit alone)."""
+    from ps_tui.core.demo import demo_store
+    from ps_tui.data import reference_store
+    from ps_tui.store.toml_edit import edit_toml
+
+    reference = reference_store()
+    return edit_toml(text, reference, demo_store(reference, today))
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from ps_tui.data import reference_text
+    from ps_tui.store.file import atomic_write
+
+    target = Path(args.dir).expanduser() if args.dir else user_config_dir()
+    store_path, config_path = target / "store.toml", target / "config.toml"
+    existing = [p for p in (store_path, config_path) if p.exists()]
+    if existing and not args.force:
+        names = ", ".join(str(p) for p in existing)
+        raise Failure(f"{names} already exist{'s' if len(existing) == 1 else ''}; use --force to overwrite")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        text = reference_text()
+        if args.demo:
+            text = _with_demo(text, settings.effective_today())
+        atomic_write(store_path, text.encode("utf-8"))
+        config = (
+            "# ps-tui configuration; see `ps-tui --help`. Relative paths are relative to this file.\n"
+            'store = "store.toml"\n'
+            '# me = "Your Name"   # your name as on the team roster, for the "mine" filter\n'
+        )
+        atomic_write(config_path, config.encode("utf-8"))
+    except OSError as error:
+        raise Failure(f"{target}: cannot write ({error.strerror or error})") from None
+    print(f"Wrote {store_path}\nWrote {config_path}")
+    if args.dir and Path(args.dir).expanduser().resolve() != user_config_dir().resolve():
+        print(f"Start with: ps-tui --config {config_path}")
+    else:
+        print("Start with: ps-tui")
+    return EXIT_OK

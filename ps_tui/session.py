@@ -1,0 +1,341 @@
+"""The headless layer: open the configured store, load it, and answer the
+requests the TUI, the CLI and the server share.
+
+    store = open_store(settings)
+    portfolio = load_portfolio(store, settings.effective_today())
+    document = kpi(portfolio, parse_window(text))
+
+Loading never passes the store through `asyncio.run`: on CPython 3.11
+(bug #112559) `asyncio.run` builds a repr() of the value its coroutine
+returns whenever SIGINT is at its default (always, in a terminal), which
+costs seconds and hundreds of MiB at 100,000 implementations. A file is read
+synchronously, the memory store's data is taken as it is, and a remote store
+loads in a coroutine that keeps the result and returns None.
+
+The request adapters take typed parameters and return typed documents
+(`core/documents.py`, `Answer`) or raise `RequestProblem`, whose message
+names no flag or query parameter: each front end words it for its users
+(`RequestProblem.worded`). Nothing here imports Textual, httpx (but for a
+remote store) or FastAPI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ps_tui.config import Settings
+from ps_tui.store.base import Store
+
+if TYPE_CHECKING:
+    from ps_tui.core.documents import KpiDocument, MemberDocument, RowDocument
+    from ps_tui.core.listing import Row
+    from ps_tui.core.model import StoreFile
+    from ps_tui.core.offerings import Answer, CustomerIndex
+    from ps_tui.core.query import FuzzyIndex
+    from ps_tui.core.view import Portfolio
+
+
+# --- the store ------------------------------------------------------------------------
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: a shared server, a file, or the bundled
+    demo data."""
+    if settings.remote_url:
+        from ps_tui.config import user_cache_dir
+        from ps_tui.store.http import RemoteStore
+
+        return RemoteStore(settings.remote_url, settings.remote_token, cache_dir=user_cache_dir())
+    if settings.store is not None:
+        from ps_tui.store.file import FileStore
+
+        return FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
+    from ps_tui.data import default_store
+    from ps_tui.store.memory import MemoryStore
+
+    return MemoryStore(default_store(settings.effective_today()), location="demo")
+
+
+def load_store(store: Store) -> StoreFile:
+    """The store's data, for a caller with no event loop running (the CLI,
+    `ps-tui serve` before it starts). Raises StoreError."""
+    from ps_tui.store.file import FileStore
+    from ps_tui.store.memory import MemoryStore
+
+    if isinstance(store, FileStore):
+        return store.read()
+    if isinstance(store, MemoryStore):
+        return store.data
+    loaded: list[StoreFile] = []
+
+    async def load() -> None:
+        # Keeps the result instead of returning it (see the module's note).
+        try:
+            loaded.append(await store.load())
+        finally:
+            close = getattr(store, "aclose", None)
+            if close is not None:
+                await close()
+
+    asyncio.run(load())
+    return loaded[0]
+
+
+def load_portfolio(store: Store, today: dt.date) -> Portfolio:
+    """The store as the screens see it: every implementation assessed once."""
+    from ps_tui.core.view import Portfolio
+
+    return Portfolio.build(load_store(store), today)
+
+
+# --- problems -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """Where a problem's message names one of the request's inputs."""
+
+    field: str
+
+
+class RequestProblem(ValueError):
+    """The request cannot be answered. The message is made of text and the
+    names of inputs (`Name`), which each front end words its own way: the
+    CLI as flags, the server as query parameters."""
+
+    def __init__(self, *parts: str | Name) -> None:
+        self.parts = parts
+        super().__init__(self.worded({}))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The inputs the message names, in order."""
+        return tuple(part.field for part in self.parts if isinstance(part, Name))
+
+    def worded(self, names: Mapping[str, str]) -> str:
+        """The message, with each input called what `names` calls it (else its field name)."""
+        return "".join(
+            part if isinstance(part, str) else names.get(part.field, part.field) for part in self.parts
+        )
+
+
+def _about(field: str, message: str) -> RequestProblem:
+    return RequestProblem(Name(field), f": {message}")
+
+
+# --- the KPI --------------------------------------------------------------------------
+
+#: The longest window, in days (a hundred years).
+MAX_WINDOW = 36_500
+#: What a window may be, for the OpenAPI schema (`parse_window` decides).
+WINDOW_PATTERN = r"^\s*([0-9]+|[Aa][Ll][Ll])\s*$"
+
+
+def parse_window(text: str) -> int | None:
+    """A KPI window: 1 to MAX_WINDOW days in ASCII digits, or 'all' (None),
+    any case, spaces around allowed."""
+    word = text.strip()
+    if word.lower() == "all":
+        return None
+    if word.isascii() and word.isdigit() and 0 < int(word) <= MAX_WINDOW:
+        return int(word)
+    raise RequestProblem(
+        Name("window"), f" {text!r}: give a number of days from 1 to {MAX_WINDOW} (e.g. 90) or 'all'"
+    )
+
+
+def kpi(portfolio: Portfolio, window: int | None) -> KpiDocument:
+    """The KPI figures of the portfolio for completions in the window."""
+    from ps_tui.core.documents import KpiDocument
+    from ps_tui.core.kpi import compute_kpis
+
+    data = portfolio.data
+    figures = compute_kpis(data.implementations, portfolio.today, data.kpi, window, portfolio.assessments)
+    return KpiDocument.of(figures)
+
+
+# --- the team -------------------------------------------------------------------------
+
+
+def team(data: StoreFile) -> list[MemberDocument]:
+    """Every member with their load, in the Team screen's order."""
+    from ps_tui.core.documents import MemberDocument
+    from ps_tui.core.team import team_load
+
+    return [MemberDocument.of(load) for load in team_load(data)]
+
+
+# --- the list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListRequest:
+    """Which implementations to list: a status (None or "all": every one), a health,
+    part of an IE owner's name, and the filter box's language."""
+
+    status: str | None = "active"
+    health: str | None = None
+    owner: str | None = None
+    filter: str = ""
+
+
+class Listing:
+    """The portfolio's rows in the screen's default order, with their fuzzy
+    index built on first use; `select` answers list requests."""
+
+    def __init__(self, portfolio: Portfolio) -> None:
+        from ps_tui.core import listing
+
+        key, reverse = listing.DEFAULT_SORT
+        self.portfolio = portfolio
+        self.rows: list[Row] = listing.sort_rows(listing.build_rows(portfolio), key, reverse)
+        self._index: FuzzyIndex | None = None
+
+    def select(self, request: ListRequest) -> list[Row]:
+        """The rows the request asks for, in order. Raises RequestProblem."""
+        from ps_tui.core.query import FuzzyIndex, QueryError, filter_rows, parse_query, with_tokens
+
+        reference = self.portfolio.data
+        try:
+            query = parse_query(request.filter, reference)
+        except QueryError as error:
+            raise _about("filter", str(error)) from None
+        status = request.status
+        if status is not None and status.strip().casefold() == "all":
+            status = None
+        try:
+            query = with_tokens(query, reference, status=status)
+        except QueryError as error:
+            raise _about("status", str(error)) from None
+        try:
+            query = with_tokens(query, reference, health=request.health, owner=request.owner)
+        except QueryError as error:
+            raise _about("health", str(error)) from None
+        if query.free_text and self._index is None:
+            self._index = FuzzyIndex(self.rows)
+        return [self.rows[i] for i in filter_rows(self.rows, query, self._index)]
+
+
+def list_rows(portfolio: Portfolio, request: ListRequest) -> list[RowDocument]:
+    """The listed rows as documents (`ps-tui list --format json`)."""
+    from ps_tui.core.documents import RowDocument
+
+    return [RowDocument.of(row) for row in Listing(portfolio).select(request)]
+
+
+# --- the lookup -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LookupRequest:
+    """A lookup made of separate values, each as typed."""
+
+    customer: str | None = None
+    segment: str | None = None
+    developers: str | None = None
+    arr: str | None = None
+
+    def normalised(self) -> LookupRequest:
+        customer = " ".join(self.customer.split()) if self.customer else None
+        return LookupRequest(customer or None, self.segment, self.developers, self.arr)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.customer is None and self.segment is None and self.developers is None and self.arr is None
+
+
+NOTHING_TO_LOOK_UP = RequestProblem(
+    "nothing to look up: give ",
+    Name("customer"),
+    ", ",
+    Name("segment"),
+    ", ",
+    Name("developers"),
+    " and/or ",
+    Name("arr"),
+)
+
+
+def check_lookup(request: LookupRequest) -> LookupRequest:
+    """The request, normalised, when there is something to look up (checked
+    before any store is loaded). Raises RequestProblem."""
+    request = request.normalised()
+    if request.is_empty:
+        raise NOTHING_TO_LOOK_UP
+    return request
+
+
+def lookup(data: StoreFile, index: CustomerIndex, request: LookupRequest) -> Answer:
+    """The Offerings screen's answer. Raises RequestProblem for what must not
+    be answered: nothing to look up, ARR alone, a value that does not parse,
+    or a customer not found (a script must never get an answer for a
+    customer it did not ask about)."""
+    from ps_tui.core.offerings import LookupInput, LookupProblem, parse_developers, parse_segment
+    from ps_tui.core.offerings import lookup as decide
+    from ps_tui.core.parse import ParseError, parse_amount
+
+    request = check_lookup(request)
+    if request.customer is None and request.segment is None and request.developers is None:
+        raise RequestProblem(
+            Name("arr"),
+            " alone does not decide the segment: add ",
+            Name("customer"),
+            ", ",
+            Name("segment"),
+            " or ",
+            Name("developers"),
+        )
+    try:
+        segment = parse_segment(request.segment, data) if request.segment is not None else None
+    except ParseError as problem:
+        raise _about("segment", str(problem)) from None
+    try:
+        developers = parse_developers(request.developers) if request.developers is not None else None
+    except ParseError as problem:
+        raise _about("developers", str(problem)) from None
+    try:
+        arr = parse_amount(request.arr) if request.arr is not None else None
+    except ParseError as problem:
+        raise _about("arr", str(problem)) from None
+    given = LookupInput(customer=request.customer, segment=segment, developers=developers, arr=arr)
+    try:
+        answer = decide(given, data, index)
+    except LookupProblem as problem:
+        # Every input parsed: what is left (no such customer, no segment for
+        # that many developers) names no input.
+        raise RequestProblem(str(problem)) from None
+    if answer.problems:
+        raise RequestProblem("; ".join(answer.problems))
+    return answer
+
+
+def customer_index(data: StoreFile) -> CustomerIndex:
+    """The lookup's index of the store's customers."""
+    from ps_tui.core.offerings import CustomerIndex, customers_from_implementations
+
+    return CustomerIndex(customers_from_implementations(data.implementations))
+
+
+__all__ = [
+    "MAX_WINDOW",
+    "WINDOW_PATTERN",
+    "ListRequest",
+    "Listing",
+    "LookupRequest",
+    "Name",
+    "RequestProblem",
+    "check_lookup",
+    "customer_index",
+    "kpi",
+    "list_rows",
+    "load_portfolio",
+    "load_store",
+    "lookup",
+    "open_store",
+    "parse_window",
+    "team",
+]

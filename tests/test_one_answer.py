@@ -1,0 +1,201 @@
+"""The command line and `ps-tui serve` give the same answer and the same
+refusal for the same inputs: both go through `ps_tui.session`, and each
+words a refusal for its users (flags for the CLI, query parameters for the
+server). A real server and real `python -m ps_tui` processes, on one store
+that nothing writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import httpx
+import pytest
+
+from ps_tui import session
+from ps_tui.cli.diagnostics import FLAG_NAMES
+from ps_tui.store.file import FileStore
+from tests.server_process import TODAY, ServerProcess, isolated_env, start_server, write_store
+
+pytest.importorskip("fastapi")
+
+API = "/api/v1"
+
+
+class Served(NamedTuple):
+    store_path: Path
+    process: ServerProcess
+    client: httpx.Client
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    store_path = write_store(tmp_path_factory.mktemp("one-answer") / "store.toml")
+    process = start_server(store_path, token="s3cret")
+    try:
+        with httpx.Client(base_url=process.url, timeout=30) as client:
+            yield Served(store_path, process, client)
+    finally:
+        process.stop()
+
+
+def run_cli(served: Served, argvs: Sequence[Sequence[str]]) -> list[subprocess.CompletedProcess[str]]:
+    """`python -m ps_tui ARGV --store <the served file> --today <its today>`
+    for each argv, in parallel processes."""
+    env = isolated_env(served.store_path.parent / "cli-home", None)
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ps_tui",
+                *argv,
+                "--store",
+                str(served.store_path),
+                "--today",
+                TODAY.isoformat(),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for argv in argvs
+    ]
+    done = []
+    for argv, run in zip(argvs, runs, strict=True):
+        out, err = run.communicate(timeout=120)
+        done.append(subprocess.CompletedProcess(list(argv), run.returncode, out, err))
+    return done
+
+
+def same(
+    served: Served,
+    command: str,
+    cases: Sequence[tuple[Sequence[str], str, dict[str, str]]],
+) -> list[bool]:
+    """Each case (CLI argv, API path, query) answers alike on both: the same
+    JSON, or exit 2 and 422 with the same problem, worded for each. Returns
+    which cases were answered."""
+    results = run_cli(served, [[command, *argv] for argv, _, _ in cases])
+    answered = []
+    for (argv, path, params), result in zip(cases, results, strict=True):
+        response = served.client.get(f"{API}/{path}", params=params)
+        if result.returncode == 0:
+            assert response.status_code == 200, (argv, response.text)
+            assert response.json() == json.loads(result.stdout), argv
+            answered.append(True)
+            continue
+        assert result.returncode == 2, (argv, result.stderr)
+        assert response.status_code == 422, (argv, response.text)
+        problem = expected_problem(served, command, argv, params)
+        assert result.stderr == f"ps-tui {command}: {problem.worded(FLAG_NAMES)}\n", argv
+        assert response.json() == {"error": problem.worded({})}, argv
+        # Neither front end's names leak into the other's message.
+        assert "--" not in response.json()["error"], argv
+        answered.append(False)
+    return answered
+
+
+def expected_problem(
+    served: Served, command: str, argv: Sequence[str], params: dict[str, str]
+) -> session.RequestProblem:
+    """The refusal the headless layer gives for the request, in process."""
+    data = FileStore(served.store_path).read()
+    try:
+        if command == "kpi":
+            session.parse_window(params.get("window", "90"))
+        elif command == "lookup":
+            request = session.LookupRequest(
+                params.get("customer"), params.get("segment"), params.get("developers"), params.get("arr")
+            )
+            session.lookup(data, session.customer_index(data), request)
+        else:
+            from ps_tui.core.view import Portfolio
+
+            request_list = session.ListRequest(
+                status=params.get("status", "active"),
+                health=params.get("health"),
+                owner=params.get("owner"),
+                filter=params.get("filter", ""),
+            )
+            session.Listing(Portfolio.build(data, TODAY)).select(request_list)
+    except session.RequestProblem as problem:
+        return problem
+    raise AssertionError(f"{command} {argv}: the session answers what the CLI refused")
+
+
+def test_kpi(served: Served) -> None:
+    windows = ["90", "all", "ALL", " 30 ", "365", "36500", "٩٠", "²", "0", "-3", "36501", "soon", ""]
+    cases = [(["--json", f"--window={w}"], "kpi", {"window": w}) for w in windows]
+    answered = same(served, "kpi", cases)
+    assert answered == [True] * 6 + [False] * 7
+
+
+def test_kpi_refuses_other_scripts_digits_in_words_of_each_front_end(served: Served) -> None:
+    (result,) = run_cli(served, [["kpi", "--window", "٩٠"]])
+    assert result.returncode == 2
+    assert result.stderr.startswith("ps-tui kpi: --window '٩٠': give a number of days")
+    response = served.client.get(f"{API}/kpi", params={"window": "٩٠"})
+    assert response.status_code == 422
+    assert response.json()["error"].startswith("window '٩٠': give a number of days")
+
+
+LOOKUPS: list[tuple[list[str], dict[str, str]]] = [
+    (["northwind"], {"customer": "northwind"}),
+    (["--developers", "1200", "--arr", "150k"], {"developers": "1200", "arr": "150k"}),
+    (["krusty", "--segment", "ent"], {"customer": "krusty", "segment": "ent"}),
+    (["--segment", "smb"], {"segment": "smb"}),
+    (["--developers", "١٢٠٠"], {"developers": "١٢٠٠"}),
+    ([], {}),
+    (["--arr", "90k"], {"arr": "90k"}),
+    (["--segment", "galactic"], {"segment": "galactic"}),
+    (["--developers", "lots"], {"developers": "lots"}),
+    (["--segment", "mm", "--arr", "ninety"], {"segment": "mm", "arr": "ninety"}),
+    (["zzqqxx"], {"customer": "zzqqxx"}),
+]
+
+
+def test_lookup(served: Served) -> None:
+    cases = [([*argv, "--json"], "lookup", params) for argv, params in LOOKUPS]
+    answered = same(served, "lookup", cases)
+    assert answered[:4] == [True] * 4 and answered[5:] == [False] * 6
+
+
+def test_arr_alone_names_query_parameters_on_the_server(served: Served) -> None:
+    response = served.client.get(f"{API}/lookup", params={"arr": "90k"})
+    assert response.json() == {
+        "error": "arr alone does not decide the segment: add customer, segment or developers"
+    }
+
+
+LISTS: list[tuple[list[str], dict[str, str]]] = [
+    ([], {}),
+    (["--status", "all"], {"status": "all"}),
+    (["--status", "completed", "--health", "met"], {"status": "completed", "health": "met"}),
+    (["--owner", "louis", "--status", "all"], {"owner": "louis", "status": "all"}),
+    (["--owner", 'O"Brien'], {"owner": 'O"Brien'}),
+    (["--filter", "seg:strat acme"], {"filter": "seg:strat acme"}),
+    (["--filter", "seg:ent", "--status", "planned"], {"filter": "seg:ent", "status": "planned"}),
+    (["--status", "sleeping"], {"status": "sleeping"}),
+    (["--health", "grim"], {"health": "grim"}),
+    (["--filter", "colour:red"], {"filter": "colour:red"}),
+    (["--filter", 'owner:"unterminated'], {"filter": 'owner:"unterminated'}),
+]
+
+
+def test_list(served: Served) -> None:
+    cases = [([*argv, "--format", "json"], "rows", params) for argv, params in LISTS]
+    assert same(served, "list", cases) == [True] * 7 + [False] * 4
+
+
+def test_team(served: Served) -> None:
+    (result,) = run_cli(served, [["team", "--json"]])
+    assert result.returncode == 0, result.stderr
+    response = served.client.get(f"{API}/team")
+    assert response.status_code == 200
+    assert response.json() == json.loads(result.stdout)
