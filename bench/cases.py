@@ -419,6 +419,45 @@ def case_kpi(plan: Plan) -> list[Row]:
     return [row]
 
 
+#: The headless command the terminal case runs.
+HEADLESS_COMMAND = ["kpi", "--json"]
+
+
+def case_terminal(plan: Plan) -> list[Row]:
+    """A headless command from a pseudo-terminal, beside the same command
+    with SIGINT ignored: CPython 3.11's asyncio.run (#112559) is slow only
+    in the first, so a ratio near 1.0 says the command never hands a big
+    result to it."""
+    path = store_file(plan.json_count, "json")
+    timeout = 300 * plan.timeout_scale + 60
+    ours, theirs = Samples(), Samples()
+    for number in range(plan.load_runs):
+        for variant, samples in (("default", ours), ("ignored", theirs)):
+            params = {"path": str(path), "command": HEADLESS_COMMAND, "sigint": variant}
+            got = samples.add(run_measurement("headless", params, timeout))
+            progress(f"terminal sigint {variant}", number + 1, plan.load_runs, got)
+    command = " ".join(["ps-tui", *HEADLESS_COMMAND])
+    rss = [
+        statistics.median(e["rss_mib"] for e in samples.extra if "rss_mib" in e) if samples.extra else None
+        for samples in (ours, theirs)
+    ]
+    row = Row(
+        "terminal",
+        f"`{command}` from a terminal, {plan.json_count:,} impl.",
+        "the same, SIGINT ignored",
+        ours.stat(),
+        theirs.stat(),
+        notes=[
+            f"{n_of(ours)}, one run per fresh process, on a pseudo-terminal (pty.fork); baseline = the "
+            "same command with SIGINT ignored before the exec (`trap '' INT`); a ratio well above 1 "
+            "means a big value went through asyncio.run (CPython 3.11, #112559)",
+            "peak RSS " + " vs ".join("—" if value is None else f"{value:.0f} MiB" for value in rss),
+        ],
+    )
+    describe([row], ours, theirs, "terminal", "SIGINT ignored", paired=True)
+    return [row]
+
+
 def case_remote(plan: Plan) -> list[Row]:
     path = store_file(plan.toml_count, "json")
     timeout = 300 * plan.timeout_scale + 60
@@ -453,6 +492,7 @@ CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "toml-load": case_toml_load,
     "toml-save": case_toml_save,
     "kpi": case_kpi,
+    "terminal": case_terminal,
     "remote": case_remote,
 }
 

@@ -240,6 +240,48 @@ def kpi(path: str, variant: str, repeats: int) -> Result:
     return {"samples": samples, "extra": {"median": answer[0], "p90": answer[1]}}
 
 
+# -- headless commands -------------------------------------------------------------
+
+
+def headless(path: str, command: list[str], sigint: str) -> Result:
+    """One `python -m ps_tui COMMAND --store PATH --today 2026-11-30` run from
+    a pseudo-terminal, as a user runs it: wall time from fork to exit, and the
+    command's peak RSS.
+
+    sigint "default" leaves SIGINT as a terminal leaves it (Python installs
+    its KeyboardInterrupt handler); "ignored" ignores it before the exec, as
+    `bash -c "trap '' INT; ..."` does, which is what CPython 3.11's
+    asyncio.run (#112559) is slow without."""
+    import os
+    import pty
+    import signal
+
+    argv = [sys.executable, "-m", "ps_tui", *command, "--store", path, "--today", TODAY.isoformat()]
+    _settle()
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the command, on the pseudo-terminal
+        if sigint == "ignored":
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        os.execv(sys.executable, argv)
+    size = 0
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except OSError:  # EIO: the command has closed the terminal
+            break
+        if not chunk:
+            break
+        size += len(chunk)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    os.close(fd)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        return {"error": f"{' '.join(command)} exited with {code}"}
+    return {"samples": [elapsed], "extra": {"rss_mib": usage.ru_maxrss / 1024, "output_bytes": size}}
+
+
 # -- TUI cases ---------------------------------------------------------------------
 
 
@@ -254,6 +296,7 @@ MEASUREMENTS: dict[str, Callable[..., Result]] = {
     "load": load,
     "toml_save": toml_save,
     "kpi": kpi,
+    "headless": headless,
     "tui": tui,
 }
 

@@ -141,8 +141,11 @@ def parse_window(text: str) -> int | None:
     word = text.strip()
     if word.lower() == "all":
         return None
-    if word.isascii() and word.isdigit() and 0 < int(word) <= MAX_WINDOW:
-        return int(word)
+    if word.isascii() and word.isdigit():
+        # Leading zeros aside, so that int() never meets thousands of digits.
+        digits = word.lstrip("0")
+        if digits and len(digits) <= len(str(MAX_WINDOW)) and int(digits) <= MAX_WINDOW:
+            return int(digits)
     raise RequestProblem(
         Name("window"), f" {text!r}: give a number of days from 1 to {MAX_WINDOW} (e.g. 90) or 'all'"
     )
