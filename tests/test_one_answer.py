@@ -7,6 +7,7 @@ that nothing writes."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -199,3 +200,45 @@ def test_team(served: Served) -> None:
     response = served.client.get(f"{API}/team")
     assert response.status_code == 200
     assert response.json() == json.loads(result.stdout)
+
+
+def test_the_schema_describes_the_documents_both_print(served: Served) -> None:
+    import msgspec
+
+    from ps_tui.core.documents import KpiDocument, MemberDocument, RowDocument
+    from ps_tui.core.offerings import LookupDocument
+
+    openapi = served.client.get("/openapi.json").json()
+    components = openapi["components"]["schemas"]
+    # Every reference resolves (two structs of one name would not).
+    refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(openapi)))
+    assert refs <= set(components) and "." not in "".join(components)
+    _, generated = msgspec.json.schema_components(
+        (KpiDocument, MemberDocument, RowDocument, LookupDocument), ref_template="#/components/schemas/{name}"
+    )
+    for name, schema in generated.items():
+        assert components[name] == schema, name
+    paths = openapi["paths"]
+    assert paths["/api/v1/kpi"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/KpiDocument"
+    }
+    # What each front end gives decodes as the struct, which refuses unknown fields.
+    kpi, team, rows, lookup = run_cli(
+        served,
+        [
+            ["kpi", "--json"],
+            ["team", "--json"],
+            ["list", "--format", "json"],
+            ["lookup", "initech", "--json"],
+        ],
+    )
+    msgspec.json.decode(lookup.stdout, type=LookupDocument)
+    msgspec.json.decode(
+        served.client.get(f"{API}/lookup", params={"customer": "initech"}).content, type=LookupDocument
+    )
+    msgspec.json.decode(kpi.stdout, type=KpiDocument)
+    msgspec.json.decode(team.stdout, type=list[MemberDocument])
+    msgspec.json.decode(rows.stdout, type=list[RowDocument])
+    msgspec.json.decode(served.client.get(f"{API}/kpi").content, type=KpiDocument)
+    msgspec.json.decode(served.client.get(f"{API}/team").content, type=list[MemberDocument])
+    msgspec.json.decode(served.client.get(f"{API}/rows").content, type=list[RowDocument])

@@ -167,9 +167,9 @@ def create_app(
     reads = APIRouter(prefix="/api/v1", dependencies=[Depends(read_access), Depends(loaded)])
     writes = APIRouter(prefix="/api/v1", dependencies=[Depends(write_access), Depends(loaded)])
 
-    @app.get("/healthz", responses={200: wire.json_content(wire.ref(wire.Health), "The server is up")})
+    @app.get("/healthz", responses={200: wire.json_content(wire.ref(wire.ServerHealth), "The server is up")})
     async def healthz() -> Response:
-        return json_response(wire.Health("ok"))
+        return json_response(wire.ServerHealth("ok"))
 
     # -- reference ------------------------------------------------------------------
 

@@ -59,7 +59,9 @@ class ImplementationPage(msgspec.Struct, kw_only=True):
     complete: bool
 
 
-class Health(msgspec.Struct):
+class ServerHealth(msgspec.Struct):
+    """GET /healthz: the server is up."""
+
     status: str
 
 
@@ -124,7 +126,7 @@ DOCUMENTS: tuple[Any, ...] = (
     *CORE_DOCUMENTS,
     LookupDocument,
     ErrorBody,
-    Health,
+    ServerHealth,
 )
 REF = "#/components/schemas/{name}"
 
