@@ -146,7 +146,8 @@ def toml_save(path: str, variant: str, repeats: int) -> Result:
     import tomli_w
 
     from ps_tui.core import portfolio
-    from ps_tui.store.file import FileStore, atomic_write
+    from ps_tui.store.atomic import atomic_write
+    from ps_tui.store.file import FileStore
 
     source = Path(path)
     workdir = Path(tempfile.mkdtemp(prefix="save-", dir=source.parent))

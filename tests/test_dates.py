@@ -10,16 +10,10 @@ import msgspec
 import pytest
 
 from ps_tui.core import listing, timeline
+from ps_tui.core.date_rules import check_entry, field_label, implementation_warnings, store_warnings
 from ps_tui.core.model import Implementation, Milestone, Status
 from ps_tui.core.portfolio import InvalidData, upsert
-from ps_tui.core.validate import (
-    Problem,
-    check_entry,
-    check_implementation,
-    field_label,
-    implementation_warnings,
-    store_warnings,
-)
+from ps_tui.core.validate import Problem, check_implementation
 from ps_tui.core.view import Portfolio
 from tests.helpers import reference, sample_store
 

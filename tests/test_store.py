@@ -616,14 +616,14 @@ def test_new_files_get_the_users_umask(tmp_path: Path) -> None:
     previous = os.umask(0o022)
     try:
         # The umask is read once per process; read it again for this test.
-        import ps_tui.store.file as file_module
+        import ps_tui.store.atomic as atomic_module
 
-        file_module._UMASK = None
+        atomic_module._UMASK = None
         FileStore(tmp_path / "store.toml").write(sample_store())
         assert stat.S_IMODE((tmp_path / "store.toml").stat().st_mode) == 0o644
     finally:
         os.umask(previous)
-        file_module._UMASK = None
+        atomic_module._UMASK = None
 
 
 def test_nothing_but_the_backup_is_left_beside_the_store(saved: FileStore, path: Path) -> None:

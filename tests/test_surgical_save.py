@@ -21,7 +21,8 @@ import pytest
 from ps_tui.core.model import Implementation, Kpi, Milestone, Risk, Status, StoreFile
 from ps_tui.store.file import FileStore, encode_store
 from ps_tui.store.json_edit import edit_json
-from ps_tui.store.toml_edit import dump_store, edit_toml
+from ps_tui.store.toml_edit import edit_toml
+from ps_tui.store.toml_write import dump_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hand_store.toml"
 ORIGINAL = FIXTURE.read_text(encoding="utf-8")

@@ -45,7 +45,7 @@ def _with_demo(text: str, today: dt.date) -> str:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.data import reference_text
-    from ps_tui.store.file import atomic_write
+    from ps_tui.store.atomic import atomic_write
 
     target = Path(args.dir).expanduser() if args.dir else user_config_dir()
     store_path, config_path = target / "store.toml", target / "config.toml"

@@ -24,7 +24,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ps_tui.core.validate import Problem, store_warnings
+    from ps_tui.core.date_rules import store_warnings
+    from ps_tui.core.validate import Problem
     from ps_tui.store.errors import StoreError
     from ps_tui.store.file import FileStore
     from ps_tui.store.locate import line_of

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, NamedTuple, TypeVar
 
+from ps_tui.core.date_rules import check_entry, kickoff_key
 from ps_tui.core.model import (
     CUSTOM_PACKAGE,
     IMPLEMENTATION_SERVICES,
@@ -30,7 +31,7 @@ from ps_tui.core.model import (
 from ps_tui.core.parse import ParseError, parse_amount, parse_count, parse_date
 from ps_tui.core.portfolio import prepare
 from ps_tui.core.segments import resolve_segment, segment_for_developers
-from ps_tui.core.validate import check_entry, check_implementation, kickoff_key
+from ps_tui.core.validate import check_implementation
 
 FieldKind = Literal["text", "amount", "count", "date", "choice", "member"]
 

@@ -7,10 +7,11 @@ import datetime as dt
 
 import msgspec
 
+from ps_tui.core.date_rules import check_entry
 from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.core.safe_text import control_problems
 from ps_tui.core.timeline import align_kickoff
-from ps_tui.core.validate import InvalidData, Problem, check_entry, check_implementation, check_store
+from ps_tui.core.validate import InvalidData, Problem, check_implementation, check_store
 
 
 class UnknownImplementation(KeyError):

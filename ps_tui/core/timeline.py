@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import msgspec
 
+from ps_tui.core.date_rules import go_live_key, kickoff_key
 from ps_tui.core.model import Implementation, Milestone, Reference, Status
-from ps_tui.core.validate import STARTED_STATUSES, go_live_key, kickoff_key
+from ps_tui.core.validate import STARTED_STATUSES
 
 
 @dataclass(frozen=True)

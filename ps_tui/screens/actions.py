@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ps_tui.core import timeline
+from ps_tui.core.date_rules import go_live_key
 from ps_tui.core.model import Implementation, Status
 from ps_tui.core.portfolio import entry_problems
-from ps_tui.core.validate import go_live_key
 from ps_tui.screens.host import host
 
 EDIT_BINDINGS = [

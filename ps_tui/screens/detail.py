@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ps_tui.core.date_rules import field_label, implementation_warnings
 from ps_tui.core.health import Health
 from ps_tui.core.model import CUSTOM_PACKAGE, Implementation
 from ps_tui.core.parse import format_arr, format_count
 from ps_tui.core.timeline import timeline
-from ps_tui.core.validate import field_label, implementation_warnings
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.host import host

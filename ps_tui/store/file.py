@@ -12,18 +12,14 @@ instead of overwriting their work.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import re
 import stat
-import tempfile
 import threading
-import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +30,7 @@ from ps_tui.core import portfolio
 from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.core.safe_text import MAY_HOLD_CONTROL, control_problems
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
+from ps_tui.store.atomic import atomic_write, locked, sweep_stale_temps
 from ps_tui.store.errors import StoreConflict, StoreInvalid, StoreUnreadable, StoreWriteFailed, edit_errors
 from ps_tui.store.locate import json_duplicate, json_lines, line_of, toml_lines
 
@@ -244,9 +241,9 @@ def parse_store(path: Path, data: bytes, *, thorough: bool = False) -> StoreFile
 def encode_store(store: StoreFile, kind: str) -> bytes:
     """The bytes of a new store file in `kind` ("toml" or "json"), in the
     layout that later surgical saves keep."""
-    from ps_tui.store import json_edit, toml_edit  # only when saving: off the launch path
+    from ps_tui.store import json_edit, toml_write  # only when saving: off the launch path
 
-    text = toml_edit.dump_store(store) if kind == "toml" else json_edit.dump_store(store)
+    text = toml_write.dump_store(store) if kind == "toml" else json_edit.dump_store(store)
     return text.encode("utf-8")
 
 
@@ -264,134 +261,6 @@ def _fingerprint(path: Path, data: bytes) -> Fingerprint:
     # (another writer's, replaced while this one was reading or parsing).
     info = path.stat()
     return Fingerprint(len(data), info.st_mtime_ns, info.st_ino, hashlib.sha256(data).hexdigest())
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An advisory lock that keeps two processes from interleaving the
-    check-then-write of a save.
-
-    It is taken on the store's directory, so nothing is left beside the
-    store; where a directory cannot be locked (some network filesystems), on
-    a file named after the store in the user's runtime directory instead."""
-    try:
-        handle = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError as error:
-        raise StoreWriteFailed(f"{path}: cannot lock for saving ({error.strerror or error})") from None
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        except OSError:
-            os.close(handle)
-            handle = _fallback_lock(path)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        os.close(handle)
-
-
-def _fallback_lock(path: Path) -> int:
-    from platformdirs import user_runtime_dir
-
-    digest = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    directory = Path(user_runtime_dir("ps-tui", ensure_exists=True))
-    try:
-        return os.open(directory / f"{digest}-{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as error:
-        raise StoreWriteFailed(f"{path}: cannot lock for saving ({error.strerror or error})") from None
-
-
-_UMASK: int | None = None
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it where the kernel tells."""
-    global _UMASK
-    if _UMASK is None:
-        try:
-            with open("/proc/self/status", encoding="ascii") as status:
-                line = next(line for line in status if line.startswith("Umask:"))
-            _UMASK = int(line.split()[1], 8)
-        except (OSError, StopIteration, ValueError, IndexError):
-            _UMASK = os.umask(0o022)
-            os.umask(_UMASK)
-    return _UMASK
-
-
-def atomic_write(path: Path, data: bytes, backup: bool = True, private: bool = False) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file,
-    never a mix. Keeps the previous version as `NAME.bak` when `backup`. A new
-    file gets the user's umask, or owner-only access when `private`."""
-    directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-            if backup:
-                _backup(path)
-        elif not private:
-            # mkstemp makes the file private; a new store gets the mode any
-            # new file of the user's would (readable by the team, usually).
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    # The new file is in place: syncing the directory entry is best effort
-    # (some filesystems refuse fsync on a directory), and a failure here must
-    # not be reported as "the file was not changed".
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-#: When this process loaded the module (about when it started): a temporary
-#: file older than this was left by a writer that died mid-save.
-_STARTED = time.time()
-
-
-def _sweep_stale_temps(path: Path) -> None:
-    """Remove `.NAME.*.tmp` files that a killed writer left beside `path`.
-
-    Called after a successful save, under the lock (so no other FileStore is
-    between its mkstemp and its rename). Only files older than this process
-    go: one younger could belong to a writer that does not take the lock.
-    Best effort: a file that cannot be removed is simply left."""
-    prefix = f".{path.name}."
-    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith(prefix) and name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
-                with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < _STARTED:
-                        os.unlink(entry.path)
-
-
-def _backup(path: Path) -> None:
-    """Point `NAME.bak` at the current file's content without copying it."""
-    bak = path.with_name(path.name + ".bak")
-    staging = path.with_name(f".{path.name}.bak.tmp")
-    staging.unlink(missing_ok=True)
-    try:
-        try:
-            os.link(path, staging)
-        except OSError:
-            staging.write_bytes(path.read_bytes())
-        os.replace(staging, bak)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
 
 
 class FileStore:
@@ -422,7 +291,7 @@ class FileStore:
     def write(self, store: StoreFile) -> StoreFile:
         """Save a whole store: a new file in the app's layout, or, over the
         file that was read, only what differs from it."""
-        with self._mutex, _locked(self.path):
+        with self._mutex, locked(self.path):
             before = self._check_unchanged()
             self._write_unlocked(store, before)
         return store
@@ -438,7 +307,7 @@ class FileStore:
             reason = error.strerror or str(error)
             raise StoreWriteFailed(f"{self.path}: save failed ({reason}); the file was not changed") from None
         self._store, self._seen = store, _fingerprint(self.path, data)
-        _sweep_stale_temps(self.path)
+        sweep_stale_temps(self.path)
 
     def _check_unchanged(self) -> bytes | None:
         """The file's bytes, after checking they are the ones last read or
@@ -468,7 +337,7 @@ class FileStore:
         return data
 
     def _edit(self, change: Callable[[StoreFile], StoreFile]) -> StoreFile:
-        with self._mutex, _locked(self.path):
+        with self._mutex, locked(self.path):
             if self._store is None:
                 self.read()
             before = self._check_unchanged()

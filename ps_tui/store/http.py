@@ -23,6 +23,7 @@ import msgspec
 
 from ps_tui.core.model import Implementation, Reference, StoreFile, etag
 from ps_tui.core.validate import Problem
+from ps_tui.store.atomic import atomic_write
 from ps_tui.store.errors import (
     StoreAuthFailed,
     StoreBadAnswer,
@@ -33,7 +34,6 @@ from ps_tui.store.errors import (
     StoreUnreadable,
     StoreWriteFailed,
 )
-from ps_tui.store.file import atomic_write
 
 T = TypeVar("T")
 

@@ -21,7 +21,6 @@ One module per job:
 - `answer`: the `Answer`, its notes (each once, with its `NoteKind`), and the
   `LookupDocument` that `ps-tui lookup --json` prints and the server returns;
   `Answer.to_text()` is what `y` copies.
-- `request`: `answer_request` for separate values (flags, query parameters).
 - `summaries`: the related rules in words, for the screen.
 
 Precedence, most explicit first: a segment given > a developer count given >
@@ -68,7 +67,6 @@ from ps_tui.core.offerings.parsing import (
     parse_segment,
     with_segment,
 )
-from ps_tui.core.offerings.request import answer_request
 from ps_tui.core.offerings.rules import (
     LOOKUP_HELP,
     MANDATORY_OFFERING,
@@ -108,7 +106,6 @@ __all__ = [
     "NoteKind",
     "OfferingAnswer",
     "ParsedLookup",
-    "answer_request",
     "arr_range",
     "customers_from_implementations",
     "decide_discount",
