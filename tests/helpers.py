@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import errno
+import os
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Milestone, Risk, Status, StoreFile
 from ps_tui.data import reference_store
@@ -95,3 +98,16 @@ def snapshot(directory: Path) -> dict[str, bytes | None]:
         name = str(path.relative_to(directory))
         found[name] = None if path.is_dir() else path.read_bytes()
     return found
+
+
+def deny_reading(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make opening `path` fail with EACCES, as the kernel would for anyone
+    but root (who may read any file, so `chmod 000` cannot test this)."""
+    real = os.open
+
+    def guarded(file: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(file) == path:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", guarded)

@@ -24,7 +24,7 @@ from ps_tui.data import default_store
 from ps_tui.store.errors import StoreConflict, StoreError, StoreInvalid, StoreUnreadable, StoreWriteFailed
 from ps_tui.store.file import QUICK_BYTES, FileStore, encode_store
 from ps_tui.store.memory import QUICK_IMPLEMENTATIONS, MemoryStore
-from tests.helpers import TODAY, implementation, sample_store, snapshot
+from tests.helpers import TODAY, deny_reading, implementation, sample_store, snapshot
 
 KINDS = ["toml", "json"]
 
@@ -574,14 +574,7 @@ async def test_memory_store_does_not_change_the_store_it_was_given() -> None:
 
 def test_permission_denied_is_reported(saved: FileStore, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same check as above, simulated, so it also runs as root."""
-    real = os.open
-
-    def guarded(file: Any, *args: Any, **kwargs: Any) -> int:
-        if Path(file) == path:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
-        return real(file, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", guarded)
+    deny_reading(path, monkeypatch)
     with pytest.raises(StoreUnreadable) as caught:
         FileStore(path).read()
     assert str(path) in str(caught.value)

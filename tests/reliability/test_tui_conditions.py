@@ -9,7 +9,6 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -23,6 +22,7 @@ from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
 from tests.apps import demo_app, settle
 from tests.conftest import TODAY
+from tests.helpers import deny_reading
 from tests.reliability.conftest import FIGURES, temp_files
 
 SIZE = (120, 40)
@@ -126,14 +126,7 @@ def spoil_permissions(path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         path.chmod(0)
     else:
         # Root reads anything: refuse the read as the kernel would for others.
-        real = os.open
-
-        def guarded(file: Any, *args: Any, **kwargs: Any) -> int:
-            if Path(file) == path:
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
-            return real(file, *args, **kwargs)
-
-        monkeypatch.setattr(os, "open", guarded)
+        deny_reading(path, monkeypatch)
     return f"{path}: permission denied"
 
 
