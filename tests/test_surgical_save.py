@@ -382,3 +382,22 @@ def test_the_first_implementation_of_an_init_store_takes_the_apps_layout(tmp_pat
             '{ key = "infrastructure", planned = 2026-12-05, actual = 2026-12-04 }',
         ),
     )
+
+
+def test_json_removing_the_last_two_members_of_an_object(tmp_path: Path) -> None:
+    """Each removal takes its own comma: the two cuts never overlap (which
+    would have sent the save to a whole-file rewrite)."""
+    data = FileStore(FIXTURE).read()
+    lone = Implementation(
+        id="IMP-0009", customer="Lone", segment="mm", developers=150, ie_owner="Marc LeBlanc"
+    )
+    data = msgspec.structs.replace(data, implementations=[lone])
+    path = tmp_path / "store.json"
+    # Four-space indents, unlike the app's two: a rewrite would show.
+    text = json.dumps(json.loads(encode_store(data, "json")), indent=4) + "\n"
+    path.write_text(text, encoding="utf-8")
+    store = FileStore(path)
+    store.read()
+    store.save_implementation_sync(msgspec.structs.replace(lone, developers=None, ie_owner=None))
+    members = '"segment": "mm",\n            "developers": 150,\n            "ie_owner": "Marc LeBlanc"\n'
+    assert path.read_text(encoding="utf-8") == replaced(text, (members, '"segment": "mm"\n'))

@@ -199,12 +199,14 @@ class _Editor:
         members, end = _members(self.text, at, self.arrays)
         by_key = {m.key: m for m in members}
         order = new.__struct_fields__
-        for name, before, after in changed_fields(old, new):
+        changes = list(changed_fields(old, new))
+        gone = {name for name, _, after in changes if after is None and name in by_key}
+        for name, before, after in changes:
             member = by_key.get(name)
             if member is None:
                 self.insert_member(at, end, members, name, after, order)
             elif after is None:
-                self.delete_member(at, end, members, member)
+                self.delete_member(at, end, members, member, gone)
             elif isinstance(before, msgspec.Struct) and isinstance(after, msgspec.Struct):
                 self.patch_object(member.value_start, before, after)
             elif is_struct_list(before) and is_struct_list(after):
@@ -212,13 +214,20 @@ class _Editor:
             else:
                 self.edit(member.value_start, member.value_end, self.value(after, member.start))
 
-    def delete_member(self, at: int, end: int, members: list[_Member], member: _Member) -> None:
+    def delete_member(
+        self, at: int, end: int, members: list[_Member], member: _Member, gone: set[str]
+    ) -> None:
+        """Remove `member` with its comma; `gone` are all the members removed
+        from this object, so two removals never cut the same comma."""
         index = members.index(member)
-        if len(members) == 1:
-            self.edit(at, end, "{}")
-        elif index + 1 < len(members):
+        if all(m.key in gone for m in members):
+            if index == 0:
+                self.edit(at, end, "{}")
+        elif any(m.key not in gone for m in members[index + 1 :]):
             self.edit(member.start, members[index + 1].start, "")
         else:
+            # No kept member after it: cut from the end of the one before
+            # (which may go too: then from the end of the one before that).
             self.edit(members[index - 1].value_end, member.value_end, "")
 
     def insert_member(

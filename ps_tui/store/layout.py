@@ -125,7 +125,7 @@ def plain(value: Any) -> Any:
         assert isinstance(value, msgspec.Struct)
         return {name: plain(getattr(value, name)) for name in value.__struct_fields__}
     if isinstance(value, msgspec.Struct):
-        data = msgspec.to_builtins(value, builtin_types=(dt.date, dt.datetime), order="deterministic")
+        data = msgspec.to_builtins(value, builtin_types=(dt.date, dt.datetime))
         return {
             name: plain(getattr(value, name))
             for name in value.__struct_fields__

@@ -287,7 +287,6 @@ class _Editor:
     def patch_array(self, path: Path, old: list[Any], new: list[Any]) -> None:
         steps = pair(old, new)
         previous: int | None = None
-        first_old = 0
         for step, i, j in steps:
             if step == "keep":
                 previous = i
@@ -302,7 +301,7 @@ class _Editor:
                     self.touched.append((i, None))
             else:
                 assert j is not None
-                self.insert_element(path, new[j], previous, first_old)
+                self.insert_element(path, new[j], previous)
                 if path == ("implementations",):
                     self.inserted.append((len(self.edits) - 1, new[j]))
 
@@ -334,15 +333,16 @@ class _Editor:
             index += 1
         return found
 
-    def insert_element(self, path: Path, element: Any, previous: int | None, first_old: int) -> None:
+    def insert_element(self, path: Path, element: Any, previous: int | None) -> None:
         body = section_text(path, plain(element), True, self.nl, self._inline_for(path))
         separator = self.separator(path)
         if previous is not None:
             _, at, _ = self.tree_span((*path, previous))
             self.edit(at, at, separator + body)
             return
-        if (*path, first_old) in self.position:
-            at = self.sections[self.position[(*path, first_old)]].start
+        if (*path, 0) in self.position:
+            # Before what was the first element.
+            at = self.sections[self.position[(*path, 0)]].start
             self.edit(at, at, body + separator)
             return
         self.insert_fresh(path[:-1], body)
