@@ -5,6 +5,7 @@ FastAPI nor uvicorn."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,53 @@ def test_the_cli_never_imports_the_server_stack() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+def test_a_taken_port_is_exit_1_saying_so(
+    capsys: pytest.CaptureFixture[str], store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("uvicorn")
+    monkeypatch.setenv("PS_TUI_SERVER_TOKEN", "t")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, err = run(capsys, "serve", "--store", str(store), "--port", str(port))
+    assert code == 1
+    assert f"cannot listen on 127.0.0.1:{port}: the port is taken" in err
+    assert "Traceback" not in err and "Errno" not in err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("127.255.0.9", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("192.168.1.4", False),
+        ("::", False),
+        ("team-host", False),
+    ],
+)
+def test_all_of_127_slash_8_is_this_machine(host: str, loopback: bool) -> None:
+    assert cli_serve.is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--max-connections", "0"),
+        ("--max-connections", "x"),
+        ("--header-timeout", "0"),
+        ("--body-timeout", "nan"),
+    ],
+)
+def test_limits_are_checked_as_flags(capsys: pytest.CaptureFixture[str], flag: str, value: str) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", flag, value])
+    assert caught.value.code == 2
+    assert "is not a" in capsys.readouterr().err

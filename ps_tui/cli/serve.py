@@ -7,8 +7,11 @@ says which extra to install."""
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
+import ipaddress
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,13 +27,49 @@ NAME = "serve"
 ENV_SERVER_TOKEN = "PS_TUI_SERVER_TOKEN"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+#: What --max-connections defaults to (see ps_tui/server/connections.py).
+DEFAULT_MAX_CONNECTIONS = 256
+#: What --header-timeout defaults to, in seconds.
+DEFAULT_HEADER_TIMEOUT = 10.0
+#: What --body-timeout defaults to, in seconds.
+DEFAULT_BODY_TIMEOUT = 30.0
+#: uvicorn's idle keep-alive before it closes a connection, in seconds.
+KEEP_ALIVE_SECONDS = 5
+#: The largest request head h11 buffers before a 400 (uvicorn's default too).
+MAX_HEAD_BYTES = 16 * 1024
 
 
 def _port(text: str) -> int:
     if not text.isdecimal() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
     return int(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdecimal() or not 1 <= int(text) <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count from 1 to 100000")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0.1 to 3600")
+    return seconds
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -53,6 +92,30 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument("--protect-reads", action="store_true", help="reads need the token too")
     serve.add_argument(
         "--no-auth", action="store_true", help="no token at all: anyone who can connect may write"
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=_count,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help=f"open connections at most; beyond, the one waiting longest for its request is "
+        f"closed (default {DEFAULT_MAX_CONNECTIONS})",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a connection that sends no complete request within SECONDS "
+        f"(default {DEFAULT_HEADER_TIMEOUT:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=DEFAULT_BODY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"refuse a request whose body takes longer than SECONDS with 408 "
+        f"(default {DEFAULT_BODY_TIMEOUT:g})",
     )
 
 
@@ -108,6 +171,28 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return _serve(args, settings, store, data, token)
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port and listening, or a Failure that says why
+    (exit 1: the request was fine, the machine refused it)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as problem:
+        raise Failure(f"cannot listen on {host}: {problem.strerror}", EXIT_FAILED) from None
+    family, kind, protocol, _, address = infos[0]
+    listener = socket.socket(family, kind, protocol)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(2048)
+    except OSError as problem:
+        listener.close()
+        reason = problem.strerror or str(problem)
+        if problem.errno == errno.EADDRINUSE:
+            reason = "the port is taken (another ps-tui serve? choose one with --port)"
+        raise Failure(f"cannot listen on {host}:{port}: {reason}", EXIT_FAILED) from None
+    return listener
+
+
 def _serve(
     args: argparse.Namespace, settings: Settings, store: FileStore, data: StoreFile, token: str | None
 ) -> int:
@@ -116,6 +201,7 @@ def _serve(
     import uvicorn
 
     from ps_tui.server.app import create_app
+    from ps_tui.server.connections import connection_cap, guarded_protocol, raise_file_limit
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
@@ -124,25 +210,49 @@ def _serve(
     logger.setLevel(logging.INFO)
     logger.propagate = False
 
-    app = create_app(store, token=token, protect_reads=args.protect_reads, today=settings.today, data=data)
+    listener = _listen(args.host, args.port)
+    host, port = listener.getsockname()[:2]
+    limit = connection_cap(args.max_connections, raise_file_limit())
+    if limit < args.max_connections:
+        _say(f"note: at most {limit} connections, as the limit on open files allows (ulimit -n)")
+    app = create_app(
+        store,
+        token=token,
+        protect_reads=args.protect_reads,
+        body_timeout=args.body_timeout,
+        today=settings.today,
+        data=data,
+    )
     if token is None:
         _say("WARNING: --no-auth: anyone who can connect can change the store")
         if os.environ.get(ENV_SERVER_TOKEN):
             _say(f"WARNING: --no-auth overrides {ENV_SERVER_TOKEN}")
-    if args.host not in LOOPBACK:
+    if not is_loopback(args.host):
         _say(
             f"note: listening on {args.host}, beyond this machine; plain HTTP, so put a TLS proxy "
             "in front before the token crosses a network"
         )
     reads = "reads need the token too" if args.protect_reads else "reads are open"
     writes = "writes need the bearer token" if token else "writes are open"
-    _say(f"serving {store.location} ({len(data.implementations)} implementations); {writes}, {reads}")
+    shown = f"[{host}]" if ":" in host else host
+    _say(
+        f"serving {store.location} ({len(data.implementations)} implementations) at "
+        f"http://{shown}:{port}; {writes}, {reads}"
+    )
     config = uvicorn.Config(
-        app, host=args.host, port=args.port, access_log=False, server_header=False, log_level="info"
+        app,
+        access_log=False,
+        server_header=False,
+        log_level="info",
+        http=guarded_protocol(limit, args.header_timeout),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
     server = uvicorn.Server(config)
     try:
-        server.run()
-    except SystemExit as stopped:  # uvicorn exits when it cannot bind
+        server.run(sockets=[listener])
+    except SystemExit as stopped:  # uvicorn exits when its start fails
         return stopped.code if isinstance(stopped.code, int) and stopped.code else EXIT_FAILED
+    finally:
+        listener.close()
     return EXIT_OK if server.started else EXIT_FAILED

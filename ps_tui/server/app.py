@@ -46,6 +46,7 @@ from ps_tui.core.validate import Problem
 from ps_tui.server import errors as api_errors
 from ps_tui.server import wire
 from ps_tui.server.auth import BearerAuth
+from ps_tui.server.connections import quiet_accept_errors
 from ps_tui.server.errors import ApiError, error, invalid, json_response
 from ps_tui.server.state import ServerState, as_utc, quoted
 from ps_tui.store.base import Store
@@ -102,6 +103,32 @@ class AccessLog:
             access_log.info("%s %s %d %.1f ms", scope["method"], path, status, elapsed)
 
 
+class ResponseHeaders:
+    """Headers on every response: `X-Content-Type-Options: nosniff` (a JSON
+    error echoing input is never sniffed as HTML), and `Cache-Control:
+    no-store` when reads need the token, so no cache keeps protected data."""
+
+    def __init__(self, app: ASGIApp, *, protect_reads: bool) -> None:
+        self.app = app
+        self.extra = [(b"x-content-type-options", b"nosniff")]
+        if protect_reads:
+            self.extra.append((b"cache-control", b"no-store"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                added = [(name, value) for name, value in self.extra if name not in present]
+                message["headers"] = [*message.get("headers", []), *added]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 def refused(problem: session.RequestProblem) -> ApiError:
     """A request the headless layer refuses: 422 with its message, each
     input named as its query parameter (the field's own name)."""
@@ -125,10 +152,12 @@ def create_app(
     token: str | None,
     protect_reads: bool = False,
     max_body: int = 1_000_000,
+    body_timeout: float = wire.BODY_TIMEOUT,
     today: dt.date | None = None,
     data: StoreFile | None = None,
 ) -> FastAPI:
     """The API over `store`. `token` None means no auth at all (`--no-auth`);
+    a request body is refused past `max_body` bytes or `body_timeout` seconds;
     `today` fixes the date for the KPI and lookup (the real date otherwise);
     `data` is the store as already loaded (else it is loaded at startup)."""
     state = ServerState(store)
@@ -136,8 +165,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        restore = quiet_accept_errors(asyncio.get_running_loop())
         await loaded()
-        yield
+        try:
+            yield
+        finally:
+            restore()
 
     async def loaded() -> None:
         if state.data is None:
@@ -163,6 +196,7 @@ def create_app(
         redoc_url=None,
     )
     api_errors.install(app)
+    app.add_middleware(ResponseHeaders, protect_reads=protect_reads)
     app.add_middleware(AccessLog)
     reads = APIRouter(prefix="/api/v1", dependencies=[Depends(read_access), Depends(loaded)])
     writes = APIRouter(prefix="/api/v1", dependencies=[Depends(write_access), Depends(loaded)])
@@ -184,12 +218,12 @@ def create_app(
         "/reference",
         responses={
             200: wire.json_content(wire.ref(wire.ReferenceDocument), "The new reference data"),
-            **wire.errors(400, 413, 422, 503),
+            **wire.errors(400, 408, 413, 422, 503),
         },
         openapi_extra=wire.request_body(wire.ReferenceDocument),
     )
     async def put_reference(request: Request) -> Response:
-        body = await wire.read_body(request, max_body)
+        body = await wire.read_body(request, max_body, body_timeout)
         document = wire.decode(body, wire.ReferenceDocument, "reference")
         if document.schema_version > SCHEMA_VERSION:
             message = f"{document.schema_version} is newer than this ps-tui reads ({SCHEMA_VERSION})"
@@ -261,12 +295,12 @@ def create_app(
         status_code=201,
         responses={
             201: {**implementation_response, "headers": etag_header},
-            **wire.errors(400, 409, 413, 422, 503),
+            **wire.errors(400, 408, 409, 413, 422, 503),
         },
         openapi_extra=wire.request_body(Implementation),
     )
     async def create_implementation(request: Request) -> Response:
-        body = await wire.read_body(request, max_body)
+        body = await wire.read_body(request, max_body, body_timeout)
         implementation = wire.decode(body, Implementation, "implementation")
         async with state.lock:
             created = await state.create(implementation, today_now())
@@ -276,7 +310,7 @@ def create_app(
         one,
         responses={
             200: {**implementation_response, "headers": etag_header},
-            **wire.errors(400, 404, 412, 413, 422, 503),
+            **wire.errors(400, 404, 408, 412, 413, 422, 503),
         },
         openapi_extra=wire.request_body(Implementation),
     )
@@ -285,7 +319,7 @@ def create_app(
         request: Request,
         if_match: IfMatch = None,
     ) -> Response:
-        body = await wire.read_body(request, max_body)
+        body = await wire.read_body(request, max_body, body_timeout)
         implementation = wire.decode(body, Implementation, "implementation")
         if implementation.id != implementation_id:
             message = f"must equal the id in the URL ({implementation_id!r}); an id cannot be changed"

@@ -9,12 +9,14 @@ defaults omitted as in the files), so an implementation's ETag is the
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated, Any, TypeVar
 
 import msgspec
 from fastapi import Request
 from msgspec import Meta
+from starlette.requests import ClientDisconnect
 
 from ps_tui.core.documents import DOCUMENTS as CORE_DOCUMENTS
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
@@ -68,9 +70,15 @@ class ServerHealth(msgspec.Struct):
 # --- request bodies -----------------------------------------------------------------
 
 
-async def read_body(request: Request, max_body: int) -> bytes:
+#: Seconds a client has to send a whole request body once its head is in.
+BODY_TIMEOUT = 30.0
+
+
+async def read_body(request: Request, max_body: int, timeout: float = BODY_TIMEOUT) -> bytes:
     """The request body, refused with 413 as soon as it is known to exceed
-    `max_body` bytes: from Content-Length, or while it streams in."""
+    `max_body` bytes (from Content-Length, or while it streams in), with 408
+    when it takes longer than `timeout` seconds, and with 400 when the client
+    goes away before its end (a client's doing: no traceback in the log)."""
     too_large = f"request body too large: at most {max_body:,} bytes"
     length = request.headers.get("content-length")
     if length is not None:
@@ -79,10 +87,17 @@ async def read_body(request: Request, max_body: int) -> bytes:
         if int(length) > max_body:
             raise error(413, too_large, {"Connection": "close"})
     received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > max_body:
-            raise error(413, too_large, {"Connection": "close"})
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                received += chunk
+                if len(received) > max_body:
+                    raise error(413, too_large, {"Connection": "close"})
+    except TimeoutError:
+        message = f"the request body did not arrive within {timeout:g} s"
+        raise error(408, message, {"Connection": "close"}) from None
+    except ClientDisconnect:
+        raise error(400, "the client closed the connection before the end of the body") from None
     return bytes(received)
 
 
@@ -151,6 +166,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "No implementation with that id",
         409: "An implementation with that id already exists",
         412: "If-Match does not match the current version (the body has `current` and `etag`)",
+        408: "The request body did not arrive in time",
         413: "Request body too large",
         422: "Invalid input: `problems` lists each field path and message",
         503: "The store could not be written (the message says why); nothing was changed",
