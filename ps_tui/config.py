@@ -63,6 +63,9 @@ class Settings:
     remote_url: str | None = None
     remote_token: str | None = None
     refresh_seconds: int = 30
+    #: Whether a shared server that cannot be reached may be stood in for by
+    #: the copy cached from the last good load (`--no-cache` says no).
+    use_cache: bool = True
     #: The largest store file read, in MiB: anything bigger is refused
     #: before it is read (a runaway or sparse file).
     max_store_mb: int = 4096

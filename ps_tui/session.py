@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -49,7 +50,12 @@ def open_store(settings: Settings) -> Store:
         from ps_tui.config import user_cache_dir
         from ps_tui.store.http import RemoteStore
 
-        return RemoteStore(settings.remote_url, settings.remote_token, cache_dir=user_cache_dir())
+        return RemoteStore(
+            settings.remote_url,
+            settings.remote_token,
+            cache_dir=user_cache_dir(),
+            use_cache=settings.use_cache,
+        )
     if settings.store is not None:
         from ps_tui.store.file import FileStore
 
@@ -82,6 +88,11 @@ def load_store(store: Store) -> StoreFile:
                 await close()
 
     asyncio.run(load())
+    stale = getattr(store, "stale_note", None)
+    if stale is not None and (note := stale()) is not None:
+        # The answer printed next is not current: say so where a script's
+        # reader of stdout is not disturbed.
+        print(f"ps-tui: {note}", file=sys.stderr, flush=True)
     return loaded[0]
 
 

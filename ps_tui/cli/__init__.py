@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from types import ModuleType
 
 from ps_tui import __version__
@@ -51,6 +52,13 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         default=default,
         help="use a shared `ps-tui serve` instead of a store file (env PS_TUI_REMOTE)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="with --remote: fail when the server cannot be reached, instead of using the copy "
+        "cached from the last good load",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: str | None = args.command
     try:
         settings = resolve(config=args.config, store=args.store, today=args.today, remote=args.remote)
+        if args.no_cache:
+            settings = replace(settings, use_cache=False)
         status = _runner(command)(args, settings)
         # Flushed here, so that a reader gone away is noticed below rather
         # than at exit.

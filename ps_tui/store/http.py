@@ -63,6 +63,7 @@ class RemoteStore:
         cache_dir: Path,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        use_cache: bool = True,
     ) -> None:
         self.url = url.rstrip("/")
         self.location = self.url
@@ -84,6 +85,10 @@ class RemoteStore:
         #: When the data shown was fetched from the server.
         self.fetched: dt.datetime | None = None
         self._caching: asyncio.Future[None] | None = None
+        #: Whether an unreachable server may be stood in for by the cache.
+        self._use_cache = use_cache
+        #: Why the server could not be reached, while offline.
+        self._unreachable: str | None = None
 
     # -- plumbing -------------------------------------------------------------
 
@@ -195,17 +200,31 @@ class RemoteStore:
         try:
             data = await self._fetch_all()
         except StoreOffline as failure:
+            if not self._use_cache:
+                raise StoreUnreadable(f"{failure} (--no-cache: the cached copy is not used)") from None
             cached = await asyncio.to_thread(self._read_cache)
             if cached is None:
                 raise StoreUnreadable(f"{failure}, and there is no cached copy yet") from None
             self.offline = True
+            self._unreachable = str(failure)
             self._remember(cached)
             return cached
         self.offline = False
+        self._unreachable = None
         self.fetched = dt.datetime.now(dt.UTC)
         self._remember(data)
         self._cache_later(data)
         return data
+
+    def stale_note(self) -> str | None:
+        """What to tell a reader of the last load when it came from the
+        cache (None when it is the server's answer)."""
+        if not self.offline:
+            return None
+        return (
+            f"{self._unreachable}; this is the cached copy from {self._fetched_text()} "
+            "(--no-cache refuses instead)"
+        )
 
     def _cache_later(self, data: StoreFile) -> None:
         """Write the cache in a thread without holding up the caller; `aclose`
