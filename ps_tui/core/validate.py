@@ -15,6 +15,7 @@ from ps_tui.core.model import (
     EARLIEST_DATE,
     ID_PATTERN,
     LATEST_DATE,
+    MAX_INT,
     SCHEMA_VERSION,
     Implementation,
     Reference,
@@ -120,6 +121,8 @@ def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Prob
     if message == f"Expected `str` matching regex {ID_PATTERN!r}":
         message = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
     message = re.sub(r"^Expected `str` of length >= 1$", "must not be empty", message)
+    if message in ("Number out of range", "Integer value out of range"):
+        message = f"out of range (numbers go up to {MAX_INT:,})"
     message = re.sub(r"^Invalid enum value '([^']*)'$", r"'\1' is not one of the allowed values", message)
     return Problem(path, message)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import re
 from typing import Annotated, Any, TypeVar
 
 import msgspec
@@ -20,9 +22,10 @@ from starlette.requests import ClientDisconnect
 
 from ps_tui.core.documents import DOCUMENTS as CORE_DOCUMENTS
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
+from ps_tui.core.numbers import NON_STANDARD, non_standard
 from ps_tui.core.offerings import LookupDocument
 from ps_tui.core.validate import problem_from_error
-from ps_tui.server.errors import ErrorBody, error, invalid
+from ps_tui.server.errors import ApiError, ErrorBody, error, invalid
 
 T = TypeVar("T")
 
@@ -114,21 +117,48 @@ def decode(body: bytes, kind: type[T], what: str) -> T:
         _well_formed(body)
         raise invalid(what, [problem_from_error(problem)]) from None
     except msgspec.DecodeError as malformed:
-        raise error(400, f"malformed JSON: {malformed}") from None
+        raise _malformed(body, malformed) from None
     except RecursionError:
         raise error(400, _TOO_DEEP) from None
 
 
 _TOO_DEEP = "malformed JSON: nested too deeply (no document of ps-tui nests more than a few levels)"
+_AT_BYTE = re.compile(r"\(byte (\d+)\)")
 
 
 def _well_formed(body: bytes) -> None:
+    """Raise the 400 of a body that is not JSON at all. A number out of
+    range is well-formed JSON: the typed error, with its field, stands."""
     try:
         msgspec.json.decode(body)
+    except msgspec.ValidationError:
+        # Out of range, so msgspec stopped there: check the rest's syntax
+        # without converting a number (the stdlib parser takes hooks).
+        try:
+            json.loads(body, parse_int=len, parse_float=len, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            raise error(400, "malformed JSON: the body is not one complete JSON document") from None
     except msgspec.DecodeError as malformed:
-        raise error(400, f"malformed JSON: {malformed}") from None
+        raise _malformed(body, malformed) from None
     except RecursionError:
         raise error(400, _TOO_DEEP) from None
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(name)
+
+
+def _malformed(body: bytes, problem: msgspec.DecodeError) -> ApiError:
+    """400 for a body that is not JSON, naming NaN and Infinity for what they are."""
+    found = _AT_BYTE.search(str(problem))
+    if found:
+        at = int(found[1])
+        for token in NON_STANDARD:
+            # msgspec points past the sign of -Infinity.
+            for start in (at - 1, at):
+                if start >= 0 and body.startswith(token.encode(), start):
+                    return error(400, f"malformed JSON at byte {start}: {non_standard(token)}")
+    return error(400, f"malformed JSON: {problem}")
 
 
 # --- OpenAPI ------------------------------------------------------------------------

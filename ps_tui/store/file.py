@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import math
 import os
 import re
 import stat
@@ -28,6 +29,7 @@ import msgspec
 
 from ps_tui.core import portfolio
 from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.numbers import MAX_DIGITS, first_bad_json_number, first_long_number
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
 from ps_tui.store.atomic import atomic_write, locked, sweep_stale_temps
@@ -150,8 +152,19 @@ def _parse(path: Path, kind: str, data: bytes) -> Any:
             if match:
                 reason += f" (column {match[2]})"
             raise StoreInvalid(str(path), [Problem("", f"TOML syntax: {reason}", line)]) from None
+        except ValueError:
+            # Past Python's integer conversion limit (4,300 digits).
+            long = first_long_number(text)
+            message = long.message if long else "a number too long to read"
+            raise StoreInvalid(str(path), [Problem("", message, long.line(text) if long else None)]) from None
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys), text
+        return json.loads(text, object_pairs_hook=_unique_keys, **_NUMBER_HOOKS), text
+    except _Unreadable:
+        bad = first_bad_json_number(text)
+        if bad is None:  # the hooks and the scan disagree: say what the hook saw
+            raise StoreInvalid(str(path), [Problem("", "JSON: a number ps-tui cannot read", None)]) from None
+        problem = Problem("", f"JSON: {bad.message} (column {bad.column(text)})", bad.line(text))
+        raise StoreInvalid(str(path), [problem]) from None
     except _DuplicateKey:
         found = json_duplicate(text)
         message = "duplicate key (JSON keeps only the last; write it once)"
@@ -177,7 +190,7 @@ def _text_checked(store: StoreFile, data: bytes) -> StoreFile:
 
 def _keys_unique(data: bytes) -> bool:
     try:
-        json.loads(data, object_pairs_hook=_unique_keys)
+        json.loads(data, object_pairs_hook=_unique_keys, **_NUMBER_HOOKS)
     except _DuplicateKey:
         return False
     except (ValueError, RecursionError):
@@ -187,6 +200,30 @@ def _keys_unique(data: bytes) -> bool:
 
 def _looks_like_toml(text: str) -> bool:
     return re.match(r"\s*(#|\[|[A-Za-z_][\w-]*\s*=)", text) is not None
+
+
+class _Unreadable(ValueError):
+    """A number in a JSON text that no field can hold (see core.numbers)."""
+
+
+def _constant(name: str) -> float:
+    raise _Unreadable(name)
+
+
+def _float(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise _Unreadable(token)
+    return value
+
+
+def _int(token: str) -> int:
+    if len(token) > MAX_DIGITS + 1:
+        raise _Unreadable(token)
+    return int(token)
+
+
+_NUMBER_HOOKS: dict[str, Any] = {"parse_constant": _constant, "parse_float": _float, "parse_int": _int}
 
 
 class _DuplicateKey(ValueError):
