@@ -549,7 +549,10 @@ def test_a_hand_edit_meanwhile_is_503_then_reloaded(server: Served, client: http
     refused = client.put(f"{API}/implementations/SRV-112", json=edit)
     assert refused.status_code == 503
     message = refused.json()["error"]
-    assert "changed on disk since it was loaded" in message and "reloaded" in message
+    assert "changed on disk since it was loaded" in message and "nothing was saved" in message
+    assert "reloaded the file: send the change again" in message
+    # Spoken to an API client, not to someone at the TUI's form.
+    assert "form" not in message
     assert server.store_path.read_text(encoding="utf-8").endswith("# edited by hand while the server ran\n")
     # The server reloaded the file: the retry builds on it.
     retried = client.put(f"{API}/implementations/SRV-112", json=edit)

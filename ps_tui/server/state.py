@@ -305,14 +305,19 @@ class ServerState:
             return await save()
         except StoreInvalid as refused:
             raise invalid(what, refused.problems) from None
-        except StoreConflict as conflict:
-            message = str(conflict)
+        except StoreConflict:
+            # The store's own message speaks to a person at a form; an API
+            # client is told what happened and what to send.
+            message = (
+                f"{self.store.location}: changed on disk since it was loaded (a hand edit, or "
+                "another program); nothing was saved"
+            )
             try:
                 await self.load()
             except StoreError as reload_failed:
                 message += f"; reloading failed too: {reload_failed}"
             else:
-                message += "; the server has reloaded the store, try again"
+                message += "; the server has reloaded the file: send the change again"
             raise error(503, message) from None
         except StoreError as failed:
             raise error(503, str(failed)) from None
