@@ -80,7 +80,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         help="share the store over HTTP (needs ps-tui[server])",
         description="Serve the configured store (--store, PS_TUI_STORE or the config) over HTTP "
         "for the team's ps-tui clients. Writes need the bearer token from PS_TUI_SERVER_TOKEN or "
-        "--token-file; reads are open unless --protect-reads. API docs at /docs.",
+        "--token-file; reads are open unless --protect-reads. API docs at /docs (Swagger UI, loaded "
+        "by the browser from cdn.jsdelivr.net; the schema itself is /openapi.json).",
     )
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
     serve.add_argument(

@@ -13,7 +13,8 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
     GET    /api/v1/lookup?customer=&segment=&developers=&arr=   exactly `ps-tui lookup --json`
     GET    /api/v1/rows?status=&health=&owner=&filter=          exactly `ps-tui list --format json`
     GET    /api/v1/team                      exactly `ps-tui team --json`
-    GET    /openapi.json, /docs              the schema and its browsable docs
+    GET    /openapi.json, /docs              the schema and its browsable docs (Swagger
+                                             UI's assets come from cdn.jsdelivr.net)
 
 Writes need `Authorization: Bearer <token>`; reads too with `protect_reads`.
 If-Match is optional: without it an update or delete applies whatever
