@@ -22,7 +22,8 @@ import httpx
 import msgspec
 
 from ps_tui.core.model import Implementation, Reference, StoreFile, etag
-from ps_tui.core.validate import Problem
+from ps_tui.core.safe_text import control_problems, may_hold_control
+from ps_tui.core.validate import Problem, check_implementation, check_store
 from ps_tui.store.atomic import atomic_write
 from ps_tui.store.errors import (
     StoreAuthFailed,
@@ -189,6 +190,19 @@ class RemoteStore:
                 "is this the address of a ps-tui server?"
             ) from None
 
+    def _vet(self, problems: list[Problem], what: str) -> None:
+        """Refuse data that breaks the rules a store file is held to (the
+        same checks as a file's load: a far-off date, an unknown segment, a
+        control character in text): StoreBadAnswer naming the first problem,
+        so the client keeps its last good data instead of showing it."""
+        if problems:
+            first = problems[0]
+            more = f", and {len(problems) - 1} more" if len(problems) > 1 else ""
+            raise StoreBadAnswer(
+                f"{self.url}: {what} from the server breaks the store's rules "
+                f"({_shown(first.path)}: {_shown(first.message)}{more}); none of it is used"
+            )
+
     # -- loading --------------------------------------------------------------
 
     def loads_quickly(self) -> bool:
@@ -250,6 +264,7 @@ class RemoteStore:
         implementations: list[Implementation] = []
         server_time = None
         offset = 0
+        contents: list[bytes] = []
         page: httpx.Response | None = first
         while True:
             if page is None:
@@ -258,6 +273,7 @@ class RemoteStore:
                 )
             self._check(page)
             listing = self._decode(page, _Listing, "a page of implementations")
+            contents.append(page.content)
             server_time = server_time or listing.server_time
             implementations.extend(listing.items)
             offset += len(listing.items)
@@ -265,7 +281,9 @@ class RemoteStore:
                 break
             page = None
         self._server_time = server_time
-        return msgspec.structs.replace(reference, implementations=implementations)
+        data = msgspec.structs.replace(reference, implementations=implementations)
+        self._vet(_store_problems(data, [response.content, *contents]), "the data")
+        return data
 
     def _remember(self, data: StoreFile) -> None:
         self._data = data
@@ -297,6 +315,14 @@ class RemoteStore:
         if not listing.complete or listing.total > len(listing.items):
             return await self.load(), None
         self._server_time = listing.server_time
+        clue = may_hold_control(response.content)
+        problems = [
+            problem
+            for impl in listing.items
+            for problem in check_implementation(impl, self._data, f"implementations[{impl.id}]")
+            + (control_problems(impl, f"implementations[{impl.id}]") if clue else [])
+        ]
+        self._vet(problems, "a change")
         changed = {impl.id: impl for impl in listing.items}
         gone = set(listing.deleted)
         self.fetched = dt.datetime.now(dt.UTC)  # the data is current as of now
@@ -326,10 +352,13 @@ class RemoteStore:
 
     def _read_cache(self) -> StoreFile | None:
         try:
-            data = msgspec.json.decode(self._cache.read_bytes(), type=StoreFile)
+            content = self._cache.read_bytes()
+            data = msgspec.json.decode(content, type=StoreFile)
             meta = msgspec.json.decode(self._meta_path.read_bytes(), type=_Meta)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             return None
+        if _store_problems(data, [content]):
+            return None  # written by a version with looser rules: not a copy to show
         self.fetched = meta.fetched
         self._server_time = None  # the next refresh is a full load
         return data
@@ -480,3 +509,11 @@ def _answer_text(response: httpx.Response, error: Exception) -> str:
 def _reason(error: httpx.TransportError) -> str:
     text = str(error) or error.__class__.__name__
     return text.splitlines()[0][:120]
+
+
+def _store_problems(data: StoreFile, contents: list[bytes]) -> list[Problem]:
+    """What a store file's load would refuse in `data`, sent as `contents`."""
+    problems = check_store(data)
+    if any(may_hold_control(content) for content in contents):
+        problems += control_problems(data)
+    return problems
