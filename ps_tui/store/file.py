@@ -284,13 +284,32 @@ def encode_store(store: StoreFile, kind: str) -> bytes:
     return text.encode("utf-8")
 
 
-def edit_text(kind: str, text: str, old: StoreFile, new: StoreFile) -> str:
-    """`text`, which holds `old`, changed only where `new` differs from it."""
+def edit_text(path: Path, text: str, old: StoreFile, new: StoreFile) -> str:
+    """`text`, which holds `old`, changed only where `new` differs from it.
+
+    When no surgical edit fits, the store is written anew, but only after
+    the text is read again, thoroughly, and found to hold exactly `old`: a
+    load that misread the file (a duplicate key once hid 42 implementations)
+    must never become the basis of a whole-file rewrite."""
     from ps_tui.store import json_edit, toml_edit
 
-    if kind == "toml":
-        return toml_edit.edit_toml(text, old, new)
-    return json_edit.edit_json(text, old, new)
+    def rewrite(store: StoreFile) -> str:
+        try:
+            again = parse_store(path, text.encode("utf-8"), thorough=True)
+        except StoreInvalid as invalid:
+            again, problem = None, f"it does not read back ({invalid})"
+        else:
+            problem = "it reads back as other data than was loaded"
+        if again != old:
+            raise StoreWriteFailed(
+                f"{path}: not saved: {problem}, so writing it anew could lose what it holds; "
+                f"the file and its .bak are left as they are (check it with `ps-tui validate {path}`)"
+            )
+        return encode_store(store, store_format(path)).decode("utf-8")
+
+    if store_format(path) == "toml":
+        return toml_edit.edit_toml(text, old, new, rewrite)
+    return json_edit.edit_json(text, old, new, rewrite)
 
 
 def _fingerprint(path: Path, data: bytes) -> Fingerprint:
@@ -337,7 +356,7 @@ class FileStore:
         if before is None or self._store is None:
             data = encode_store(store, self.kind)
         else:
-            data = edit_text(self.kind, before.decode("utf-8"), self._store, store).encode("utf-8")
+            data = edit_text(self.path, before.decode("utf-8"), self._store, store).encode("utf-8")
         try:
             atomic_write(self.path, data)
         except OSError as error:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,8 +132,11 @@ def _elements(text: str, at: int) -> tuple[list[tuple[int, int]], int]:
             return spans, cursor
 
 
-def edit_json(text: str, old: StoreFile, new: StoreFile) -> str:
-    """`text` (which decodes to `old`) changed so that it decodes to `new`."""
+def edit_json(
+    text: str, old: StoreFile, new: StoreFile, rewrite: Callable[[StoreFile], str] | None = None
+) -> str:
+    """`text` (which decodes to `old`) changed so that it decodes to `new`;
+    `rewrite` as in `toml_edit.edit_toml`."""
     if old == new:
         return text
     editor = _Editor(text)
@@ -143,7 +147,7 @@ def edit_json(text: str, old: StoreFile, new: StoreFile) -> str:
             return result
     except (_Unsupported, msgspec.DecodeError, msgspec.ValidationError):
         pass
-    return dump_store(new)
+    return (rewrite or dump_store)(new)
 
 
 class _Editor:

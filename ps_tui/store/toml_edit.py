@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -41,8 +42,12 @@ class _Unsupported(Exception):
 # -- editing ----------------------------------------------------------------------
 
 
-def edit_toml(text: str, old: StoreFile, new: StoreFile) -> str:
-    """`text` (which parses to `old`) changed so that it parses to `new`."""
+def edit_toml(
+    text: str, old: StoreFile, new: StoreFile, rewrite: Callable[[StoreFile], str] | None = None
+) -> str:
+    """`text` (which parses to `old`) changed so that it parses to `new`;
+    when no surgical edit checks out, `rewrite(new)` (default: the store
+    written anew) decides the whole text."""
     if old == new:
         return text
     for precise in (False, True):
@@ -56,7 +61,7 @@ def edit_toml(text: str, old: StoreFile, new: StoreFile) -> str:
             continue
         if editor.verify(result, old, new):
             return result
-    return dump_store(new)
+    return (rewrite or dump_store)(new)
 
 
 class _Editor:
