@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.reliability.conftest import FIGURES
 from tests.server_process import ServerProcess, start_server, write_store
 
 pytest.importorskip("uvicorn")
@@ -83,6 +84,7 @@ def test_three_times_the_cap_of_trickling_connections_do_not_stop_a_normal_reque
     assert "Traceback" not in log
     # Refused or shed connections are reported once, not per connection.
     assert log.count("connection limit") == 1, log
+    FIGURES["slow clients: trickling connections that did not stop a request"] += len(slow)
 
 
 def test_a_connection_that_never_finishes_its_request_head_is_closed(server: ServerProcess) -> None:
@@ -94,6 +96,7 @@ def test_a_connection_that_never_finishes_its_request_head_is_closed(server: Ser
     finally:
         sock.close()
     assert "sent no complete request" in server.log()
+    FIGURES["slow clients: deadlines and disconnects answered without a traceback"] += 1
 
 
 def test_a_keep_alive_connection_gets_a_new_deadline_for_each_request(server: ServerProcess) -> None:
@@ -131,6 +134,7 @@ def test_a_body_that_does_not_arrive_in_time_is_a_408(server: ServerProcess) -> 
         sock.close()
     assert answer.startswith(b"HTTP/1.1 408"), answer
     assert b"did not arrive within" in answer
+    FIGURES["slow clients: deadlines and disconnects answered without a traceback"] += 1
 
 
 def test_a_client_that_disconnects_mid_body_is_not_a_traceback(server: ServerProcess) -> None:
@@ -150,6 +154,7 @@ def test_a_client_that_disconnects_mid_body_is_not_a_traceback(server: ServerPro
     added = server.log()[len(before) :]
     assert "PUT /api/v1/implementations/anything 400" in added, added
     assert "Traceback" not in added and "internal error" not in added
+    FIGURES["slow clients: deadlines and disconnects answered without a traceback"] += 1
 
 
 def test_responses_are_not_sniffed_and_protected_reads_are_not_cached(server: ServerProcess) -> None:
