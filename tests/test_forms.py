@@ -174,11 +174,17 @@ def test_a_new_implementation() -> None:
         project_manager="Andrew Norrish",
         instance_url="https://sourcegraph.acme.example.com",
         notes="Weekly sync.",
-        # The reference milestones, owned by the IE owner, undated but for
-        # the kickoff one: an active implementation kicked off on its kickoff date.
+        # The reference milestones, owned by the IE owner, planned from the
+        # Standard package's plan; the kickoff one done: an active
+        # implementation kicked off on its kickoff date.
         milestones=[
-            Milestone(key=m.key, owner="Louis Jarvis", actual=dt.date(2026, 11, 2) if i == 0 else None)
-            for i, m in enumerate(REF.milestones)
+            Milestone(
+                key=m.key,
+                owner="Louis Jarvis",
+                planned=dt.date(2026, 11, 2) + dt.timedelta(days=day),
+                actual=dt.date(2026, 11, 2) if i == 0 else None,
+            )
+            for i, (m, day) in enumerate(zip(REF.milestones, [0, 7, 12, 19, 24, 28], strict=True))
         ],
     )
 

@@ -221,8 +221,20 @@ class MilestoneDef(_Base):
     name: NonEmpty
 
 
+#: The latest day of a plan, counted from kickoff (ten years).
+MAX_PLAN_DAY = 3650
+
+
+class PlanStep(_Base):
+    """One milestone of a package's plan: due this many days after kickoff."""
+
+    milestone: NonEmpty
+    day: Annotated[int, Meta(ge=0, le=MAX_PLAN_DAY)]
+
+
 class Package(_Base):
-    """A sold package: implementation hours and timebox, or RA hours per year."""
+    """A sold package: implementation hours and timebox, or RA hours per year,
+    and for an implementation package its milestone plan."""
 
     id: NonEmpty
     name: NonEmpty
@@ -231,6 +243,12 @@ class Package(_Base):
     timebox_days: NonNegative | None = None
     #: "project" for implementation packages, "year" for Resident Architect hours.
     per: str = "project"
+    #: When each milestone is due, in days after kickoff: a new
+    #: implementation's planned dates (see core.plan).
+    plan: list[PlanStep] = field(default_factory=list)
+
+    def plan_day(self, milestone: str) -> int | None:
+        return next((step.day for step in self.plan if step.milestone == milestone), None)
 
 
 class Kpi(_Base):
@@ -300,6 +318,11 @@ class Risk(_Base):
     opened: dt.date
     severity: Severity = Severity.MEDIUM
     closed: dt.date | None = None
+    #: The team member who follows it up.
+    owner: str | None = None
+    mitigation: str = ""
+    #: Whether the customer's status report may show it (internal by default).
+    customer_visible: bool = False
 
 
 CUSTOM_PACKAGE = "custom"
@@ -350,6 +373,7 @@ class Implementation(_Base):
             if value
         ]
         found.extend((f"milestones[{i}].owner", m.owner) for i, m in enumerate(self.milestones) if m.owner)
+        found.extend((f"risks[{i}].owner", r.owner) for i, r in enumerate(self.risks) if r.owner)
         return found
 
 

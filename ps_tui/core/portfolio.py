@@ -9,6 +9,7 @@ import msgspec
 
 from ps_tui.core.date_rules import check_entry
 from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.plan import first_plan
 from ps_tui.core.safe_text import control_problems
 from ps_tui.core.timeline import align_kickoff
 from ps_tui.core.validate import InvalidData, Problem, check_implementation, check_store
@@ -48,7 +49,10 @@ def prepare(
 ) -> Implementation:
     """An implementation as every write stores it: its kickoff date and kickoff
     milestone made one fact (`timeline.align_kickoff`; `before` is the stored
-    version, None for a new one)."""
+    version, None for a new one), and a new one planned from its package
+    (`plan.first_plan`)."""
+    if before is None:
+        implementation = first_plan(implementation, reference)
     return align_kickoff(implementation, reference, before)
 
 

@@ -348,9 +348,18 @@ def check_reference(ref: Reference) -> list[Problem]:
             Problem("load.ra_package", f"unknown package {ref.load.ra_package!r} (known: {known})")
         )
     offerings = {o.id for o in ref.offerings}
+    milestones = {m.key for m in ref.milestones}
     for i, package in enumerate(ref.packages):
         if package.offering not in offerings:
             problems.append(Problem(f"packages[{i}].offering", f"unknown offering {package.offering!r}"))
+        planned: set[str] = set()
+        for j, step in enumerate(package.plan):
+            where = f"packages[{i}].plan[{j}].milestone"
+            if step.milestone not in milestones:
+                problems.append(Problem(where, f"unknown milestone {step.milestone!r}"))
+            elif step.milestone in planned:
+                problems.append(Problem(where, f"{step.milestone!r} is planned twice"))
+            planned.add(step.milestone)
     return problems
 
 
@@ -505,5 +514,7 @@ class _Known:
         for risk in impl.risks:
             opened, closed = risk.opened, risk.closed
             if not low <= opened <= high or (closed is not None and (closed < opened or closed > high)):
+                return False
+            if risk.owner and risk.owner not in members:
                 return False
         return True

@@ -1,0 +1,137 @@
+"""Plans from packages: a new implementation's planned dates come from its
+package's plan (`[[packages]] plan` in the store); a re-plan moves only
+what is not done; the plan itself is checked like the rest of the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from ps_tui.core.forms import blank_form, parse_form
+from ps_tui.core.model import Implementation, Milestone, PlanStep, Status
+from ps_tui.core.plan import first_plan, planned, replan_changes, replanned
+from ps_tui.core.portfolio import upsert
+from ps_tui.core.validate import InvalidData, check_store, decode_store
+from ps_tui.store.file import parse_store
+from tests.helpers import reference, to_raw
+
+KICKOFF = dt.date(2026, 11, 20)
+TODAY = dt.date(2026, 12, 1)
+
+
+def new(package: str = "standard", **changes: object) -> Implementation:
+    fields: dict[str, object] = {
+        "id": "IMP-0100",
+        "customer": "Acme Test",
+        "segment": "enterprise",
+        "status": Status.ACTIVE,
+        "kickoff": KICKOFF,
+        "ie_owner": "Louis Jarvis",
+        "package": package,
+    }
+    fields.update(changes)
+    return Implementation(**fields)  # type: ignore[arg-type]
+
+
+def dates(impl: Implementation, field: str = "planned") -> dict[str, dt.date | None]:
+    return {m.key: getattr(m, field) for m in impl.milestones}
+
+
+@pytest.mark.parametrize(
+    ("package", "days"),
+    [("standard", [0, 7, 12, 19, 24, 28]), ("advanced", [0, 6, 11, 18, 25, 30])],
+)
+def test_a_new_implementation_is_planned_from_its_package(package: str, days: list[int]) -> None:
+    store = upsert(reference(), new(package), today=TODAY)
+    stored = store.implementations[-1]
+    keys = [m.key for m in reference().milestones]
+    assert [m.key for m in stored.milestones] == keys
+    assert list(dates(stored).values()) == [KICKOFF + dt.timedelta(days=d) for d in days]
+    # The kickoff milestone is done on the kickoff date (one fact), owned by the IE owner.
+    assert stored.milestones[0].actual == KICKOFF
+    assert {m.owner for m in stored.milestones} == {"Louis Jarvis"}
+
+
+def test_the_form_plans_a_new_implementation_the_same_way() -> None:
+    values = blank_form(reference()) | {
+        "customer": "Acme Test",
+        "developers": "1200",
+        "status": "active",
+        "kickoff": KICKOFF.isoformat(),
+        "ie_owner": "Louis Jarvis",
+        "package": "standard",
+    }
+    result = parse_form(values, reference(), None, "IMP-0100", today=TODAY)
+    assert result.implementation is not None, result.errors
+    assert dates(result.implementation)["go_live"] == dt.date(2026, 12, 18)
+
+
+def test_dates_given_with_a_new_implementation_are_kept() -> None:
+    mine = [Milestone(key="validation"), Milestone(key="go_live", planned=dt.date(2026, 12, 5))]
+    stored = upsert(reference(), new(milestones=mine), today=TODAY).implementations[-1]
+    # The milestones given, and only those: the blank one planned, the dated one kept.
+    assert dates(stored) == {"validation": KICKOFF + dt.timedelta(days=24), "go_live": dt.date(2026, 12, 5)}
+
+
+def test_a_custom_package_or_no_kickoff_plans_nothing() -> None:
+    custom = first_plan(new("custom", package_hours=10, package_days=20), reference())
+    assert set(dates(custom).values()) == {None}
+    unplanned = new(kickoff=None, status=Status.PLANNED)
+    assert first_plan(unplanned, reference()) == unplanned  # nothing to plan from
+
+
+def test_a_replan_moves_only_what_is_not_done() -> None:
+    stored = upsert(reference(), new(), today=TODAY).implementations[-1]
+    done = [
+        msgspec.structs.replace(m, actual=dt.date(2026, 11, 26)) if m.key == "infrastructure" else m
+        for m in stored.milestones
+    ]
+    stored = msgspec.structs.replace(stored, milestones=done)
+    later = msgspec.structs.replace(stored, kickoff=dt.date(2026, 11, 23), package="advanced")
+    moved = replan_changes(stored, later, reference())
+    assert moved == ["installation", "configuration", "validation", "go_live"]
+    again = replanned(later, reference())
+    assert dates(again, "actual")["infrastructure"] == dt.date(2026, 11, 26)
+    assert dates(again)["infrastructure"] == KICKOFF + dt.timedelta(days=7)  # done: its plan stays
+    assert dates(again)["go_live"] == dt.date(2026, 11, 23) + dt.timedelta(days=30)
+    assert replan_changes(stored, msgspec.structs.replace(stored, notes="x"), reference()) == []
+
+
+def test_planned_keeps_milestones_the_reference_does_not_know_at_the_end() -> None:
+    odd = new(milestones=[Milestone(key="legacy_step"), Milestone(key="go_live")])
+    assert [m.key for m in planned(odd, reference())][-1] == "legacy_step"
+
+
+def test_a_plan_is_checked_with_the_store() -> None:
+    raw = to_raw(reference())
+    standard = next(p for p in raw["packages"] if p["id"] == "standard")
+    standard["plan"] = [
+        {"milestone": "kickoff", "day": 0},
+        {"milestone": "go_live", "day": 28},
+        {"milestone": "go_live", "day": 29},
+        {"milestone": "launch_party", "day": 30},
+    ]
+    with pytest.raises(InvalidData) as caught:
+        decode_store(raw)
+    messages = {(p.path, p.message) for p in caught.value.problems}
+    index = raw["packages"].index(standard)
+    assert (f"packages[{index}].plan[2].milestone", "'go_live' is planned twice") in messages
+    assert (f"packages[{index}].plan[3].milestone", "unknown milestone 'launch_party'") in messages
+    standard["plan"] = [{"milestone": "kickoff", "day": 3651}]
+    with pytest.raises(InvalidData) as caught:
+        decode_store(raw)
+    assert caught.value.problems[0].path == f"packages[{index}].plan[0].day"
+
+
+def test_the_bundled_plans_are_valid_and_documented() -> None:
+    from ps_tui.data import reference_text
+
+    text = reference_text()
+    assert "due this many days after" in text
+    store = parse_store(Path("store.toml"), text.encode())
+    assert not check_store(store)
+    standard = store.package("standard")
+    assert standard is not None and standard.plan[-1] == PlanStep(milestone="go_live", day=28)
