@@ -24,17 +24,22 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from ps_tui.config import Settings
 from ps_tui.store.base import Store
+from ps_tui.store.errors import StoreOffline
+
+#: What a write does: save this implementation, or delete the one with this id.
+Write = Union["Implementation", str]
 
 if TYPE_CHECKING:
     from ps_tui.core.documents import KpiDocument, MemberDocument, RowDocument
+    from ps_tui.core.history import Event
     from ps_tui.core.listing import Row
-    from ps_tui.core.model import StoreFile
+    from ps_tui.core.model import Implementation, StoreFile
     from ps_tui.core.offerings import Answer, CustomerIndex
     from ps_tui.core.query import FuzzyIndex
     from ps_tui.core.view import Portfolio
@@ -59,7 +64,7 @@ def open_store(settings: Settings) -> Store:
     if settings.store is not None:
         from ps_tui.store.file import FileStore
 
-        return FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
+        return FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20, who=settings.me)
     from ps_tui.data import default_store
     from ps_tui.store.memory import MemoryStore
 
@@ -181,6 +186,113 @@ def team(data: StoreFile) -> list[MemberDocument]:
     from ps_tui.core.team import team_load
 
     return [MemberDocument.of(load) for load in team_load(data)]
+
+
+def parse_day(text: str, field: str) -> dt.date:
+    """A date given as `field` (YYYY-MM-DD, within the dates ps-tui accepts)."""
+    from ps_tui.core.parse import ParseError, parse_date
+
+    try:
+        return parse_date(text)
+    except ParseError as problem:
+        raise _about(field, str(problem)) from None
+
+
+# --- writes ---------------------------------------------------------------------------
+
+
+def write(store: Store, change: Callable[[StoreFile], Write]) -> StoreFile:
+    """Load the store, decide a write from its data with `change` (which may
+    raise RequestProblem), and make it through the store: a file saved under
+    its lock (recorded in its history), a shared server through the API.
+    Returns the store after the write. Raises StoreError (a refused write
+    names its fields, as the TUI's form does)."""
+    from ps_tui.store.file import FileStore
+    from ps_tui.store.http import RemoteStore
+    from ps_tui.store.memory import MemoryStore
+
+    if isinstance(store, MemoryStore):
+        raise RequestProblem("the demo data is not saved: `ps-tui init` creates a store to write to")
+    if isinstance(store, FileStore):
+        wanted = change(store.read())
+        if isinstance(wanted, str):
+            return store.delete_implementation_sync(wanted)
+        return store.save_implementation_sync(wanted)
+    assert isinstance(store, RemoteStore)
+    written: list[StoreFile] = []
+
+    async def remote() -> None:
+        try:
+            data = await store.load()
+            if store.offline:
+                note = store.stale_note() or "the server cannot be reached"
+                raise StoreOffline(f"{note}; nothing was written")
+            wanted = change(data)
+            if isinstance(wanted, str):
+                written.append(await store.delete_implementation(wanted))
+            else:
+                written.append(await store.save_implementation(wanted))
+        finally:
+            await store.aclose()
+
+    asyncio.run(remote())
+    return written[0]
+
+
+def find(data: StoreFile, implementation_id: str) -> Implementation:
+    """The implementation with that id, or a RequestProblem naming it."""
+    found = next((impl for impl in data.implementations if impl.id == implementation_id), None)
+    if found is None:
+        raise _about("id", f"no implementation {implementation_id!r}")
+    return found
+
+
+# --- the history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRequest:
+    """Which recorded changes to give: one implementation's, since a day
+    (YYYY-MM-DD, UTC), by someone (part of the name, any case)."""
+
+    implementation: str | None = None
+    since: str | None = None
+    by: str | None = None
+
+
+def history(store: Store, request: HistoryRequest) -> tuple[list[Event], list[int]]:
+    """The recorded changes that match, newest first, and the numbers of the
+    history file's lines that could not be read. Raises RequestProblem, or
+    StoreError when the history cannot be read."""
+    from ps_tui.core.history import select
+    from ps_tui.store.file import FileStore
+
+    since = None if request.since is None else parse_day(request.since, "since")
+    from ps_tui.store.http import RemoteStore
+
+    if isinstance(store, RemoteStore):
+        params = {"since": since.isoformat()} if since else {}
+        params.update(
+            {k: v for k, v in (("implementation", request.implementation), ("by", request.by)) if v}
+        )
+        fetched: list[list[Event]] = []
+
+        async def fetch() -> None:
+            try:
+                fetched.append(await store.history(params))
+            finally:
+                await store.aclose()
+
+        asyncio.run(fetch())
+        return fetched[0], []
+    if not isinstance(store, FileStore):
+        raise RequestProblem(
+            f"{store.location} keeps no history: changes are recorded beside a store file "
+            "(ps-tui --store PATH history)"
+        )
+    found = store.history()
+    chosen = select(found.events(), implementation=request.implementation, since=since, by=request.by)
+    return chosen, found.unreadable
 
 
 # --- the list -------------------------------------------------------------------------

@@ -619,10 +619,13 @@ def test_new_files_get_the_users_umask(tmp_path: Path) -> None:
         atomic_module._UMASK = None
 
 
-def test_nothing_but_the_backup_is_left_beside_the_store(saved: FileStore, path: Path) -> None:
+def test_nothing_but_the_backup_and_the_history_is_left_beside_the_store(
+    saved: FileStore, path: Path
+) -> None:
     saved.save_implementation_sync(implementation(7))
     saved.delete_implementation_sync("IMP-0007")
-    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, f"{path.name}.bak"])
+    history = f"{path.stem}.history.jsonl"
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, f"{path.name}.bak", history])
 
 
 @pytest.mark.parametrize(

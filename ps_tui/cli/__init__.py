@@ -15,7 +15,23 @@ from dataclasses import replace
 from types import ModuleType
 
 from ps_tui import __version__
-from ps_tui.cli import init, kpi, lookup, schema, serve, team, tui, validate
+from ps_tui.cli import (
+    advance,
+    close,
+    delete,
+    edit,
+    history,
+    init,
+    kpi,
+    lookup,
+    new,
+    risk,
+    schema,
+    serve,
+    team,
+    tui,
+    validate,
+)
 from ps_tui.cli import list as list_command
 from ps_tui.cli.diagnostics import (
     EXIT_BAD_INPUT,
@@ -28,7 +44,23 @@ from ps_tui.cli.diagnostics import (
 from ps_tui.config import ConfigError, Settings, resolve
 
 #: The subcommands in the order `--help` lists them.
-COMMANDS: tuple[ModuleType, ...] = (init, validate, schema, list_command, lookup, serve, kpi, team)
+COMMANDS: tuple[ModuleType, ...] = (
+    init,
+    validate,
+    schema,
+    list_command,
+    lookup,
+    serve,
+    kpi,
+    team,
+    history,
+    new,
+    edit,
+    advance,
+    close,
+    risk,
+    delete,
+)
 
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:

@@ -33,6 +33,10 @@ FLAG_NAMES = {
     "health": "--health",
     "owner": "--owner",
     "filter": "--filter",
+    "since": "--since",
+    "date": "--date",
+    "opened": "--opened",
+    "id": "ID",
 }
 
 

@@ -166,7 +166,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     # Read here, before any event loop: see ps_tui/session.py on asyncio.run.
     # A StoreError is reported by ps_tui.cli.main.
-    store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20)
+    # Everyone shares one token: a change is recorded as the server's until
+    # tokens name their holders.
+    who = "ps-tui serve (no token)" if token is None else "ps-tui serve (shared token)"
+    store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20, who=who)
     # Every check, whatever the size: a server writes what it loaded.
     data = store.read(thorough=True)
     return _serve(args, settings, store, data, token)

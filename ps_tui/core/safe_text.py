@@ -65,3 +65,10 @@ def _walk(value: Any, path: str, problems: list[Problem]) -> None:
     elif isinstance(value, list):
         for index, element in enumerate(value):
             _walk(element, f"{path}[{index}]", problems)
+
+
+def one_line(text: str) -> str:
+    """`text` for a line of output: every control character, newline and tab
+    included, shown as its escape (`\\x1b`, `\\n`), so stored text can never
+    act on the terminal or break the line."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

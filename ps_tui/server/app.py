@@ -67,6 +67,12 @@ IfMatch = Annotated[
     ),
 ]
 
+#: The filters and paging of the history routes.
+Since = Annotated[str | None, Query(description="only changes on or after this day (YYYY-MM-DD, UTC)")]
+By = Annotated[str | None, Query(description="only changes by this person (part of the name, any case)")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0)]
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -237,6 +243,45 @@ def create_app(
                 raise invalid("reference", refused.problems) from None
             saved = await state.replace_reference(reference)
         return json_response(wire.ReferenceDocument.of(saved))
+
+    # -- history (declared before the implementation routes, which take any path) ---
+
+    async def history_page(request: session.HistoryRequest, limit: int, offset: int) -> Response:
+        try:
+            events, _ = await asyncio.to_thread(session.history, state.store, request)
+        except session.RequestProblem as problem:
+            raise refused(problem) from None
+        page = wire.HistoryPage(
+            items=events[offset : offset + limit], total=len(events), limit=limit, offset=offset
+        )
+        return json_response(page)
+
+    history_responses: dict[int | str, dict[str, Any]] = {
+        200: wire.json_content(wire.ref(wire.HistoryPage), "The recorded changes, newest first"),
+        **wire.errors(422),
+    }
+
+    @reads.get("/history", responses=history_responses)
+    async def get_history(
+        implementation: Annotated[str | None, Query(description="only this implementation's changes")] = None,
+        since: Since = None,
+        by: By = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response:
+        """Exactly `ps-tui history --json` (with its filters), paged."""
+        return await history_page(session.HistoryRequest(implementation, since, by), limit, offset)
+
+    @reads.get("/implementations/{implementation_id}/history", responses=history_responses)
+    async def get_implementation_history(
+        implementation_id: str,
+        since: Since = None,
+        by: By = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response:
+        """Exactly `ps-tui history ID --json`, paged; a deleted implementation keeps its history."""
+        return await history_page(session.HistoryRequest(implementation_id, since, by), limit, offset)
 
     # -- implementations ---------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from msgspec import Meta
 from starlette.requests import ClientDisconnect
 
 from ps_tui.core.documents import DOCUMENTS as CORE_DOCUMENTS
+from ps_tui.core.history import Event
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
 from ps_tui.core.numbers import NON_STANDARD, non_standard
 from ps_tui.core.offerings import LookupDocument
@@ -62,6 +63,17 @@ class ImplementationPage(msgspec.Struct, kw_only=True):
     #: False when `updated_since` is before the server loaded the store: the
     #: changes before that are unknown, so reload everything.
     complete: bool
+
+
+class HistoryPage(msgspec.Struct, kw_only=True):
+    """GET /api/v1/history: one page of the recorded changes, newest first
+    (exactly what `ps-tui history --json` lists, paged)."""
+
+    items: list[Event]
+    #: How many match the filters, before paging.
+    total: int
+    limit: int
+    offset: int
 
 
 class ServerHealth(msgspec.Struct):
@@ -168,6 +180,7 @@ DOCUMENTS: tuple[Any, ...] = (
     Implementation,
     ReferenceDocument,
     ImplementationPage,
+    HistoryPage,
     *CORE_DOCUMENTS,
     LookupDocument,
     ErrorBody,

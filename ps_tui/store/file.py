@@ -12,6 +12,8 @@ instead of overwriting their work.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import getpass
 import hashlib
 import json
 import math
@@ -28,12 +30,22 @@ from typing import Any
 import msgspec
 
 from ps_tui.core import portfolio
+from ps_tui.core.history import Save, events_between
 from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.core.numbers import MAX_DIGITS, first_bad_json_number, first_long_number
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
+from ps_tui.store import history_file
 from ps_tui.store.atomic import atomic_write, locked, sweep_stale_temps
-from ps_tui.store.errors import StoreConflict, StoreInvalid, StoreUnreadable, StoreWriteFailed, edit_errors
+from ps_tui.store.errors import (
+    StoreConflict,
+    StoreError,
+    StoreInvalid,
+    StoreUnreadable,
+    StoreWriteFailed,
+    edit_errors,
+)
+from ps_tui.store.history_file import History, digest, history_path
 from ps_tui.store.locate import json_duplicate, json_lines, line_of, toml_lines
 
 FORMATS = {".toml": "toml", ".json": "json"}
@@ -312,6 +324,16 @@ def edit_text(path: Path, text: str, old: StoreFile, new: StoreFile) -> str:
     return json_edit.edit_json(text, old, new, rewrite)
 
 
+def default_who() -> str:
+    """Who a save is recorded as when the config names nobody (`me`): the
+    login name, marked as such."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):
+        name = "unknown"
+    return f"{name} (login name)"
+
+
 def _fingerprint(path: Path, data: bytes) -> Fingerprint:
     # The size is the data's own: a stat may already describe a newer file
     # (another writer's, replaced while this one was reading or parsing).
@@ -324,9 +346,20 @@ class FileStore:
 
     persistent = True
 
-    def __init__(self, path: Path | str, max_bytes: int = MAX_STORE_BYTES) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        max_bytes: int = MAX_STORE_BYTES,
+        *,
+        who: str | None = None,
+        history: bool = True,
+    ) -> None:
         self.path = Path(path).expanduser()
         self.max_bytes = max_bytes
+        #: Who the history records as making this store's saves.
+        self.who = who or default_who()
+        #: Where each save over an existing file is recorded (None: nowhere).
+        self.history_path: Path | None = history_path(self.path) if history else None
         self.kind = store_format(self.path)
         self.location = str(self.path)
         self._store: StoreFile | None = None
@@ -357,6 +390,7 @@ class FileStore:
             data = encode_store(store, self.kind)
         else:
             data = edit_text(self.path, before.decode("utf-8"), self._store, store).encode("utf-8")
+            self._record(self._store, store, before, data)
         try:
             atomic_write(self.path, data)
         except OSError as error:
@@ -364,6 +398,33 @@ class FileStore:
             raise StoreWriteFailed(f"{self.path}: save failed ({reason}); the file was not changed") from None
         self._store, self._seen = store, _fingerprint(self.path, data)
         sweep_stale_temps(self.path)
+
+    def _record(self, old: StoreFile, new: StoreFile, before: bytes, data: bytes) -> None:
+        """Append the save's events to the history, synced, before the store
+        file is replaced: a change is never in the store without its record."""
+        if self.history_path is None:
+            return
+        now = dt.datetime.now(dt.UTC)
+        events = events_between(old, new, self.who, now)
+        if events:
+            save = Save(at=now, who=self.who, parent=digest(before), digest=digest(data), events=events)
+            try:
+                history_file.append(self.history_path, save)
+            except StoreWriteFailed as failed:
+                raise StoreWriteFailed(
+                    f"{self.path}: save failed: the change could not be recorded ({failed}); "
+                    "the file was not changed"
+                ) from None
+
+    def history(self) -> History:
+        """The recorded saves of this store that landed (none without a history)."""
+        if self.history_path is None:
+            return History([])
+        try:
+            current: bytes | None = _read_bytes(self.path, self.max_bytes)
+        except StoreError:
+            current = None
+        return history_file.read(self.history_path, current)
 
     def _check_unchanged(self) -> bytes | None:
         """The file's bytes, after checking they are the ones last read or

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
+from ps_tui.core.history import Event
 from ps_tui.core.model import Implementation, Reference, StoreFile, etag
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import Problem, check_implementation, check_store
@@ -339,6 +340,21 @@ class RemoteStore:
             return "an earlier session"
         return self.fetched.astimezone().strftime("%Y-%m-%d %H:%M")
 
+    # -- history --------------------------------------------------------------
+
+    async def history(self, params: dict[str, str]) -> list[Event]:
+        """The server's recorded changes that match `params` (implementation,
+        since, by), newest first, every page of them."""
+        events: list[Event] = []
+        while True:
+            query = {**params, "limit": str(PAGE), "offset": str(len(events))}
+            response = await self._request("GET", f"{API}/history", idempotent=True, params=query)
+            self._check(response)
+            page = self._decode(response, _HistoryPage, "the history")
+            events.extend(page.items)
+            if not page.items or len(events) >= page.total:
+                return events
+
     # -- cache ----------------------------------------------------------------
 
     def _write_cache(self, data: StoreFile) -> None:
@@ -467,6 +483,11 @@ class RemoteStore:
         updated = data.with_reference(reference)
         self._data = updated
         return updated
+
+
+class _HistoryPage(msgspec.Struct):
+    items: list[Event]
+    total: int
 
 
 class _Listing(msgspec.Struct, gc=False):

@@ -27,8 +27,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from ps_tui.core.history import Action
 from ps_tui.core.model import StoreFile
 from ps_tui.store.file import FileStore, parse_store
+from ps_tui.store.history_file import history_path
 from tests.reliability.conftest import FIGURES, HERE, by_id, child_env, python, small_store, temp_files
 
 SAVER = str(HERE / "child_saver.py")
@@ -49,6 +51,13 @@ def spawn(path: Path) -> subprocess.Popen[str]:
 
 def arrs(store: StoreFile) -> dict[str, int]:
     return {impl.id: impl.arr for impl in store.implementations}
+
+
+def recorded_seqs(store: FileStore) -> list[int]:
+    """The `arr` each landed save's recorded edit set, in the history's order."""
+    events = store.history().events()
+    assert all(event.action is Action.EDIT for event in events)
+    return [change.after for event in events for change in event.changes if change.field == "arr"]
 
 
 def check_backup(path: Path, current: dict[str, int]) -> None:
@@ -73,7 +82,9 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path, kind: str) -> 
     expected = arrs(FileStore(path).read())
     acknowledged = in_flight_landed = debris_rounds = 0
     previous_debris: set[str] = set()
-    allowed = {path.name, f"{path.name}.bak"}
+    allowed = {path.name, f"{path.name}.bak", history_path(path).name}
+    first_seq = max(expected.values()) + 1
+    records = 0
 
     for round_ in range(KILLS_PER_FORMAT):
         child = spawn(path)
@@ -120,6 +131,11 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path, kind: str) -> 
             in_flight_landed += 1
             expected = landed
         check_backup(path, on_disk)
+        # The history holds exactly one record of every save that landed, and
+        # none of a save that did not (a kill between record and rename).
+        recorded = recorded_seqs(FileStore(path))
+        assert recorded == list(range(first_seq, max(on_disk.values()) + 1)), f"round {round_}"
+        records = len(recorded)
 
         debris = set(temp_files(path))
         extra = {p.name for p in tmp_path.iterdir()} - allowed - debris
@@ -140,6 +156,7 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path, kind: str) -> 
     assert len(final.implementations) == 40
     assert all(impl.notes.startswith("édité") or impl.arr == 0 for impl in by_id(final).values())
 
+    FIGURES["crash: history records checked (one per landed save)"] += records
     FIGURES["crash: SIGKILLs survived"] += KILLS_PER_FORMAT
     FIGURES["crash: acknowledged saves checked"] += acknowledged
     FIGURES["crash: kills where the in-flight save had landed"] += in_flight_landed

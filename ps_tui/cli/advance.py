@@ -1,0 +1,51 @@
+"""`ps-tui advance ID`: record the next milestone as done, as `p` does."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from ps_tui.cli.writing import add_json, report_written
+from ps_tui.config import Settings
+
+if TYPE_CHECKING:
+    from ps_tui.core.model import Implementation, StoreFile
+
+NAME = "advance"
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        NAME,
+        parents=[common],
+        help="record an implementation's next milestone as done",
+        description="Record the next milestone not done as done on --date (default today), as "
+        "`p` does in the TUI: a planned implementation becomes active.",
+    )
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="when it was done (default today)")
+    add_json(parser)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from ps_tui.core import timeline
+    from ps_tui.core.portfolio import entry_problems
+    from ps_tui.session import RequestProblem, find, open_store, parse_day, write
+
+    today = settings.effective_today()
+    when = parse_day(args.date, "date") if args.date else today
+    recorded: list[str] = []
+
+    def change(data: StoreFile) -> Implementation:
+        base = find(data, args.id)
+        done, key = timeline.advance(base, when, data)
+        if key is None:
+            raise RequestProblem(f"{base.id} {base.customer}: every milestone is already done")
+        problems = entry_problems(data, done, base, today)
+        if problems:
+            raise RequestProblem(f"{base.id}: {problems[0].message}")
+        recorded.append(data.milestone_name(key))
+        return done
+
+    data = write(open_store(settings), change)
+    return report_written(args, data, args.id, f"{recorded[0]} done on {when.isoformat()}")
