@@ -1,5 +1,11 @@
 """Settings, from lowest to highest precedence: defaults < config file <
-environment (`PS_TUI_*`) < command-line flags."""
+environment (`PS_TUI_*`) < command-line flags.
+
+Where the data comes from (a store file or a server) is one choice: the
+highest layer that names either decides it, so `PS_TUI_STORE` wins over a
+config file's `[remote].url` and `--store` wins over `PS_TUI_REMOTE`. A
+layer that names both (a config with `store` and `[remote].url`) uses the
+server."""
 
 from __future__ import annotations
 
@@ -161,6 +167,10 @@ def resolve(
 
     if env.get(ENV_STORE):
         settings = replace(settings, store=Path(env[ENV_STORE]).expanduser())
+        if not env.get(ENV_REMOTE):
+            # A store named in the environment wins over a server in the
+            # config file, as one named by a flag wins over both.
+            settings = replace(settings, remote_url=None)
     if env.get(ENV_TODAY):
         settings = replace(settings, today=_today(env[ENV_TODAY], ENV_TODAY))
     if env.get(ENV_ME):

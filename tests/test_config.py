@@ -11,6 +11,7 @@ import ps_tui.config as config_module
 from ps_tui.config import (
     ENV_CONFIG,
     ENV_ME,
+    ENV_REMOTE,
     ENV_STORE,
     ENV_TODAY,
     ConfigError,
@@ -29,7 +30,7 @@ def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "user-config"))
     monkeypatch.setattr(config_module, "user_config_dir", lambda: user_dir)
     monkeypatch.setattr(config_module, "default_config_path", lambda: user_dir / "config.toml")
-    for name in (ENV_CONFIG, ENV_STORE, ENV_TODAY, ENV_ME):
+    for name in (ENV_CONFIG, ENV_STORE, ENV_TODAY, ENV_ME, ENV_REMOTE):
         monkeypatch.delenv(name, raising=False)
     return user_dir
 
@@ -92,6 +93,27 @@ def test_flags_override_environment_without_a_config_file() -> None:
     settings = resolve(store="/flag/s.toml", env={ENV_STORE: "/env/s.toml", ENV_TODAY: "2025-01-02"})
     assert settings.store == Path("/flag/s.toml")
     assert settings.today == dt.date(2025, 1, 2)
+
+
+def test_a_store_in_the_environment_beats_a_server_in_the_config_file(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "config.toml", '[remote]\nurl = "http://ps.example:8765"\ntoken = "t"\n')
+    settings = resolve(config=str(cfg), env={ENV_STORE: "/env/store.toml"})
+    assert settings.store == Path("/env/store.toml")
+    assert settings.remote_url is None
+
+
+def test_a_server_in_the_environment_beats_a_store_in_the_config_file(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "config.toml", 'store = "/file/store.toml"\n')
+    settings = resolve(config=str(cfg), env={ENV_REMOTE: "http://env.example:8765"})
+    assert settings.remote_url == "http://env.example:8765"
+
+
+def test_the_store_flag_beats_a_server_in_the_environment_and_the_config(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "config.toml", '[remote]\nurl = "http://ps.example:8765"\n')
+    env = {ENV_STORE: "/env/store.toml", ENV_REMOTE: "http://env.example:8765"}
+    settings = resolve(config=str(cfg), store="/flag/store.toml", env=env)
+    assert settings.store == Path("/flag/store.toml")
+    assert settings.remote_url is None
 
 
 def test_each_layer_only_overrides_what_it_sets(tmp_path: Path) -> None:
