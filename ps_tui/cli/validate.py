@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ps_tui.cli.diagnostics import EXIT_BAD_INPUT, EXIT_OK, Failure
+from ps_tui.cli.diagnostics import EXIT_OK, Failure
 from ps_tui.config import Settings
 
 NAME = "validate"
@@ -26,19 +26,15 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.core.date_rules import store_warnings
     from ps_tui.core.validate import Problem
-    from ps_tui.store.errors import StoreError
     from ps_tui.store.file import FileStore
     from ps_tui.store.locate import line_of
 
     path = Path(args.path).expanduser() if args.path else settings.store
     if path is None:
         raise Failure("no store to validate: give a PATH, --store, PS_TUI_STORE or a config with `store`")
-    try:
-        store = FileStore(path, max_bytes=settings.max_store_mb * 2**20).read(thorough=True)
-    except StoreError as error:
-        # The report itself, on stdout like a valid store's.
-        print(error)
-        return EXIT_BAD_INPUT
+    # A StoreError (every problem, each with its line) goes to stderr with
+    # exit status 2, as every command reports a broken store.
+    store = FileStore(path, max_bytes=settings.max_store_mb * 2**20).read(thorough=True)
     # Odd but possible data, and dates after today (which an earlier --today
     # makes likely): said, but the store is valid.
     warnings = store_warnings(store, settings.effective_today())

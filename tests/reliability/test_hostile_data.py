@@ -83,7 +83,7 @@ def test_an_integer_beyond_what_both_formats_hold_is_refused(tmp_path: Path, kin
         path.write_text(text.replace("arr = 120000", f"arr = {2**63 - 1}", 1))
     result = run_cli("validate", str(path))
     assert result.returncode == 2
-    assert "implementations[0].arr" in result.stdout and "must be a whole number <=" in result.stdout
+    assert "implementations[0].arr" in result.stderr and "must be a whole number <=" in result.stderr
     FIGURES["hostile data: refused where it enters"] += 1
 
 
@@ -146,7 +146,7 @@ def test_an_unsafe_id_is_refused_in_a_file(tmp_path: Path, bad: str) -> None:
     path.write_text(text)
     result = run_cli("validate", str(path))
     assert result.returncode == 2
-    assert "implementations[3].id" in result.stdout and "letters, digits" in result.stdout
+    assert "implementations[3].id" in result.stderr and "letters, digits" in result.stderr
     FIGURES["hostile data: refused where it enters"] += 1
 
 
