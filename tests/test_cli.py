@@ -157,6 +157,18 @@ def test_validate_good_store(capsys: pytest.CaptureFixture[str], tmp_path: Path,
     assert path.read_bytes() == before
 
 
+def test_validate_counts_in_words_that_agree_with_the_number(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    store = sample_store()
+    path = tmp_path / "one.toml"
+    one = msgspec.structs.replace(store, implementations=store.implementations[:1])
+    path.write_bytes(encode_store(one, "toml"))
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 0, err
+    assert f"1 implementation, {len(store.members)} team members, {len(store.offerings)} offerings)" in out
+
+
 def test_validate_store_flag_and_environment(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

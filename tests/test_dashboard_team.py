@@ -314,6 +314,33 @@ def test_cli_team_json(store_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert members["Alex Fogg"]["load"] == round((260 / 52) / 40, 3)
 
 
+def test_cli_team_text_has_a_header_and_display_labels(
+    store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["team", "--store", str(store_path), "--today", TODAY.isoformat()]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].split() == ["Role", "Name", "Slack", "Active", "Hours/wk", "Load"]
+    louis = next(line for line in lines if "Louis Jarvis" in line)
+    assert louis.startswith("Implementation engineer  Louis Jarvis")
+    weekly = 2 * 40 / (45 / 7)
+    assert louis.split()[-3:] == [f"{weekly:.1f}/40", f"{weekly / 40:.0%}", "ok"]
+    # How hours are counted, with the package's name, never its key.
+    assert "Resident Architect Standard package's yearly hours" in captured.err
+    assert "ra_standard" not in captured.out + captured.err
+
+
+async def test_team_screen_names_the_architect_package_by_its_name(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        note = str(app.screen.query_one("#load-note", Static).render())
+        assert "Resident Architect Standard package's" in note
+        assert "ra_standard" not in note
+
+
 async def test_team_enter_filters_the_implementations_to_that_person(store_path: Path) -> None:
     app = demo_app(store=store_path)
     async with app.run_test(size=(120, 40)) as pilot:

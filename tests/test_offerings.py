@@ -67,6 +67,13 @@ def test_every_cell_of_the_matrix(offering: str, segment: str, eligible: bool) -
     assert (offering in {o.name for o in answer.ineligible}) is not eligible
 
 
+def test_each_offerings_slack_support_says_what_it_includes() -> None:
+    """Not a restatement of the offering's name ("Slack Support: Is Slack support.")."""
+    for offering in reference().offerings:
+        said = offering.slack_support.casefold().rstrip(".")
+        assert said not in (offering.name.casefold(), f"is {offering.name.casefold()}"), offering.id
+
+
 def test_offerings_are_listed_in_store_order() -> None:
     answer = lookup(LookupInput(segment="mm"), REF)
     assert [o.offering.name for o in answer.offerings] == list(MATRIX)

@@ -59,6 +59,19 @@ def print_json(document: object | Sequence[object]) -> None:
     print(json.dumps(msgspec.to_builtins(document), indent=2))
 
 
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> None:
+    """A header row and the rows in aligned columns, two spaces apart; a
+    column with `right` set is right-aligned (numbers)."""
+    lines = [list(header), *map(list, rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        cells = [
+            text.rjust(width) if flush else text.ljust(width)
+            for text, width, flush in zip(line, widths, right, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+
+
 def quiet_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null, so that the flush at
     exit cannot fail again and print a traceback."""

@@ -25,6 +25,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.core.date_rules import store_warnings
+    from ps_tui.core.text import counted
     from ps_tui.core.validate import Problem
     from ps_tui.store.file import FileStore
     from ps_tui.store.locate import line_of
@@ -38,11 +39,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # Odd but possible data, and dates after today (which an earlier --today
     # makes likely): said, but the store is valid.
     warnings = store_warnings(store, settings.effective_today())
-    counted = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
-    print(
-        f"{path}: valid (schema {store.schema_version}, {len(store.implementations)} implementations, "
-        f"{len(store.members)} team members, {len(store.offerings)} offerings){counted}"
-    )
+    said = f", {counted(len(warnings), 'warning')}" if warnings else ""
+    sizes = [
+        counted(len(store.implementations), "implementation"),
+        counted(len(store.members), "team member"),
+        counted(len(store.offerings), "offering"),
+    ]
+    print(f"{path}: valid (schema {store.schema_version}, {', '.join(sizes)}){said}")
     if warnings:
         lines = _field_lines(path)
         print("warnings:")

@@ -86,6 +86,18 @@ def team_load(data: StoreFile) -> list[MemberLoad]:
     ]
 
 
+def load_explanation(data: Reference) -> str:
+    """How the weekly hours are counted, in the store's own numbers and
+    names (the Team screen and `ps-tui team` say it alike)."""
+    package = data.package(data.load.ra_package)
+    ra = f"the {package.name} package's" if package is not None else "no package's (none is set)"
+    return (
+        "Hours/wk: each active implementation's package hours over its timebox for its IE owner, "
+        f"{data.load.pm_share:.0%} of that for its project manager, and {ra} yearly hours "
+        "over 52 weeks for its resident architect."
+    )
+
+
 class LoadBand(StrEnum):
     """How full a member's week is: the word beside the load bar."""
 

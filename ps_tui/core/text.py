@@ -9,6 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 implementation`, `2 implementations`, `1,200 team members`: the
+    count and the noun, singular for exactly one."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def folded(text: str) -> str:
     """`text` casefolded, with each run of whitespace one space, none at the ends."""
     return " ".join(text.casefold().split())

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ps_tui.core.model import StoreFile
-from ps_tui.core.team import ROLE_TITLES, LoadBand, MemberLoad, load_band, team_load
+from ps_tui.core.team import ROLE_TITLES, LoadBand, MemberLoad, load_band, load_explanation, team_load
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
 
@@ -85,12 +85,7 @@ class TeamScreen(PsScreen):
                 load_text(load),
                 key=member.name,
             )
-        pm_share = f"{data.load.pm_share:.0%}"
-        self.query_one("#load-note", Static).update(
-            "Hours/wk: each active implementation's package hours over its timebox for its IE owner, "
-            f"{pm_share} of that for its project manager, and the "
-            f"{data.load.ra_package} package's yearly hours over 52 weeks for its resident architect."
-        )
+        self.query_one("#load-note", Static).update(load_explanation(data))
         channels = self.query_one("#channels", DataTable)
         channels.clear(columns=True)
         channels.add_columns("Channel or handle", "Purpose")
