@@ -23,6 +23,7 @@ from textual.timer import Timer
 
 from ps_tui.config import Settings, default_config_path
 from ps_tui.core.model import Implementation, StoreFile
+from ps_tui.core.team import not_a_member
 from ps_tui.core.view import Portfolio
 from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreRefreshed
 from ps_tui.screens.dashboard import DashboardScreen
@@ -134,6 +135,11 @@ class PsApp(App[None]):
         the work is proportional to the store's size)."""
         try:
             data = await self.store.load()
+            me = self.settings.me
+            unknown = not_a_member(me, data.members) if me else None
+            if unknown is not None:
+                # "Mine" would show nothing, silently: say so before anything is drawn.
+                return StoreFailed(f"{self.settings.me_origin}: {unknown}", during="Load")
             if in_thread:
                 portfolio = await asyncio.to_thread(Portfolio.build, data, self.today)
             else:

@@ -58,8 +58,10 @@ class Settings:
 
     #: The store file; None means the bundled demo data.
     store: Path | None = None
-    #: The user's own name on the team, for "mine" filters.
+    #: The user's own name on the team, for "mine" filters, and where it
+    #: was set (`PS_TUI_ME`, or the config file's `me`), for a message.
     me: str | None = None
+    me_origin: str = "me"
     #: A fixed "today" for reproducible views; None means the real date.
     today: dt.date | None = None
     #: The config file that was read, if any.
@@ -155,6 +157,7 @@ def resolve(
             settings,
             config_path=config_path,
             me=loaded.me,
+            me_origin=f"{config_path}: me",
             today=loaded.today,
             remote_url=loaded.remote.url,
             remote_token=loaded.remote.token,
@@ -174,7 +177,7 @@ def resolve(
     if env.get(ENV_TODAY):
         settings = replace(settings, today=_today(env[ENV_TODAY], ENV_TODAY))
     if env.get(ENV_ME):
-        settings = replace(settings, me=env[ENV_ME])
+        settings = replace(settings, me=env[ENV_ME], me_origin=ENV_ME)
     if env.get(ENV_REMOTE):
         settings = replace(settings, remote_url=env[ENV_REMOTE])
     if env.get(ENV_TOKEN):

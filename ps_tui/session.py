@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
@@ -298,14 +298,29 @@ def history(store: Store, request: HistoryRequest) -> tuple[list[Event], list[in
 # --- the list -------------------------------------------------------------------------
 
 
+#: What a list request's status, health or owner may be: one value, or the
+#: values given (a flag or a query parameter repeated).
+Values = str | Sequence[str] | None
+
+
+def _each(values: Values) -> tuple[str, ...]:
+    """Every value given, with those holding commas split (`at-risk,overdue`)."""
+    given = (values,) if isinstance(values, str) else tuple(values or ())
+    return tuple(part for value in given for part in value.split(","))
+
+
 @dataclass(frozen=True, slots=True)
 class ListRequest:
-    """Which implementations to list: a status (None or "all": every one), a health,
-    part of an IE owner's name, and the filter box's language."""
+    """Which implementations to list: statuses (None, or "all" among them:
+    every one), healths, parts of an IE owner's name, and the filter box's
+    language. Each of status, health and owner may be given several times,
+    or list several separated by commas: any of them may match, as a key
+    repeated in the filter does (a name holding a comma needs the filter's
+    `owner:"..."`)."""
 
-    status: str | None = "active"
-    health: str | None = None
-    owner: str | None = None
+    status: Values = "active"
+    health: Values = None
+    owner: Values = None
     filter: str = ""
 
 
@@ -320,9 +335,11 @@ class Listing:
         self.portfolio = portfolio
         self.rows: list[Row] = listing.sort_rows(listing.build_rows(portfolio), key, reverse)
         self._index: FuzzyIndex | None = None
+        self._names: list[str] | None = None
 
     def select(self, request: ListRequest) -> list[Row]:
-        """The rows the request asks for, in order. Raises RequestProblem."""
+        """The rows the request asks for, in order. Raises RequestProblem,
+        also for an owner who is part of no one's name."""
         from ps_tui.core.query import FuzzyIndex, QueryError, filter_rows, parse_query, with_tokens
 
         reference = self.portfolio.data
@@ -330,20 +347,39 @@ class Listing:
             query = parse_query(request.filter, reference)
         except QueryError as error:
             raise _about("filter", str(error)) from None
-        status = request.status
-        if status is not None and status.strip().casefold() == "all":
-            status = None
+        statuses = _each(request.status) if request.status is not None else ()
+        if any(word.strip().casefold() == "all" for word in statuses):
+            statuses = ()
         try:
-            query = with_tokens(query, reference, status=status)
+            query = with_tokens(query, reference, status=statuses)
         except QueryError as error:
             raise _about("status", str(error)) from None
         try:
-            query = with_tokens(query, reference, health=request.health, owner=request.owner)
+            query = with_tokens(query, reference, health=_each(request.health))
         except QueryError as error:
             raise _about("health", str(error)) from None
+        owners = _each(request.owner)
+        self._check_owners(owners)
+        query = with_tokens(query, reference, owner=owners)
         if query.free_text and self._index is None:
             self._index = FuzzyIndex(self.rows)
         return [self.rows[i] for i in filter_rows(self.rows, query, self._index)]
+
+    def _check_owners(self, owners: Sequence[str]) -> None:
+        """Refuse an owner who is part of no team member's (or IE owner's) name."""
+        from ps_tui.core.query import unmatched_owners
+
+        if not any(owner.strip() for owner in owners):
+            return
+        if self._names is None:
+            members = [member.name for member in self.portfolio.data.members]
+            self._names = list(dict.fromkeys([*members, *(row.owner for row in self.rows if row.owner)]))
+        unmatched = unmatched_owners(owners, self._names)
+        if unmatched:
+            known = ", ".join(self._names) or "none"
+            raise RequestProblem(
+                Name("owner"), f" {unmatched[0].strip()!r} is part of no team member's name. Known: {known}."
+            )
 
 
 def list_rows(portfolio: Portfolio, request: ListRequest) -> list[RowDocument]:

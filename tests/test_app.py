@@ -8,9 +8,12 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ps_tui.app import PsApp
+from ps_tui.config import Settings
 from ps_tui.core.model import Status
 from ps_tui.data import default_store, reference_store
 from ps_tui.screens.help import HelpScreen
+from ps_tui.session import open_store
 from ps_tui.store.file import QUICK_BYTES, FileStore
 from ps_tui.widgets.gauge import GaugePanel
 from ps_tui.widgets.nav import NavBar, section_spans
@@ -166,6 +169,36 @@ async def test_broken_store_exits_with_status_2_and_the_reason(tmp_path: Path) -
         await pilot.pause()
     assert app.return_code == 2
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("me", "said"),
+    [
+        ("Nobody Here", "PS_TUI_ME: 'Nobody Here' is not a team member. Known: "),
+        (
+            "marc leblanc",
+            "PS_TUI_ME: 'marc leblanc' is not a team member; did you mean 'Marc LeBlanc'? Known: ",
+        ),
+    ],
+)
+async def test_an_unknown_me_exits_with_status_2_and_the_known_names(me: str, said: str) -> None:
+    settings = Settings(today=TODAY, me=me, me_origin="PS_TUI_ME")
+    app = PsApp(open_store(settings), settings)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.failure is not None and app.failure.startswith(said)
+    assert "Louis Jarvis" in app.failure
+
+
+async def test_a_known_me_opens_the_app() -> None:
+    app = demo_app(me="Marc LeBlanc")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.portfolio is not None
+    assert app.return_code in (None, 0)
 
 
 @pytest.mark.parametrize("quick", [True, False])

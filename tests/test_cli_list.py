@@ -57,6 +57,48 @@ def test_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert strategic and {row["segment"] for row in strategic} == {"Strategic"}
 
 
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--health", "at-risk", "--health", "overdue"],
+        ["--health", "at-risk,overdue"],
+        ["--health", "overdue, at-risk"],
+        ["--filter", "health:at-risk health:overdue"],
+        ["--health", "at-risk", "--filter", "health:overdue"],
+    ],
+)
+def test_a_repeated_filter_means_either(capsys: pytest.CaptureFixture[str], flags: list[str]) -> None:
+    at_risk = run_json(capsys, "--health", "at-risk")
+    overdue = run_json(capsys, "--health", "overdue")
+    assert at_risk and overdue
+    either = run_json(capsys, *flags)
+    assert sorted(row["id"] for row in either) == sorted(row["id"] for row in at_risk + overdue)  # type: ignore[type-var]
+
+
+def test_repeated_statuses_and_owners_mean_either(capsys: pytest.CaptureFixture[str]) -> None:
+    planned = run_json(capsys, "--status", "planned")
+    held = run_json(capsys, "--status", "on-hold")
+    both = run_json(capsys, "--status", "planned", "--status", "on-hold")
+    assert planned and held and {row["id"] for row in both} == {row["id"] for row in planned + held}
+    assert run_json(capsys, "--status", "planned,on-hold") == both
+    louis = run_json(capsys, "--owner", "louis", "--status", "all")
+    marc = run_json(capsys, "--owner", "marc", "--status", "all")
+    either = run_json(capsys, "--owner", "louis", "--owner", "marc", "--status", "all")
+    assert {row["id"] for row in either} == {row["id"] for row in louis + marc}
+    assert run_json(capsys, "--owner", "louis,marc", "--status", "all") == either
+
+
+@pytest.mark.parametrize("owner", ["nobody", "Nobody Here", "louis,nobody"])
+def test_an_owner_who_is_nobody_on_the_team_is_exit_2_with_the_known_names(
+    capsys: pytest.CaptureFixture[str], owner: str
+) -> None:
+    assert main(["list", *TODAY_FLAG, "--owner", owner]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "is part of no team member's name. Known: " in captured.err
+    assert all(name in captured.err for name in ("Louis Jarvis", "Marc LeBlanc", "Alex Fogg"))
+
+
 def test_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", *TODAY_FLAG, "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))

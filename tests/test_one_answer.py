@@ -10,7 +10,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -77,7 +77,7 @@ def run_cli(served: Served, argvs: Sequence[Sequence[str]]) -> list[subprocess.C
 def same(
     served: Served,
     command: str,
-    cases: Sequence[tuple[Sequence[str], str, dict[str, str]]],
+    cases: Sequence[tuple[Sequence[str], str, Mapping[str, str | list[str]]]],
 ) -> list[bool]:
     """Each case (CLI argv, API path, query) answers alike on both: the same
     JSON, or exit 2 and 422 with the same problem, worded for each. Returns
@@ -103,7 +103,7 @@ def same(
 
 
 def expected_problem(
-    served: Served, command: str, argv: Sequence[str], params: dict[str, str]
+    served: Served, command: str, argv: Sequence[str], params: Mapping[str, str | list[str]]
 ) -> session.RequestProblem:
     """The refusal the headless layer gives for the request, in process."""
     data = FileStore(served.store_path).read()
@@ -119,7 +119,7 @@ def expected_problem(
             from ps_tui.core.view import Portfolio
 
             request_list = session.ListRequest(
-                status=params.get("status", "active"),
+                status=params.get("status") or "active",
                 health=params.get("health"),
                 owner=params.get("owner"),
                 filter=params.get("filter", ""),
@@ -174,15 +174,19 @@ def test_arr_alone_names_query_parameters_on_the_server(served: Served) -> None:
     }
 
 
-LISTS: list[tuple[list[str], dict[str, str]]] = [
+LISTS: list[tuple[list[str], dict[str, str | list[str]]]] = [
     ([], {}),
     (["--status", "all"], {"status": "all"}),
     (["--status", "completed", "--health", "met"], {"status": "completed", "health": "met"}),
     (["--owner", "louis", "--status", "all"], {"owner": "louis", "status": "all"}),
-    (["--owner", 'O"Brien'], {"owner": 'O"Brien'}),
     (["--filter", "seg:strat acme"], {"filter": "seg:strat acme"}),
     (["--filter", "seg:ent", "--status", "planned"], {"filter": "seg:ent", "status": "planned"}),
+    (["--health", "at-risk", "--health", "overdue"], {"health": ["at-risk", "overdue"]}),
+    (["--health", "at-risk,overdue", "--owner", "marc"], {"health": "at-risk,overdue", "owner": "marc"}),
+    (["--status", "planned,on-hold", "--status", "cancelled"], {"status": ["planned,on-hold", "cancelled"]}),
     (["--status", "sleeping"], {"status": "sleeping"}),
+    (["--owner", 'O"Brien'], {"owner": 'O"Brien'}),
+    (["--owner", "louis", "--owner", "nobody"], {"owner": ["louis", "nobody"]}),
     (["--health", "grim"], {"health": "grim"}),
     (["--filter", "colour:red"], {"filter": "colour:red"}),
     (["--filter", 'owner:"unterminated'], {"filter": 'owner:"unterminated'}),
@@ -191,7 +195,7 @@ LISTS: list[tuple[list[str], dict[str, str]]] = [
 
 def test_list(served: Served) -> None:
     cases = [([*argv, "--format", "json"], "rows", params) for argv, params in LISTS]
-    assert same(served, "list", cases) == [True] * 7 + [False] * 4
+    assert same(served, "list", cases) == [True] * 9 + [False] * 6
 
 
 def test_team(served: Served) -> None:

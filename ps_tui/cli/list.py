@@ -18,16 +18,28 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="print implementations as the Implementations screen shows them",
         description="Print the implementations with the columns of the Implementations screen, "
-        "worst health first. Filters combine; --filter takes the screen's filter language.",
+        "worst health first. Different filters must all match; a filter repeated (or values "
+        "separated by commas) means either, as in --filter, which takes the screen's filter language.",
     )
     parser.add_argument(
         "--status",
-        default="active",
+        action="append",
         metavar="STATUS",
-        help="active (default), completed, planned, on-hold, cancelled, or all",
+        help="active (default), completed, planned, on-hold, cancelled, or all; "
+        "repeat it or separate with commas for either",
     )
-    parser.add_argument("--health", metavar="HEALTH", help="at-risk, overdue, on-track, met, missed")
-    parser.add_argument("--owner", metavar="NAME", help="IE owner (part of the name, any case)")
+    parser.add_argument(
+        "--health",
+        action="append",
+        metavar="HEALTH",
+        help="at-risk, overdue, on-track, met, missed, none; repeat it or separate with commas for either",
+    )
+    parser.add_argument(
+        "--owner",
+        action="append",
+        metavar="NAME",
+        help="IE owner (part of a team member's name, any case); repeat it or separate with commas",
+    )
     parser.add_argument(
         "--filter",
         metavar="QUERY",
@@ -42,7 +54,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.core.documents import RowDocument
     from ps_tui.session import Listing, ListRequest, load_portfolio, open_store
 
-    request = ListRequest(status=args.status, health=args.health, owner=args.owner, filter=args.filter)
+    request = ListRequest(
+        status=args.status or "active", health=args.health, owner=args.owner, filter=args.filter
+    )
     portfolio = load_portfolio(open_store(settings), settings.effective_today())
     rows = Listing(portfolio).select(request)
     columns = [c.key for c in listing.COLUMNS]

@@ -401,22 +401,30 @@ def with_tokens(
     query: Query,
     reference: Reference,
     *,
-    status: str | None = None,
-    health: str | None = None,
-    owner: str | None = None,
+    status: Sequence[str] = (),
+    health: Sequence[str] = (),
+    owner: Sequence[str] = (),
 ) -> Query:
-    """`query` with one more `status:`, `health:` and `owner:` value each, as
-    if typed (the same words, the same refusals), but taken as given: no
-    quoting, so any name will do. A key given twice means either value.
-    Raises QueryError for an unknown status or health."""
-    statuses, healths, owners = query.statuses, query.healths, query.owners
-    if status is not None:
-        statuses = _unique([*statuses, _status_value(status.strip().casefold(), reference)])
-    if health is not None:
-        healths = _unique([*healths, _health_value(health.strip().casefold(), reference)])
-    if owner is not None and owner.strip():
-        owners = _unique([*owners, owner.strip().casefold()])
-    return replace(query, statuses=statuses, healths=healths, owners=owners)
+    """`query` with more `status:`, `health:` and `owner:` values, as if
+    typed (the same words, the same refusals), but taken as given: no
+    quoting, so any name will do. Every value of a key, typed or given here,
+    means either (as a key repeated in the filter). Blank owners are
+    ignored. Raises QueryError for an unknown status or health."""
+    statuses = [*query.statuses, *(_status_value(word.strip().casefold(), reference) for word in status)]
+    healths = [*query.healths, *(_health_value(word.strip().casefold(), reference) for word in health)]
+    owners = [*query.owners, *(name.strip().casefold() for name in owner if name.strip())]
+    return replace(query, statuses=_unique(statuses), healths=_unique(healths), owners=_unique(owners))
+
+
+def unmatched_owners(owners: Iterable[str], names: Iterable[str]) -> list[str]:
+    """The `owners` (parts of a name, any case, as `owner:` reads them) that
+    are part of none of `names`: a typo, or someone not on the team."""
+    folded = [name.casefold() for name in names if name]
+    return [
+        part
+        for part in owners
+        if part.strip() and not any(part.strip().casefold() in name for name in folded)
+    ]
 
 
 # --- filtering ----------------------------------------------------------------------
@@ -454,5 +462,6 @@ __all__ = [
     "QueryError",
     "filter_rows",
     "parse_query",
+    "unmatched_owners",
     "with_tokens",
 ]

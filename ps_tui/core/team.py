@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ps_tui.core.model import CUSTOM_PACKAGE, Implementation, Member, Reference, Role, Status, StoreFile
+from ps_tui.core.text import folded
 
 #: Roles in the order the Team screen lists them.
 ROLE_ORDER = (Role.IMPLEMENTATION_ENGINEER, Role.PROJECT_MANAGER, Role.RESIDENT_ARCHITECT, Role.MANAGER)
@@ -84,6 +86,18 @@ def team_load(data: StoreFile) -> list[MemberLoad]:
         )
         for m in members
     ]
+
+
+def not_a_member(name: str, members: Sequence[Member]) -> str | None:
+    """Why `name` is not one of `members` (None when it is): the known
+    names, and the one meant when only the case or spacing differs."""
+    names = [member.name for member in members]
+    if name in names:
+        return None
+    meant = next((known for known in names if folded(known) == folded(name)), None)
+    hint = f"; did you mean {meant!r}?" if meant else "."
+    known = ", ".join(names) if names else "none (the store has no [[members]])"
+    return f"{name!r} is not a team member{hint} Known: {known}."
 
 
 def load_explanation(data: Reference) -> str:

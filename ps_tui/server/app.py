@@ -443,13 +443,25 @@ def create_app(
     )
     async def list_rows(
         status: Annotated[
-            str, Query(description="active (default), completed, planned, on-hold, cancelled, or all")
-        ] = "active",
-        health: Annotated[str | None, Query(description="at-risk, overdue, on-track, met, missed")] = None,
-        owner: Annotated[str | None, Query(description="IE owner (part of the name, any case)")] = None,
+            list[str] | None,
+            Query(
+                description="active (default), completed, planned, on-hold, cancelled, or all; "
+                "repeated or comma-separated: either"
+            ),
+        ] = None,
+        health: Annotated[
+            list[str] | None,
+            Query(description="at-risk, overdue, on-track, met, missed, none; repeated or comma-separated"),
+        ] = None,
+        owner: Annotated[
+            list[str] | None,
+            Query(
+                description="IE owner (part of a team member's name, any case); repeated or comma-separated"
+            ),
+        ] = None,
         filter: Annotated[str, Query(description='the filter box\'s language, e.g. "seg:ent acme"')] = "",
     ) -> Response:
-        request = session.ListRequest(status=status, health=health, owner=owner, filter=filter)
+        request = session.ListRequest(status=status or "active", health=health, owner=owner, filter=filter)
         listing = await asyncio.to_thread(state.listing, today_now())
         try:
             rows = await asyncio.to_thread(listing.select, request)
