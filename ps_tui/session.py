@@ -26,7 +26,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, TypeVar, Union
 
 from ps_tui.config import Settings
 from ps_tui.store.base import Store
@@ -34,6 +34,8 @@ from ps_tui.store.errors import StoreOffline
 
 #: What a write does: save this implementation, or delete the one with this id.
 Write = Union["Implementation", str]
+
+T = TypeVar("T", str, int)
 
 if TYPE_CHECKING:
     from ps_tui.core.documents import KpiDocument, MemberDocument, RowDocument
@@ -432,25 +434,30 @@ def check_lookup(request: LookupRequest) -> LookupRequest:
 
 
 def lookup(data: StoreFile, index: CustomerIndex, request: LookupRequest) -> Answer:
-    """The Offerings screen's answer. Raises RequestProblem for what must not
-    be answered: nothing to look up, ARR alone, a value that does not parse,
-    or a customer not found (a script must never get an answer for a
+    """The Offerings screen's answer. `request.customer` is read as the
+    lookup bar reads what is typed (`offerings.parse_lookup`): customer text,
+    segment words (`ent`, `strat`), `1200 devs`, `150k`; the other fields are
+    explicit values, which must not disagree with those words. Raises
+    RequestProblem for what must not be answered: nothing to look up, ARR
+    alone, a value that does not parse, a customer not found, or one picked
+    by luck from a single letter (a script must never get an answer for a
     customer it did not ask about)."""
-    from ps_tui.core.offerings import LookupInput, LookupProblem, parse_developers, parse_segment
+    from ps_tui.core.offerings import (
+        LookupInput,
+        LookupProblem,
+        parse_developers,
+        parse_lookup,
+        parse_segment,
+        unsure_match,
+    )
     from ps_tui.core.offerings import lookup as decide
     from ps_tui.core.parse import ParseError, parse_amount
 
     request = check_lookup(request)
-    if request.customer is None and request.segment is None and request.developers is None:
-        raise RequestProblem(
-            Name("arr"),
-            " alone does not decide the segment: add ",
-            Name("customer"),
-            ", ",
-            Name("segment"),
-            " or ",
-            Name("developers"),
-        )
+    words = parse_lookup(request.customer, data) if request.customer is not None else None
+    if words is not None and words.problems:
+        raise RequestProblem("; ".join(words.problems))
+    said = words.input if words is not None else LookupInput()
     try:
         segment = parse_segment(request.segment, data) if request.segment is not None else None
     except ParseError as problem:
@@ -463,7 +470,28 @@ def lookup(data: StoreFile, index: CustomerIndex, request: LookupRequest) -> Ans
         arr = parse_amount(request.arr) if request.arr is not None else None
     except ParseError as problem:
         raise _about("arr", str(problem)) from None
-    given = LookupInput(customer=request.customer, segment=segment, developers=developers, arr=arr)
+    given = LookupInput(
+        customer=said.customer,
+        segment=_once("segment", said.segment, segment, data),
+        developers=_once("developers", said.developers, developers, data),
+        arr=_once("arr", said.arr, arr, data),
+    )
+    if given.customer is None and given.segment is None and given.developers is None:
+        raise RequestProblem(
+            Name("arr"),
+            " alone does not decide the segment: add ",
+            Name("customer"),
+            ", ",
+            Name("segment"),
+            " or ",
+            Name("developers"),
+        )
+    if given.customer is not None:
+        candidates = unsure_match(given.customer, index)
+        if candidates:
+            raise RequestProblem(
+                f"{given.customer!r} could be {', '.join(candidates)}: give more of the customer's name"
+            )
     try:
         answer = decide(given, data, index)
     except LookupProblem as problem:
@@ -473,6 +501,22 @@ def lookup(data: StoreFile, index: CustomerIndex, request: LookupRequest) -> Ans
     if answer.problems:
         raise RequestProblem("; ".join(answer.problems))
     return answer
+
+
+def _once(field: str, in_words: T | None, flagged: T | None, data: StoreFile) -> T | None:
+    """The value of `field`, given in the words or explicitly, but not as
+    two different values. Raises RequestProblem."""
+    if in_words is None or flagged is None or in_words == flagged:
+        return flagged if flagged is not None else in_words
+    from ps_tui.core.offerings import money
+
+    if isinstance(in_words, str) and isinstance(flagged, str):
+        shown = f"{data.segment_name(in_words)} and {data.segment_name(flagged)}"
+    elif field == "arr":
+        shown = f"{money(int(in_words))} and {money(int(flagged))}"
+    else:
+        shown = f"{in_words:,} and {flagged:,}"
+    raise RequestProblem(Name(field), f" given twice, as {shown}: give it once")
 
 
 def customer_index(data: StoreFile) -> CustomerIndex:

@@ -66,6 +66,7 @@ async def screen_answers(lookups: list[str], store: Path | None = None) -> list[
 def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     out = run_json(capsys, "--developers", "1200", "--arr", "150k")
     assert out == {
+        "customer": None,
         "segment": "Enterprise",
         "segment_reason": "1,200 developers -> Enterprise (501-2,500)",
         "offerings": [
@@ -115,6 +116,81 @@ def test_customer_is_fuzzy_and_may_be_several_words(capsys: pytest.CaptureFixtur
         == f"Los Pollos Hermanos is stored as Mid-market ({stored.developers:,} developers)"
     )
     assert "Customer 'los pollos' matched Los Pollos Hermanos." in out["notes"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("words", "segment"),
+    [("ent", "ent"), ("smb", "smb"), ("strat", "strat"), ("enterprise", "enterprise"), ("Mid-Market", "mm")],
+)
+def test_segment_words_are_read_as_the_bar_reads_them(
+    capsys: pytest.CaptureFixture[str], words: str, segment: str
+) -> None:
+    out = run_json(capsys, *words.split())
+    assert out["customer"] is None
+    assert out == run_json(capsys, "--segment", segment)
+
+
+async def test_words_answer_as_the_bar_does(capsys: pytest.CaptureFixture[str]) -> None:
+    lookups = ["ent", "strat 150k", "1200 devs", "initech smb", "ent 90k"]
+    from_cli = [await asyncio.to_thread(run_json, capsys, *text.split()) for text in lookups]
+    assert await screen_answers(lookups) == from_cli
+
+
+def test_the_json_names_the_customer_matched(capsys: pytest.CaptureFixture[str]) -> None:
+    stored = next(i for i in default_store(TODAY).implementations if i.customer == "Soylent Foods")
+    assert run_json(capsys, "soylent")["customer"] == {"name": "Soylent Foods", "id": stored.id}
+
+
+def test_one_letter_that_fits_several_customers_needs_more(capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails(capsys, "i", "--json")
+    assert err.startswith("ps-tui lookup: 'i' could be Initech, ")
+    assert err.endswith(": give more of the customer's name\n")
+    assert run_json(capsys, "ini")["customer"]["name"] == "Initech"  # type: ignore[index]
+
+
+def test_one_letter_that_starts_exactly_one_name_is_enough(capsys: pytest.CaptureFixture[str]) -> None:
+    names = sorted({i.customer for i in default_store(TODAY).implementations})
+    firsts = [name[0].casefold() for name in names]
+    letter = next(letter for letter in dict.fromkeys(firsts) if firsts.count(letter) == 1)
+    (named,) = [name for name in names if name[0].casefold() == letter]
+    assert run_json(capsys, letter)["customer"]["name"] == named  # type: ignore[index]
+
+
+def test_a_definite_no_and_a_depends_on_the_arr_are_told_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    data = default_store(TODAY)
+    small = next(
+        i
+        for i in data.implementations
+        if i.segment == "enterprise" and i.arr is not None and i.arr <= 100_000
+    )
+    definite = run_json(capsys, f'"{small.customer}"')["discount"]
+    assert definite["status"] == "unavailable"  # type: ignore[index]
+    depends = run_json(capsys, "--segment", "ent")["discount"]
+    assert depends["status"] == "depends_on_arr"  # type: ignore[index]
+    assert depends["rule"].startswith("ARR needed: ")  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("ent", "--segment", "smb"),
+            "ps-tui lookup: --segment given twice, as Enterprise and SMB: give it once\n",
+        ),
+        (
+            ("150k", "ent", "--arr", "90k"),
+            "ps-tui lookup: --arr given twice, as $150k and $90k: give it once\n",
+        ),
+        (
+            ("1200",),
+            "ps-tui lookup: '1200': a developer count or an ARR? write 1200 devs, or $1200 / arr 1200\n",
+        ),
+    ],
+)
+def test_words_and_flags_that_disagree_are_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    assert fails(capsys, *args) == message
 
 
 def test_text_output(capsys: pytest.CaptureFixture[str]) -> None:

@@ -112,7 +112,8 @@ def test_enterprise_without_arr_is_conservative_and_asks_for_it() -> None:
     answer = lookup(LookupInput(segment="enterprise"), REF)
     discount = answer.to_json()["discount"]
     assert discount == {
-        "status": "unavailable",
+        # Not "unavailable", which is a definite no: it depends on the ARR.
+        "status": "depends_on_arr",
         "rule": "ARR needed: Enterprise above $100k ARR / Enterprise at or below $100k ARR",
         "approval": APPROVAL,  # a discount may yet be possible
     }
@@ -620,7 +621,8 @@ def test_mandatory_but_not_offered_to_the_segment_is_flagged() -> None:
 def test_json_is_exactly_the_documented_object() -> None:
     answer = lookup(LookupInput(customer="Initech", developers=300), REF, CustomerIndex([customer()]))
     data = answer.to_json()
-    assert list(data) == ["segment", "segment_reason", "offerings", "discount", "notes"]
+    assert list(data) == ["customer", "segment", "segment_reason", "offerings", "discount", "notes"]
+    assert data["customer"] == {"name": "Initech", "id": customer().source}
     assert data["segment"] == "Mid-market"
     assert data["offerings"] == [{"name": name, "eligible": row[1]} for name, row in MATRIX.items()]
     assert data["discount"] == {

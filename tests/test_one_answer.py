@@ -158,13 +158,16 @@ LOOKUPS: list[tuple[list[str], dict[str, str]]] = [
     (["--developers", "lots"], {"developers": "lots"}),
     (["--segment", "mm", "--arr", "ninety"], {"segment": "mm", "arr": "ninety"}),
     (["zzqqxx"], {"customer": "zzqqxx"}),
+    (["ent", "150k"], {"customer": "ent 150k"}),
+    (["i"], {"customer": "i"}),
+    (["ent", "--segment", "smb"], {"customer": "ent", "segment": "smb"}),
 ]
 
 
 def test_lookup(served: Served) -> None:
     cases = [([*argv, "--json"], "lookup", params) for argv, params in LOOKUPS]
     answered = same(served, "lookup", cases)
-    assert answered[:4] == [True] * 4 and answered[5:] == [False] * 6
+    assert answered[:4] == [True] * 4 and answered[5:] == [False] * 6 + [True, False, False]
 
 
 def test_arr_alone_names_query_parameters_on_the_server(served: Served) -> None:

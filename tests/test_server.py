@@ -530,7 +530,7 @@ def test_lookup_of_a_customer_with_an_unknown_arr_says_so(server: Served, client
     response = client.get(f"{API}/lookup", params={"customer": "Unpriced Widgets"})
     assert response.status_code == 200, response.text
     answer = response.json()
-    assert answer["discount"]["status"] == "unavailable"
+    assert answer["discount"]["status"] == "depends_on_arr"
     assert answer["discount"]["rule"].startswith("ARR needed: ")
     assert answer["notes"][0].startswith("ARR unknown: Unpriced Widgets' record has none.")
     result = cli(server, "lookup", "Unpriced Widgets", "--json")

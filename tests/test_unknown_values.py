@@ -175,7 +175,7 @@ def test_lookup_command_says_the_arr_is_unknown(tmp_path: Path, capsys: pytest.C
     FileStore(path).write(store_with(unknown(1, customer="Initech")))
     assert main(["lookup", "Initech", "--json", "--store", str(path)]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert answer["discount"]["status"] == "unavailable"
+    assert answer["discount"]["status"] == "depends_on_arr"
     assert answer["discount"]["rule"].startswith("ARR needed: ")
     assert answer["notes"][0].startswith("ARR unknown: Initech's record has none.")
 

@@ -1,11 +1,13 @@
 """`ps-tui lookup`: the Offerings screen's answer, headless.
 
-    ps-tui lookup [CUSTOMER] [--segment S] [--developers N] [--arr AMOUNT] [--json]
+    ps-tui lookup [CUSTOMER...] [--segment S] [--developers N] [--arr AMOUNT] [--json]
 
 The same `core.offerings` answer the screen shows, through the same
-`session.lookup` the server calls, on the same store. Bad input (nothing to
-look up, an unknown customer or segment, an amount that does not parse) is a
-message on stderr and exit status 2.
+`session.lookup` the server calls, on the same store. The words are read as
+the Offerings bar reads them (`ent` is a segment, `1200 devs` a developer
+count, the rest a customer). Bad input (nothing to look up, an unknown
+customer or segment, an amount that does not parse, one letter that could
+be several customers) is a message on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -29,14 +31,17 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         description="Answer what a customer (or a segment, developer count or ARR) may buy and "
         "whether a discount is available, by the store's rules. Explicit flags win over the "
         "customer's stored record; every disagreement is reported in the notes.",
-        epilog="Examples: ps-tui lookup initech · ps-tui lookup --developers 1200 --arr 150k --json · "
-        "ps-tui lookup 'Los Pollos' --segment ent",
+        epilog="Examples: ps-tui lookup initech · ps-tui lookup ent 150k · "
+        "ps-tui lookup --developers 1200 --arr 150k --json · ps-tui lookup 'Los Pollos' --segment ent",
     )
     parser.add_argument(
         "customer",
         nargs="*",
         metavar="CUSTOMER",
-        help="a customer from the store's implementations (fuzzy: part of the name will do)",
+        help="a customer from the store's implementations (fuzzy: part of the name will do), or any "
+        "words the Offerings bar takes, read as it reads them: a segment (smb, mm, ent, strat), a "
+        "developer count (1200 devs), an ARR (150k); quote a name as '\"Enterprise Co\"' to keep "
+        "its segment words",
     )
     parser.add_argument(
         "--segment", metavar="S", help="smb, mm, enterprise, strategic, or a name or alias (ent, strat)"

@@ -420,7 +420,12 @@ def create_app(
         },
     )
     async def lookup_offerings(
-        customer: Annotated[str | None, Query(description="a customer (fuzzy)")] = None,
+        customer: Annotated[
+            str | None,
+            Query(
+                description="a customer (fuzzy), or any words the Offerings bar takes (ent, 1200 devs, 150k)"
+            ),
+        ] = None,
         segment: Annotated[str | None, Query(description="a segment id, name or alias")] = None,
         developers: Annotated[str | None, Query(description="a developer count, e.g. 1200")] = None,
         arr: Annotated[str | None, Query(description="the ARR, e.g. 150k or $1.2M")] = None,

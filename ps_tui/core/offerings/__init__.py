@@ -29,16 +29,18 @@ disagreement between them is reported in the notes, never hidden.
 
 The discount is the first rule of the segment that matches the ARR
 (`arr_above < ARR <= arr_at_most`, each bound optional). When the ARR is not
-known and the segment's rules depend on it, the answer is conservative: status
-`unavailable` (no discount can be promised yet), the rule names every rule the
-ARR would choose between, and a note asks for the ARR. The JSON status stays
-one of the three the handbook knows.
+known and the segment's rules depend on it, no discount is promised: the
+answer is undecided (its JSON status `depends_on_arr`, never `unavailable`,
+which is a definite no), the rule names every rule the ARR would choose
+between, and a note asks for the ARR.
 """
 
 from ps_tui.core.offerings.answer import (
     Answer,
     DiscountAnswer,
+    LookupCustomer,
     LookupDiscount,
+    LookupDiscountStatus,
     LookupDocument,
     LookupOffering,
     Note,
@@ -55,6 +57,7 @@ from ps_tui.core.offerings.customers import (
     CustomerMatch,
     CustomerRecord,
     customers_from_implementations,
+    unsure_match,
 )
 from ps_tui.core.offerings.decide import decide_discount, lookup, rule_matches
 from ps_tui.core.offerings.parsing import (
@@ -97,7 +100,9 @@ __all__ = [
     "CustomerMatch",
     "CustomerRecord",
     "DiscountAnswer",
+    "LookupCustomer",
     "LookupDiscount",
+    "LookupDiscountStatus",
     "LookupDocument",
     "LookupInput",
     "LookupOffering",
@@ -120,5 +125,6 @@ __all__ = [
     "segment_for_developers",
     "segment_words",
     "slack_summary",
+    "unsure_match",
     "with_segment",
 ]

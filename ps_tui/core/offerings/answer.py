@@ -18,16 +18,38 @@ class LookupOffering(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     eligible: bool
 
 
+class LookupDiscountStatus(enum.StrEnum):
+    """A lookup's discount: a rule's status when one decides, or that it
+    depends on an ARR nobody gave (never `unavailable`, which is a definite no)."""
+
+    NOT_APPLICABLE = DiscountStatus.NOT_APPLICABLE.value
+    UNAVAILABLE = DiscountStatus.UNAVAILABLE.value
+    AVAILABLE = DiscountStatus.AVAILABLE.value
+    DEPENDS_ON_ARR = "depends_on_arr"
+
+
 class LookupDiscount(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    status: DiscountStatus
+    #: `depends_on_arr` when the ARR is not known and would decide: `rule`
+    #: then names the rules it would choose between.
+    status: LookupDiscountStatus
     rule: str
     approval: str
+
+
+class LookupCustomer(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The customer a lookup matched, so a script can check who it was."""
+
+    name: str
+    #: The implementation whose record the answer used (the customer's latest).
+    id: str
 
 
 class LookupDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One lookup's answer: exactly what `ps-tui lookup --json` prints and
     `GET /api/v1/lookup` returns."""
 
+    #: The customer matched; None when the lookup named none.
+    customer: LookupCustomer | None
     segment: str
     segment_reason: str
     offerings: list[LookupOffering]
@@ -138,13 +160,19 @@ class Answer:
 
     def document(self) -> LookupDocument:
         """What `ps-tui lookup --json` prints and the server returns."""
+        discount = self.discount
+        status = (
+            LookupDiscountStatus(discount.status.value)
+            if discount.decided
+            else LookupDiscountStatus.DEPENDS_ON_ARR
+        )
+        customer = self.customer
         return LookupDocument(
+            customer=None if customer is None else LookupCustomer(name=customer.name, id=customer.source),
             segment=self.segment.name,
             segment_reason=self.segment_reason,
             offerings=[LookupOffering(name=o.offering.name, eligible=o.eligible) for o in self.offerings],
-            discount=LookupDiscount(
-                status=self.discount.status, rule=self.discount.rule, approval=self.discount.approval
-            ),
+            discount=LookupDiscount(status=status, rule=discount.rule, approval=discount.approval),
             notes=list(self.listed_notes),
         )
 

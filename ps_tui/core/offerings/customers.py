@@ -143,3 +143,22 @@ class CustomerIndex:
         yield SUBSTRING, map(int, re.findall(f"{escaped}{rest}", haystack))
         # The letters in order, as the Implementations filter finds them.
         yield FUZZY, map(int, filter(None, subsequence_pattern(query).findall(haystack)))
+
+
+#: A customer text this short picks a customer only as the prefix of exactly
+#: one name: any other match is luck (the letter happens to be somewhere).
+SHORT_QUERY = 1
+
+
+def unsure_match(text: str, index: CustomerIndex, limit: int = 6) -> list[str]:
+    """The candidates, when `text` is too short to pick a customer by luck
+    (one letter that is not the start of exactly one name); [] when the
+    match may be trusted."""
+    query = folded(text)
+    if len(query) > SHORT_QUERY:
+        return []
+    matches = index.search(query, limit=limit)
+    starts = [m for m in matches if m.kind in (EXACT, PREFIX)]
+    if len(starts) == 1 or not matches:
+        return []
+    return [m.record.name for m in matches]
