@@ -250,6 +250,28 @@ def test_create_then_duplicate(server: Served, client: httpx.Client) -> None:
     assert msgspec.convert(conflict["current"], Implementation) == created
 
 
+def test_create_without_an_id_gets_the_next_one_as_the_tui_gives_it(
+    server: Served, client: httpx.Client
+) -> None:
+    from ps_tui.core.portfolio import next_id
+
+    expected = next_id(on_disk(server))
+    fields = body(new(120, customer="No Id Yet"))
+    del fields["id"]
+    response = client.post(f"{API}/implementations", json=fields)
+    assert response.status_code == 201, response.text
+    created = decode(response)
+    assert created.id == expected
+    assert response.headers["location"] == f"{API}/implementations/{expected}"
+    assert response.headers["etag"] == quoted_etag(created)
+    assert next(i for i in on_disk(server).implementations if i.id == expected) == created
+    # Then the one after it; an id given is still checked.
+    second = client.post(f"{API}/implementations", json=fields)
+    assert second.status_code == 201 and decode(second).id == f"IMP-{int(expected[4:]) + 1:04d}"
+    refused = client.post(f"{API}/implementations", json={**fields, "id": "a b"})
+    assert refused.status_code == 422 and "id" in refused.json()["problems"][0]["path"]
+
+
 def test_update_with_if_match(server: Served, client: httpx.Client) -> None:
     created = decode(create(client, new(102)))
     loaded_etag = quoted_etag(created)

@@ -377,6 +377,14 @@ class Implementation(_Base):
         return found
 
 
+class NewImplementation(Implementation, kw_only=True):
+    """An implementation to create (POST /api/v1/implementations): the id
+    may be left out, and the store gives it the next one
+    (`portfolio.with_id`), as the TUI's `n` does."""
+
+    id: ImplementationId | None = None  # type: ignore[assignment]
+
+
 class StoreFile(Reference):
     """The whole store as written to `store.toml` or `store.json`."""
 

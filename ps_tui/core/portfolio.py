@@ -8,7 +8,7 @@ import datetime as dt
 import msgspec
 
 from ps_tui.core.date_rules import check_entry
-from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.model import Implementation, NewImplementation, Reference, StoreFile
 from ps_tui.core.plan import first_plan
 from ps_tui.core.safe_text import control_problems
 from ps_tui.core.timeline import align_kickoff
@@ -94,6 +94,14 @@ def next_id(store: StoreFile, prefix: str = "IMP-") -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
+def with_id(store: StoreFile, new: NewImplementation) -> Implementation:
+    """The implementation `new` describes, with its own id or, when it has
+    none, `next_id`'s: the id the TUI's form gives a new implementation."""
+    fields = msgspec.structs.asdict(new)
+    fields["id"] = new.id if new.id is not None else next_id(store)
+    return Implementation(**fields)
+
+
 __all__ = [
     "InvalidData",
     "Problem",
@@ -104,4 +112,5 @@ __all__ = [
     "remove",
     "replace_reference",
     "upsert",
+    "with_id",
 ]

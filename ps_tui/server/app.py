@@ -5,7 +5,7 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
     GET    /api/v1/reference                 the store without its implementations
     PUT    /api/v1/reference                 replace the reference data (write)
     GET    /api/v1/implementations           filter, page, and changes since a time
-    POST   /api/v1/implementations           create (write): 201, 409 if the id exists
+    POST   /api/v1/implementations           create (write): 201, Location; no id: the next; 409 if taken
     GET    /api/v1/implementations/{id}      one, with its ETag
     PUT    /api/v1/implementations/{id}      update (write); If-Match honoured
     DELETE /api/v1/implementations/{id}      delete (write); If-Match honoured
@@ -39,9 +39,9 @@ from fastapi.responses import Response
 
 from ps_tui import __version__, session
 from ps_tui.core.documents import KpiDocument, MemberDocument, RowDocument
-from ps_tui.core.model import SCHEMA_VERSION, Implementation, Status, StoreFile, etag
+from ps_tui.core.model import SCHEMA_VERSION, Implementation, NewImplementation, Status, StoreFile, etag
 from ps_tui.core.offerings import LookupDocument
-from ps_tui.core.portfolio import InvalidData
+from ps_tui.core.portfolio import InvalidData, with_id
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.validate import Problem
 from ps_tui.server import errors as api_errors
@@ -343,13 +343,14 @@ def create_app(
             201: {**implementation_response, "headers": etag_header},
             **wire.errors(400, 408, 409, 413, 422, 503),
         },
-        openapi_extra=wire.request_body(Implementation),
+        openapi_extra=wire.request_body(NewImplementation),
     )
     async def create_implementation(request: Request) -> Response:
         body = await wire.read_body(request, max_body, body_timeout)
-        implementation = wire.decode(body, Implementation, "implementation")
+        new = wire.decode(body, NewImplementation, "implementation")
         async with state.lock:
-            created = await state.create(implementation, today_now())
+            # Without an id, the next one, as the TUI's `n` gives it.
+            created = await state.create(with_id(state.current(), new), today_now())
         return with_etag(created, 201)
 
     @writes.put(

@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect
 
 from ps_tui.core.documents import DOCUMENTS as CORE_DOCUMENTS
 from ps_tui.core.history import Event
-from ps_tui.core.model import SCHEMA_VERSION, Implementation, Reference, StoreFile
+from ps_tui.core.model import SCHEMA_VERSION, Implementation, NewImplementation, Reference, StoreFile
 from ps_tui.core.numbers import NON_STANDARD, non_standard
 from ps_tui.core.offerings import LookupDocument
 from ps_tui.core.validate import problem_from_error
@@ -178,6 +178,7 @@ def _malformed(body: bytes, problem: msgspec.DecodeError) -> ApiError:
 #: The body and response documents, as components of the OpenAPI schema.
 DOCUMENTS: tuple[Any, ...] = (
     Implementation,
+    NewImplementation,
     ReferenceDocument,
     ImplementationPage,
     HistoryPage,
