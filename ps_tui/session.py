@@ -367,6 +367,19 @@ class Listing:
             self._index = FuzzyIndex(self.rows)
         return [self.rows[i] for i in filter_rows(self.rows, query, self._index)]
 
+    def documents(self, request: ListRequest) -> list[RowDocument]:
+        """The rows the request asks for as documents: each implementation's
+        record and what the screen derives (`ps-tui list --format json`,
+        GET /api/v1/rows). Raises RequestProblem."""
+        from ps_tui.core.documents import RowDocument
+
+        portfolio = self.portfolio
+        implementations = portfolio.by_id
+        assessments = portfolio.assessments
+        return [
+            RowDocument.of(row, implementations[row.id], assessments[row.id]) for row in self.select(request)
+        ]
+
     def _check_owners(self, owners: Sequence[str]) -> None:
         """Refuse an owner who is part of no team member's (or IE owner's) name."""
         from ps_tui.core.query import unmatched_owners
@@ -386,9 +399,7 @@ class Listing:
 
 def list_rows(portfolio: Portfolio, request: ListRequest) -> list[RowDocument]:
     """The listed rows as documents (`ps-tui list --format json`)."""
-    from ps_tui.core.documents import RowDocument
-
-    return [RowDocument.of(row) for row in Listing(portfolio).select(request)]
+    return Listing(portfolio).documents(request)
 
 
 # --- the lookup -----------------------------------------------------------------------

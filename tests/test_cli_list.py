@@ -50,11 +50,11 @@ def test_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert overdue and {row["health"] for row in overdue} == {"overdue"}
     assert all(isinstance(row["days"], int) and row["days"] > row["target"] for row in overdue)  # type: ignore[operator]
     louis = run_json(capsys, "--owner", "louis", "--status", "all")
-    assert louis and {row["owner"] for row in louis} == {"Louis Jarvis"}
+    assert louis and {row["ie_owner"] for row in louis} == {"Louis Jarvis"}
     done = run_json(capsys, "--status", "completed")
     assert done and {row["health"] for row in done} <= {"met", "missed"}
     strategic = run_json(capsys, "--filter", "seg:strat")
-    assert strategic and {row["segment"] for row in strategic} == {"Strategic"}
+    assert strategic and {row["segment"] for row in strategic} == {"strategic"}
 
 
 @pytest.mark.parametrize(
@@ -99,26 +99,75 @@ def test_an_owner_who_is_nobody_on_the_team_is_exit_2_with_the_known_names(
     assert all(name in captured.err for name in ("Louis Jarvis", "Marc LeBlanc", "Alex Fogg"))
 
 
-def test_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["list", *TODAY_FLAG, "--format", "csv"]) == 0
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
-    assert rows[0] == [
-        "id",
-        "customer",
-        "segment",
-        "arr",
-        "deployment",
-        "owner",
-        "milestone",
-        "days",
-        "target",
-        "health",
-    ]
-    assert len(rows) > 5 and all(row[3].startswith("$") for row in rows[1:])
-    assert main(["list", *TODAY_FLAG]) == 0
+def test_json_rows_carry_the_whole_record_and_what_the_screen_derives(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import msgspec
+
+    from ps_tui.core.model import Implementation
+    from ps_tui.core.view import Portfolio
+
+    data = default_store(TODAY)
+    rows = run_json(capsys, "--status", "all")
+    assert len(rows) == len(data.implementations)
+    by_id = {impl.id: impl for impl in data.implementations}
+    assessments = Portfolio.build(data, TODAY).assessments
+    for row in rows:
+        stored = by_id[str(row["id"])]
+        # Every stored field, as the store holds it (unknown is null, not left out).
+        record = {name: row[name] for name in Implementation.__struct_fields__}
+        assert msgspec.convert(record, Implementation) == stored
+        assessment = assessments[stored.id]
+        assert row["days"] == assessment.elapsed
+        assert row["health"] == assessment.health.value
+        assert row["projected"] == (assessment.projected.isoformat() if assessment.projected else None)
+    assert {"kickoff", "production_ready", "developers", "hosting", "package", "project_manager"} <= set(
+        rows[0]
+    )
+    assert {"resident_architect", "notes", "milestones", "risks", "current_milestone"} <= set(rows[0])
+
+
+def test_csv_is_raw_values_with_a_status_column(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", *TODAY_FLAG, "--format", "csv", "--status", "all"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    rows = {row["id"]: row for row in run_json(capsys, "--status", "all")}
+    assert table and len(table) == len(rows)
+    statuses = {row["status"] for row in table}
+    assert {"active", "completed", "planned", "on_hold", "cancelled"} <= statuses
+    for line in table:
+        row = rows[line["id"]]
+        assert line["arr"] == ("" if row["arr"] is None else str(row["arr"]))
+        assert line["kickoff"] == (row["kickoff"] or "")
+        assert line["health"] == row["health"]
+        assert line["segment"] == row["segment"]
+        assert line["current_milestone"] == (row["current_milestone"] or "")
+        # Never display text.
+        assert not {"$", "—"} & set(line["arr"] + line["days"] + line["developers"])
+        assert line["health"] not in ("made target", "at risk", "on track")
+
+
+def test_columns_choose_the_csv_and_table_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", *TODAY_FLAG, "--format", "csv", "--columns", "id,status,Days,owner"]) == 0
+    lines = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert lines[0] == ["id", "status", "days", "ie_owner"]
+    assert all(len(line) == 4 and line[1] == "active" for line in lines[1:])
+    assert main(["list", *TODAY_FLAG, "--columns", "customer,kickoff,projected"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split() == ["Customer", "Kickoff", "Projected"]
+    assert main(["list", *TODAY_FLAG, "--columns", "id,colour"]) == 2
+    err = capsys.readouterr().err
+    assert "--columns: unknown column 'colour'; use some of id, customer, segment," in err
+    assert main(["list", *TODAY_FLAG, "--format", "json", "--columns", "id"]) == 2
+    assert "a JSON row holds every field" in capsys.readouterr().err
+
+
+def test_the_table_shows_the_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", *TODAY_FLAG, "--status", "planned,on-hold,cancelled"]) == 0
     captured = capsys.readouterr()
-    assert captured.out.splitlines()[0].split()[:3] == ["Customer", "Segment", "ARR"]
-    assert "implementations" in captured.err
+    lines = captured.out.splitlines()
+    assert lines[0].split()[:3] == ["Customer", "Segment", "ARR"]
+    assert lines[0].split()[-1] == "Status"
+    assert {line.split()[-1] for line in lines[1:]} == {"Planned", "hold", "Cancelled"}
+    assert "of 42 implementations" in captured.err
 
 
 def test_bad_filter_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,7 +206,7 @@ def test_an_owner_with_a_quote_is_taken_as_given(tmp_path: Path, capsys: pytest.
     path.write_text(text.replace(json.dumps(owner), json.dumps(renamed)), encoding="utf-8")
     implementations = FileStore(path).read().implementations
     rows = run_json(capsys, "--store", str(path), "--status", "all", "--owner", 'O"Brien')
-    assert rows and {row["owner"] for row in rows} == {renamed}
+    assert rows and {row["ie_owner"] for row in rows} == {renamed}
     assert len(rows) == sum(i.ie_owner == renamed for i in implementations)
     assert run_json(capsys, "--store", str(path), "--owner", 'o"b', "--filter", 'owner:"dana o"') == [
         row for row in rows if row["status"] == "active"

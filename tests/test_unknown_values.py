@@ -121,7 +121,7 @@ def test_an_unknown_arr_sorts_last_in_both_directions(reverse: bool) -> None:
     assert ids == (["1", "5", "3", "2", "4"] if reverse else ["3", "5", "1", "2", "4"])
 
 
-def test_list_prints_unknown_as_null_in_json_and_a_dash_elsewhere(
+def test_list_prints_unknown_as_null_in_json_empty_in_csv_and_a_dash_in_the_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "store.json"
@@ -135,7 +135,8 @@ def test_list_prints_unknown_as_null_in_json_and_a_dash_elsewhere(
 
     assert main([*common, "--format", "csv"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert {row["id"]: row["arr"] for row in table} == {"IMP-0001": "—", "IMP-0002": "$0"}
+    # Raw: an empty cell for unknown, the number itself for a real zero.
+    assert {row["id"]: row["arr"] for row in table} == {"IMP-0001": "", "IMP-0002": "0"}
 
     assert main(common) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -1,4 +1,6 @@
-"""`ps-tui list`: the Implementations screen's rows, headless."""
+"""`ps-tui list`: the Implementations screen's rows, headless: as a table,
+as JSON documents (the whole record and what the screen derives, exactly
+what GET /api/v1/rows returns), or as CSV of the same values, raw."""
 
 from __future__ import annotations
 
@@ -6,8 +8,9 @@ import argparse
 import sys
 from typing import Any
 
-from ps_tui.cli.diagnostics import EXIT_OK, print_json
+from ps_tui.cli.diagnostics import EXIT_OK, Failure, print_json, print_table
 from ps_tui.config import Settings
+from ps_tui.core.text import counted
 
 NAME = "list"
 
@@ -46,39 +49,49 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         default="",
         help='the filter box\'s language, e.g. "seg:ent phase:validation acme"',
     )
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (default): as the screen shows it; json: each implementation's whole record and "
+        "what the screen derives; csv: the same values raw (numbers, ISO dates, keys; empty if unknown)",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="KEYS",
+        help="the table's or the CSV's columns, comma-separated, e.g. id,customer,status,days "
+        "(default: the screen's columns and status for the table, every column for CSV); "
+        "an unknown one lists them all",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ps_tui.core import listing
-    from ps_tui.core.documents import RowDocument
+    from ps_tui.core.report import CSV_COLUMNS, TABLE_COLUMNS, ColumnError, choose_columns
     from ps_tui.session import Listing, ListRequest, load_portfolio, open_store
 
+    if args.columns is not None and args.format == "json":
+        raise Failure("--columns chooses the table's or the CSV's columns: a JSON row holds every field")
+    try:
+        columns = choose_columns(args.columns, CSV_COLUMNS if args.format == "csv" else TABLE_COLUMNS)
+    except ColumnError as error:
+        raise Failure(f"--columns: {error}") from None
     request = ListRequest(
         status=args.status or "active", health=args.health, owner=args.owner, filter=args.filter
     )
     portfolio = load_portfolio(open_store(settings), settings.effective_today())
-    rows = Listing(portfolio).select(request)
-    columns = [c.key for c in listing.COLUMNS]
+    documents = Listing(portfolio).documents(request)
     if args.format == "json":
-        print_json([RowDocument.of(row) for row in rows])
+        print_json(documents)
     elif args.format == "csv":
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["id", *columns])
-        for row in rows:
-            writer.writerow([row.id, *(listing.cell_text(row, c) for c in columns)])
+        writer.writerow([column.key for column in columns])
+        writer.writerows([column.raw(document) for column in columns] for document in documents)
     else:
-        table = [[c.title for c in listing.COLUMNS]]
-        table += [[listing.cell_text(row, c) for c in columns] for row in rows]
-        widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-        right = {c.key for c in listing.COLUMNS if c.align == "right"}
-        for line in table:
-            cells = [
-                text.rjust(width) if key in right else text.ljust(width)
-                for text, width, key in zip(line, widths, columns, strict=True)
-            ]
-            print("  ".join(cells).rstrip())
-        print(f"{len(rows)} of {len(portfolio.data.implementations)} implementations", file=sys.stderr)
+        reference = portfolio.data
+        rows = [[column.text(document, reference) for column in columns] for document in documents]
+        print_table([column.title for column in columns], rows, [column.right for column in columns])
+        total = counted(len(portfolio.data.implementations), "implementation")
+        print(f"{len(documents):,} of {total}", file=sys.stderr)
     return EXIT_OK

@@ -6,16 +6,21 @@ One msgspec struct per document: the CLI and the server encode the same
 struct, and the OpenAPI schema is generated from it, so the schema cannot
 drift from what is printed. Each is built from the core computation
 (`KpiFigures`, `MemberLoad`, `Row`) by its `of` constructor.
+
+`ps-tui list --format csv` and the text table are made of the same rows'
+values, column by column (`core/report.py`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
 
-from ps_tui.core.health import Health
+from ps_tui.core.health import Assessment, Health
 from ps_tui.core.kpi import KpiFigures, KpiSummary
 from ps_tui.core.listing import Row
-from ps_tui.core.model import Role, Status
+from ps_tui.core.model import Implementation, Role
 from ps_tui.core.team import MemberLoad
 
 
@@ -99,42 +104,37 @@ class MemberDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         )
 
 
-class RowDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """One implementation as the Implementations screen lists it, with raw
-    values: numbers as numbers, health and status as their keys
-    (`ps-tui list --format json`)."""
+class RowDocument(Implementation, kw_only=True, omit_defaults=False):
+    """One implementation as `ps-tui list --format json` prints it and
+    GET /api/v1/rows returns: every field of the stored record, as the store
+    and GET /api/v1/implementations hold it (an unknown value is null, never
+    left out), then what the Implementations screen derives from it."""
 
-    id: str
-    customer: str
-    #: The segment's name.
-    segment: str
-    #: None when not known.
-    arr: int | None
-    #: The deployment's label.
-    deployment: str
-    owner: str | None
-    #: The current milestone's name ("Done" once all are done); None without milestones.
-    milestone: str | None
     #: Days since kickoff (to production_ready once completed); None before kickoff.
     days: int | None
+    #: The duration target in days.
     target: int
     health: Health
-    status: Status
+    #: The current milestone's key; None once every milestone is done, for a
+    #: completed implementation, or without milestones.
+    current_milestone_key: str | None
+    #: The current milestone's name ("Done" once all are done, or completed);
+    #: None without milestones.
+    current_milestone: str | None
+    #: When an active implementation is projected to be production-ready, at
+    #: its pace so far; None when nothing supports a projection.
+    projected: dt.date | None
 
     @classmethod
-    def of(cls, row: Row) -> RowDocument:
+    def of(cls, row: Row, implementation: Implementation, assessment: Assessment) -> RowDocument:
         return cls(
-            id=row.id,
-            customer=row.customer,
-            segment=row.segment,
-            arr=row.arr,
-            deployment=row.deployment,
-            owner=row.owner or None,
-            milestone=row.milestone or None,
+            **msgspec.structs.asdict(implementation),
             days=row.elapsed,
             target=row.target,
             health=row.health,
-            status=row.status,
+            current_milestone_key=row.milestone_key,
+            current_milestone=row.milestone or None,
+            projected=assessment.projected,
         )
 
 

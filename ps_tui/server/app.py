@@ -470,10 +470,10 @@ def create_app(
         request = session.ListRequest(status=status or "active", health=health, owner=owner, filter=filter)
         listing = await asyncio.to_thread(state.listing, today_now())
         try:
-            rows = await asyncio.to_thread(listing.select, request)
+            documents = await asyncio.to_thread(listing.documents, request)
         except session.RequestProblem as problem:
             raise refused(problem) from None
-        return json_response([RowDocument.of(row) for row in rows])
+        return json_response(documents)
 
     @reads.get(
         "/team",
