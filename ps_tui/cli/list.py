@@ -20,7 +20,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         NAME,
         parents=[common],
         help="print implementations as the Implementations screen shows them",
-        description="Print the implementations with the columns of the Implementations screen, "
+        description="Print the implementations with the Implementations screen's columns and their status, "
         "worst health first. Different filters must all match; a filter repeated (or values "
         "separated by commas) means either, as in --filter, which takes the screen's filter language.",
     )
