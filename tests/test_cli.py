@@ -290,6 +290,22 @@ def test_init_writes_store_and_config(capsys: pytest.CaptureFixture[str], tmp_pa
     assert [p.name for p in target.iterdir() if p.name.endswith(".tmp")] == []
 
 
+@pytest.mark.parametrize("kind", ["toml", "json"])
+def test_init_writes_the_store_where_store_says(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    """`--store` used to be accepted and ignored: the store went to DIR."""
+    target, store_path = tmp_path / "cfg", tmp_path / "team" / f"store.{kind}"
+    code, out, _ = run(capsys, "init", str(target), "--store", str(store_path), "--demo")
+    assert code == 0, out
+    assert not (target / "store.toml").exists()
+    assert len(FileStore(store_path).read().implementations) == 42
+    config = tomllib.loads((target / "config.toml").read_text(encoding="utf-8"))
+    assert Path(config["store"]) == store_path.resolve()
+    code, _, err = run(capsys, "init", str(tmp_path / "c2"), "--store", str(tmp_path / "store.txt"))
+    assert code == 2 and "a store is a .toml or .json file" in err
+
+
 def test_init_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "team"
     assert run(capsys, "init", str(target))[0] == 0

@@ -19,7 +19,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="write a real store and a config pointing at it",
         description="Write store.toml (the handbook's reference data, no implementations) and "
-        "config.toml (pointing at it) to DIR or the user config directory.",
+        "config.toml (pointing at it) to DIR or the user config directory; with --store PATH, "
+        "the store goes to PATH (.toml or .json) and the config points at it.",
     )
     parser.add_argument(
         "dir", nargs="?", metavar="DIR", help=f"target directory (default: {user_config_dir()})"
@@ -43,26 +44,52 @@ def _with_demo(text: str, today: dt.date) -> str:
     return edit_toml(text, reference, demo_store(reference, today))
 
 
+def _relative(path: Path, directory: Path) -> str:
+    """`path` relative to `directory` when it lies inside it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(directory.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def _toml_string(text: str) -> str:
+    from ps_tui.store.toml_write import encode_value
+
+    return encode_value(text)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.data import reference_text
     from ps_tui.store.atomic import atomic_write
 
     target = Path(args.dir).expanduser() if args.dir else user_config_dir()
-    store_path, config_path = target / "store.toml", target / "config.toml"
+    config_path = target / "config.toml"
+    # Only the flag counts here: a store named by the environment or a config
+    # is one that exists already, not one to create.
+    given = getattr(args, "store", None)
+    store_path = Path(given).expanduser() if given else target / "store.toml"
+    if store_path.suffix not in (".toml", ".json"):
+        raise Failure(f"--store {store_path}: a store is a .toml or .json file")
     existing = [p for p in (store_path, config_path) if p.exists()]
     if existing and not args.force:
         names = ", ".join(str(p) for p in existing)
         raise Failure(f"{names} already exist{'s' if len(existing) == 1 else ''}; use --force to overwrite")
     try:
         target.mkdir(parents=True, exist_ok=True)
+        store_path.parent.mkdir(parents=True, exist_ok=True)
         text = reference_text()
         if args.demo:
             text = _with_demo(text, settings.effective_today())
-        atomic_write(store_path, text.encode("utf-8"))
+        data = text.encode("utf-8")
+        if store_path.suffix == ".json":
+            from ps_tui.store.file import encode_store, parse_store
+
+            data = encode_store(parse_store(Path("store.toml"), data), "json")
+        atomic_write(store_path, data)
         config = (
             "# ps-tui configuration; see `ps-tui --help`. Relative paths are relative to this file.\n"
-            'store = "store.toml"\n'
-            '# me = "Your Name"   # your name as on the team roster, for the "mine" filter\n'
+            f"store = {_toml_string(_relative(store_path, target))}\n"
+            '# me = "Your Name"   # as on the team roster: the "mine" filter, and who the history records\n'
         )
         atomic_write(config_path, config.encode("utf-8"))
     except OSError as error:

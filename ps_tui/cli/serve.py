@@ -62,6 +62,10 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _count_of(count: int) -> str:
+    return f"{count} implementation" + ("" if count == 1 else "s")
+
+
 def is_loopback(host: str) -> bool:
     """Whether `host` names this machine only (localhost, 127.0.0.0/8, ::1)."""
     if host.lower() == "localhost":
@@ -240,7 +244,7 @@ def _serve(
     writes = "writes need the bearer token" if token else "writes are open"
     shown = f"[{host}]" if ":" in host else host
     _say(
-        f"serving {store.location} ({len(data.implementations)} implementations) at "
+        f"serving {store.location} ({_count_of(len(data.implementations))}) at "
         f"http://{shown}:{port}; {writes}, {reads}"
     )
     config = uvicorn.Config(
