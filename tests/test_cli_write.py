@@ -98,6 +98,10 @@ def test_advance_records_the_date_given(store: Path) -> None:
     milestones = {m["key"]: m for m in json.loads(result.stdout)["milestones"]}
     assert milestones[following.key]["actual"] == yesterday
     assert FileStore(store).history().events()[-1].action is Action.ADVANCE
+    undone = run(store, "advance", active.id, "--undo")
+    assert undone.returncode == 0 and "not done any more" in undone.stdout, undone.stderr
+    again = next(i for i in FileStore(store).read().implementations if i.id == active.id)
+    assert next(m for m in again.milestones if m.key == following.key).actual is None
     future = run(store, "advance", active.id, "--date", "2027-06-01")
     assert future.returncode == 2 and "Traceback" not in future.stderr
 

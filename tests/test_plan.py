@@ -135,3 +135,16 @@ def test_the_bundled_plans_are_valid_and_documented() -> None:
     assert not check_store(store)
     standard = store.package("standard")
     assert standard is not None and standard.plan[-1] == PlanStep(milestone="go_live", day=28)
+
+
+def test_undo_takes_back_the_last_milestone_done_but_never_the_kickoff() -> None:
+    from ps_tui.core.timeline import advance, undo_advance
+
+    stored = upsert(reference(), new(), today=TODAY).implementations[-1]
+    once, key = advance(stored, TODAY, reference())
+    assert key == "infrastructure"
+    undone, taken = undo_advance(once, reference())
+    assert taken == "infrastructure" and undone == stored
+    assert undo_advance(stored, reference()) == (stored, None)  # only the kickoff is done
+    completed = msgspec.structs.replace(once, status=Status.COMPLETED, production_ready=TODAY)
+    assert undo_advance(completed, reference()) == (completed, None)

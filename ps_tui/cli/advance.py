@@ -24,6 +24,9 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("id", metavar="ID")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="when it was done (default today)")
+    parser.add_argument(
+        "--undo", action="store_true", help="take back the last advance (the latest milestone done)"
+    )
     add_json(parser)
 
 
@@ -36,8 +39,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     when = parse_day(args.date, "date") if args.date else today
     recorded: list[str] = []
 
+    if args.undo and args.date:
+        raise RequestProblem("--undo takes no --date")
+
     def change(data: StoreFile) -> Implementation:
         base = find(data, args.id)
+        if args.undo:
+            undone, taken = timeline.undo_advance(base, data)
+            if taken is None:
+                raise RequestProblem(f"{base.id} {base.customer}: no milestone done to take back")
+            recorded.append(data.milestone_name(taken))
+            return undone
         done, key = timeline.advance(base, when, data)
         if key is None:
             raise RequestProblem(f"{base.id} {base.customer}: every milestone is already done")
@@ -48,4 +60,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return done
 
     data = write(open_store(settings), change)
-    return report_written(args, data, args.id, f"{recorded[0]} done on {when.isoformat()}")
+    what = f"{recorded[0]} not done any more" if args.undo else f"{recorded[0]} done on {when.isoformat()}"
+    return report_written(args, data, args.id, what)

@@ -88,6 +88,30 @@ def advance(
     return impl, None
 
 
+def undo_advance(impl: Implementation, reference: Reference) -> tuple[Implementation, str | None]:
+    """Take back the last advance: the latest milestone done (in lifecycle
+    order) is not done any more. The kickoff milestone is one fact with the
+    kickoff date and stays (change the kickoff in the form); a completed
+    implementation is reopened by an edit, not here. Returns the new
+    implementation and the key of the milestone undone, or None when there
+    is nothing to take back (nothing changes)."""
+    if impl.status is Status.COMPLETED:
+        return impl, None
+    order = {m.key: i for i, m in enumerate(reference.milestones)}
+    kickoff = kickoff_key(reference)
+    done = [
+        (order.get(m.key, len(order)), index)
+        for index, m in enumerate(impl.milestones)
+        if m.actual is not None and m.key != kickoff
+    ]
+    if not done:
+        return impl, None
+    _, index = max(done)
+    milestones = list(impl.milestones)
+    milestones[index] = msgspec.structs.replace(milestones[index], actual=None)
+    return msgspec.structs.replace(impl, milestones=milestones), milestones[index].key
+
+
 def close(
     impl: Implementation, production_ready: dt.date, reference: Reference | None = None
 ) -> Implementation:
