@@ -148,3 +148,17 @@ def test_undo_takes_back_the_last_milestone_done_but_never_the_kickoff() -> None
     assert undo_advance(stored, reference()) == (stored, None)  # only the kickoff is done
     completed = msgspec.structs.replace(once, status=Status.COMPLETED, production_ready=TODAY)
     assert undo_advance(completed, reference()) == (completed, None)
+
+
+def test_advancing_a_planned_one_kicks_it_off_and_plans_it() -> None:
+    from ps_tui.core.history import Action, events_between
+    from ps_tui.core.timeline import advance
+
+    store = upsert(reference(), new(status=Status.PLANNED, kickoff=None), today=TODAY)
+    waiting = store.implementations[-1]
+    started, key = advance(waiting, TODAY, reference())
+    assert key == "kickoff" and started.status is Status.ACTIVE and started.kickoff == TODAY
+    assert dates(started)["go_live"] == TODAY + dt.timedelta(days=28)
+    after = upsert(store, started, today=TODAY)
+    (event,) = events_between(store, after, "x", dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    assert event.action is Action.ADVANCE

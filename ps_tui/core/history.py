@@ -101,11 +101,24 @@ def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
         out[path] = msgspec.to_builtins(value)
 
 
+#: Values that say "nothing here": absent, empty, or a flag left off.
+_EMPTY_VALUES: tuple[Any, ...] = (None, "", [], False)
+
+
+def _empty(value: Any) -> bool:
+    return any(value == empty and type(value) is type(empty) for empty in _EMPTY_VALUES)
+
+
 def changes(before: Any, after: Any) -> list[Change]:
-    """Every field that differs between two structs, in field order."""
+    """Every field that differs between two structs, in field order; a field
+    that is empty on both sides (absent, "", [], a flag off) did not change."""
     old, new = flat(before), flat(after)
     keys = list(old) + [key for key in new if key not in old]
-    return [Change(key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key)]
+    return [
+        Change(key, old.get(key), new.get(key))
+        for key in keys
+        if old.get(key) != new.get(key) and not (_empty(old.get(key)) and _empty(new.get(key)))
+    ]
 
 
 def classify(before: Implementation, after: Implementation, found: Sequence[Change]) -> Action:
@@ -120,8 +133,10 @@ def classify(before: Implementation, after: Implementation, found: Sequence[Chan
         return Action.RISK_CLOSED if len(closing) == len(found) else Action.RISK_CHANGED
     if all(f.startswith("milestones.") and f.endswith(".planned") for f in fields):
         return Action.PLAN_CHANGED
-    advanced = [f for f in fields if f.startswith("milestones.") and f.endswith(".actual")]
-    if advanced and all(f in advanced or f == "status" for f in fields):
+    advanced = [c for c in found if c.field.startswith("milestones.") and c.field.endswith(".actual")]
+    # Advancing a planned one kicks it off: its status, kickoff and plan follow.
+    followed = all(f.startswith("milestones.") or f in ("status", "kickoff") for f in fields)
+    if advanced and followed and all(c.before is None for c in advanced):
         return Action.ADVANCE
     return Action.EDIT
 

@@ -9,6 +9,7 @@ import msgspec
 
 from ps_tui.core.date_rules import go_live_key, kickoff_key
 from ps_tui.core.model import Implementation, Milestone, Reference, Status
+from ps_tui.core.plan import replanned
 from ps_tui.core.validate import STARTED_STATUSES
 
 
@@ -65,8 +66,16 @@ def advance(
     The kickoff milestone of one already under way (a kickoff on or before
     today) is recorded on its kickoff date instead, since the two are one
     fact (see `align_kickoff`; `reference` names the kickoff milestone).
-    Returns the new implementation and the key of the milestone recorded, or
-    None when every milestone was already done (nothing changes)."""
+    When that sets the kickoff, the milestones not done are planned from the
+    package (`plan.replanned`). Returns the new implementation and the key
+    of the milestone recorded, or None when every milestone was already done
+    (nothing changes)."""
+    if not impl.milestones and reference is not None:
+        # None recorded yet: the lifecycle's, owned by the IE owner.
+        owner = impl.ie_owner if impl.ie_owner and reference.member(impl.ie_owner) else None
+        impl = msgspec.structs.replace(
+            impl, milestones=[Milestone(key=m.key, owner=owner) for m in reference.milestones]
+        )
     for index, milestone in enumerate(impl.milestones):
         if milestone.actual is None:
             done = today
@@ -84,6 +93,9 @@ def advance(
             updated = msgspec.structs.replace(impl, **changes)
             if reference is not None:
                 updated = align_kickoff(updated, reference, impl)
+                if updated.kickoff != impl.kickoff:
+                    # It kicked off now: what is not done is due from today's kickoff.
+                    updated = replanned(updated, reference)
             return updated, milestone.key
     return impl, None
 
