@@ -29,6 +29,7 @@ from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreR
 from ps_tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
+    from ps_tui.core.history import Event
     from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.base import SharedStore, Store
@@ -195,6 +196,11 @@ class PsApp(App[None]):
         elif message.error is None and was_offline:
             self.notify("Back online: showing the server's data again", timeout=5)
         self._arm_refresh()
+
+    async def history_of(self, impl_id: str) -> list[Event] | str:
+        from ps_tui.session import history_of
+
+        return await history_of(self.store, impl_id)
 
     def submit(
         self,

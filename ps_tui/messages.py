@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual.message import Message
 
+from ps_tui.core.history import Event
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
 
@@ -57,3 +58,13 @@ class StoreRefreshed(Message):
         self.data = data
         self.changed = changed
         self.error = error
+
+
+class HistoryShown(Message):
+    """One implementation's recorded changes, read for the detail view
+    (newest first), or why there are none to show."""
+
+    def __init__(self, impl_id: str, events: list[Event] | str) -> None:
+        super().__init__()
+        self.impl_id = impl_id
+        self.events = events

@@ -297,6 +297,26 @@ def history(store: Store, request: HistoryRequest) -> tuple[list[Event], list[in
     return chosen, found.unreadable
 
 
+async def history_of(store: Store, implementation_id: str) -> list[Event] | str:
+    """One implementation's recorded changes, newest first, for a running
+    app (the file is read in a thread; a shared server is asked); or a
+    sentence saying why there are none to show."""
+    from ps_tui.core.history import select
+    from ps_tui.store.errors import StoreError
+    from ps_tui.store.file import FileStore
+    from ps_tui.store.http import RemoteStore
+
+    try:
+        if isinstance(store, FileStore):
+            found = await asyncio.to_thread(store.history)
+            return select(found.events(), implementation=implementation_id)
+        if isinstance(store, RemoteStore):
+            return await store.history({"implementation": implementation_id})
+    except StoreError as failed:
+        return f"the history cannot be read: {failed}"
+    return "the demo data keeps no history"
+
+
 # --- the list -------------------------------------------------------------------------
 
 

@@ -1,23 +1,37 @@
 """The detail view of one implementation: every field, the milestone timeline,
-risks and notes. It follows the store: an edit made here shows at once."""
+the risk log, notes and the history of its changes. It follows the store: an
+edit made here shows at once.
+
+The plan and the risk log are edited here: `m` (or enter on a milestone)
+edits a milestone's planned date, actual date and owner; `r` logs a risk,
+enter on one edits it and `c` closes it; `u` takes back the last advance."""
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import zip_longest
 
+import msgspec
 from rich.table import Table
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ps_tui.core import timeline as lifecycle
 from ps_tui.core.date_rules import field_label, implementation_warnings
 from ps_tui.core.health import Health
-from ps_tui.core.model import CUSTOM_PACKAGE, Implementation
+from ps_tui.core.history import Event, value_text
+from ps_tui.core.model import CUSTOM_PACKAGE, Implementation, Milestone, Risk
 from ps_tui.core.parse import format_arr, format_count
+from ps_tui.core.portfolio import entry_problems
+from ps_tui.core.risks import ordered
+from ps_tui.core.safe_text import one_line
 from ps_tui.core.timeline import timeline
 from ps_tui.core.view import Portfolio
+from ps_tui.messages import HistoryShown
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.host import host
 from ps_tui.widgets.health import HEALTH_STYLES
@@ -26,6 +40,13 @@ from ps_tui.widgets.status import StatusLine
 
 def _date(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else "—"
+
+
+def _changes(event: Event) -> str:
+    """An event's changes on one line: `field: before → after; …`."""
+    shown = [f"{c.field}: {value_text(c.before)} → {value_text(c.after)}" for c in event.changes[:4]]
+    more = f"; +{len(event.changes) - 4} more" if len(event.changes) > 4 else ""
+    return one_line("; ".join(shown) + more) if shown else (event.customer or "")
 
 
 class DetailScreen(ImplementationActions):
@@ -58,6 +79,10 @@ class DetailScreen(ImplementationActions):
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="detail.back"),
         *EDIT_BINDINGS[1:],
+        Binding("m", "edit_milestone", "Milestone", id="detail.milestone"),
+        Binding("r", "add_risk", "Risk", id="detail.risk"),
+        Binding("c", "close_risk", "Close risk", id="detail.close_risk"),
+        Binding("u", "undo_advance", "Undo advance", id="detail.undo"),
         Binding("o", "open_url", "Open URL", id="impl.open"),
     ]
 
@@ -65,6 +90,9 @@ class DetailScreen(ImplementationActions):
         super().__init__()
         self.impl_id = impl_id
         self._facts: list[tuple[str, str]] = []
+        #: The timeline's milestone keys and the log's risks, in their rows' order.
+        self._steps: list[str] = []
+        self._risks: list[Risk] = []
 
     def current(self) -> Implementation | None:
         portfolio = host(self).portfolio
@@ -82,6 +110,8 @@ class DetailScreen(ImplementationActions):
             yield DataTable(id="risks", cursor_type="row")
             yield Static("Notes", classes="section-title")
             yield Static("", id="detail-notes", classes="note")
+            yield Static("History", classes="section-title")
+            yield DataTable(id="history", cursor_type="row")
         yield StatusLine()
         yield Footer()
 
@@ -148,7 +178,9 @@ class DetailScreen(ImplementationActions):
         steps = self.query_one("#timeline", DataTable)
         steps.clear(columns=True)
         steps.add_columns("Milestone", "Owner", "Planned", "Actual", "Slip")
+        self._steps = []
         for step in timeline(impl, data, portfolio.today):
+            self._steps.append(step.key)
             if step.slip is None:
                 slip = Text("—", style="dim")
             elif step.actual is None:
@@ -160,12 +192,24 @@ class DetailScreen(ImplementationActions):
 
         risks = self.query_one("#risks", DataTable)
         risks.clear(columns=True)
-        risks.add_columns("Severity", "Opened", "Closed", "Risk")
-        for risk in impl.risks:
-            risks.add_row(risk.severity.label, _date(risk.opened), _date(risk.closed), risk.text)
+        risks.add_columns("#", "Severity", "Opened", "Closed", "Owner", "Risk", "Mitigation")
+        numbered = ordered(impl.risks)
+        self._risks = [risk for _, risk in numbered]
+        for number, risk in numbered:
+            seen = " (customer sees it)" if risk.customer_visible else ""
+            risks.add_row(
+                str(number),
+                risk.severity.label,
+                _date(risk.opened),
+                _date(risk.closed),
+                risk.owner or "—",
+                Text(risk.text + seen, style="dim" if risk.closed else ""),
+                risk.mitigation or "—",
+            )
         if not impl.risks:
-            risks.add_row("—", "", "", Text("no risks logged", style="dim"))
+            risks.add_row("", "—", "", "", "", Text("no risks logged (r logs one)", style="dim"), "")
         self.query_one("#detail-notes", Static).update(impl.notes or Text("no notes", style="dim"))
+        self._load_history()
 
     def _render_facts(self) -> None:
         facts = self._facts
@@ -183,6 +227,178 @@ class DetailScreen(ImplementationActions):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    # -- the history ----------------------------------------------------------------
+
+    @work(exclusive=True, group="history")
+    async def _load_history(self) -> None:
+        found = await host(self).history_of(self.impl_id)
+        self.post_message(HistoryShown(self.impl_id, found))
+
+    @on(HistoryShown)
+    def _history_shown(self, message: HistoryShown) -> None:
+        if message.impl_id != self.impl_id:
+            return
+        table = self.query_one("#history", DataTable)
+        table.clear(columns=True)
+        table.add_columns("When (UTC)", "Who", "What", "Changes")
+        if isinstance(message.events, str):
+            table.add_row("", "", "", Text(message.events, style="dim"))
+            return
+        if not message.events:
+            table.add_row("", "", "", Text("no change recorded yet", style="dim"))
+        for event in message.events:
+            table.add_row(
+                event.at.strftime("%Y-%m-%d %H:%M"), one_line(event.who), event.action.label, _changes(event)
+            )
+
+    # -- the plan and the risk log ----------------------------------------------------
+
+    def _editing(self) -> tuple[Implementation, Portfolio] | None:
+        impl, portfolio = self.current(), host(self).portfolio
+        if impl is None or portfolio is None:
+            return None
+        return impl, portfolio
+
+    def _refusal(self, base: Implementation, changed: Implementation) -> str | None:
+        """Why `changed` would not be saved (the store's and the entry rules), or None."""
+        portfolio = host(self).portfolio
+        assert portfolio is not None
+        problems = entry_problems(portfolio.data, changed, base, host(self).today)
+        if not problems:
+            return None
+        first = problems[0]
+        return f"{field_label(changed, portfolio.data, first.path)}: {first.message}"
+
+    def _save(self, label: str, changed: Implementation) -> None:
+        host(self).submit(label, lambda store: store.save_implementation(changed), [changed.id])
+
+    @on(DataTable.RowSelected, "#timeline")
+    def _milestone_chosen(self, event: DataTable.RowSelected) -> None:
+        self._edit_milestone(event.cursor_row)
+
+    def action_edit_milestone(self) -> None:
+        table = self.query_one("#timeline", DataTable)
+        if table.has_focus:
+            row = table.cursor_row
+        else:  # the current milestone: the first not done
+            found = self._editing()
+            done = {m.key for m in found[0].milestones if m.actual is not None} if found else set()
+            row = next((i for i, key in enumerate(self._steps) if key not in done), 0)
+        self._edit_milestone(row)
+
+    def _edit_milestone(self, row: int) -> None:
+        from ps_tui.screens.log_dialogs import MilestoneScreen
+
+        found = self._editing()
+        if found is None or not 0 <= row < len(self._steps):
+            return
+        impl, portfolio = found
+        key = self._steps[row]
+        milestone = impl.milestone(key) or Milestone(key=key)
+
+        def with_it(new: Milestone) -> Implementation:
+            listed = [new if m.key == key else m for m in impl.milestones]
+            if impl.milestone(key) is None:
+                listed.append(new)
+            return msgspec.structs.replace(impl, milestones=listed)
+
+        def saved(new: object) -> None:
+            if isinstance(new, Milestone):
+                self._save(f"{impl.customer}: {portfolio.data.milestone_name(key)} saved", with_it(new))
+
+        members = [m.name for m in portfolio.data.members]
+        title = f"{impl.customer}: {portfolio.data.milestone_name(key)}"
+
+        def check(new: Milestone) -> str | None:
+            return self._refusal(impl, with_it(new))
+
+        self.app.push_screen(MilestoneScreen(title, milestone, members, check), saved)
+
+    @on(DataTable.RowSelected, "#risks")
+    def _risk_chosen(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self._risks):
+            self._edit_risk(self._risks[event.cursor_row])
+
+    def action_add_risk(self) -> None:
+        self._edit_risk(None)
+
+    def _edit_risk(self, risk: Risk | None) -> None:
+        from ps_tui.screens.log_dialogs import RiskScreen
+
+        found = self._editing()
+        if found is None:
+            return
+        impl, portfolio = found
+
+        def with_it(new: Risk) -> Implementation:
+            if risk is None:
+                return msgspec.structs.replace(impl, risks=[*impl.risks, new])
+            return msgspec.structs.replace(impl, risks=[new if r is risk else r for r in impl.risks])
+
+        def saved(new: object) -> None:
+            if isinstance(new, Risk):
+                what = "risk logged" if risk is None else "risk saved"
+                self._save(f"{impl.customer}: {what}", with_it(new))
+
+        members = [m.name for m in portfolio.data.members]
+        title = f"{impl.customer}: {'a new risk' if risk is None else 'a risk'}"
+
+        def check(new: Risk) -> str | None:
+            return self._refusal(impl, with_it(new))
+
+        self.app.push_screen(RiskScreen(title, risk, members, host(self).today, check), saved)
+
+    def action_close_risk(self) -> None:
+        from ps_tui.screens.dialogs import DateScreen
+
+        found = self._editing()
+        if found is None:
+            return
+        impl, _ = found
+        table = self.query_one("#risks", DataTable)
+        row = table.cursor_row if table.has_focus else 0
+        risk = self._risks[row] if 0 <= row < len(self._risks) else None
+        if risk is None or risk.closed is not None:
+            self.notify("No open risk selected (the risk log lists open ones first)", timeout=4)
+            return
+
+        def closed_on(day: dt.date) -> Implementation:
+            replaced = msgspec.structs.replace(risk, closed=day)
+            return msgspec.structs.replace(impl, risks=[replaced if r is risk else r for r in impl.risks])
+
+        def saved(day: dt.date | None) -> None:
+            if day is not None:
+                self._save(f"{impl.customer}: risk closed {day.isoformat()}", closed_on(day))
+
+        question = f"Close the risk {one_line(risk.text)!r}. Closed on:"
+
+        def check(day: dt.date) -> str | None:
+            return self._refusal(impl, closed_on(day))
+
+        dialog = DateScreen(question, host(self).today, not_before=risk.opened, check=check)
+        self.app.push_screen(dialog, saved)
+
+    def action_undo_advance(self) -> None:
+        from ps_tui.screens.dialogs import ConfirmScreen
+
+        found = self._editing()
+        if found is None:
+            return
+        impl, portfolio = found
+        undone, key = lifecycle.undo_advance(impl, portfolio.data)
+        if key is None:
+            self.notify(f"{impl.customer}: no milestone done to take back", timeout=4)
+            return
+        name = portfolio.data.milestone_name(key)
+        done = impl.milestone(key)
+        when = done.actual.isoformat() if done is not None and done.actual else ""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save(f"{impl.customer}: {name} not done any more", undone)
+
+        self.app.push_screen(ConfirmScreen(f"Take back {name}, done {when}?", yes="Take back"), answered)
 
     def _after_delete(self, ok: bool) -> None:
         if ok and self.is_current:

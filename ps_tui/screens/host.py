@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from ps_tui.config import Settings
+    from ps_tui.core.history import Event
     from ps_tui.core.model import StoreFile
     from ps_tui.core.view import Portfolio
     from ps_tui.messages import Done
@@ -62,6 +63,10 @@ class Host(Protocol):
 
     async def show_person(self, name: str) -> None:
         """The Implementations screen filtered to one person's active work."""
+
+    async def history_of(self, impl_id: str) -> list[Event] | str:
+        """One implementation's recorded changes, newest first (IO: call it
+        from a worker), or why there are none to show."""
 
 
 def host(node: DOMNode) -> Host:
