@@ -162,3 +162,14 @@ def test_advancing_a_planned_one_kicks_it_off_and_plans_it() -> None:
     after = upsert(store, started, today=TODAY)
     (event,) = events_between(store, after, "x", dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
     assert event.action is Action.ADVANCE
+
+
+def test_the_projection_says_what_it_rests_on() -> None:
+    from ps_tui.core.health import projection_basis
+
+    stored = upsert(reference(), new(), today=TODAY).implementations[-1]
+    assert projection_basis(stored) == "the plan"
+    unplanned = msgspec.structs.replace(
+        stored, milestones=[msgspec.structs.replace(m, planned=None) for m in stored.milestones]
+    )
+    assert projection_basis(unplanned) == "the team's history"

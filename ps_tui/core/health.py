@@ -374,6 +374,14 @@ def _project(
     return current, projected if projected > today_ordinal else today_ordinal
 
 
+def projection_basis(impl: Implementation) -> str:
+    """What an active implementation's projection rests on (see `assess`):
+    "the plan" when its last remaining milestone has a planned date, else
+    "the team's history" of completed implementations."""
+    remaining = [m for m in impl.milestones if m.actual is None]
+    return "the plan" if remaining and remaining[-1].planned is not None else "the team's history"
+
+
 __all__ = [
     "Assessment",
     "Health",
@@ -384,6 +392,7 @@ __all__ = [
     "current_milestone",
     "elapsed_days",
     "milestone_history",
+    "projection_basis",
 ]
 
 

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ps_tui.core import timeline as lifecycle
 from ps_tui.core.date_rules import field_label, implementation_warnings
-from ps_tui.core.health import Health
+from ps_tui.core.health import Health, projection_basis
 from ps_tui.core.history import Event, value_text
 from ps_tui.core.model import CUSTOM_PACKAGE, Implementation, Milestone, Risk
 from ps_tui.core.parse import format_arr, format_count
@@ -156,6 +156,8 @@ class DetailScreen(ImplementationActions):
         if assessment is not None and assessment.elapsed is not None:
             elapsed = f"{assessment.elapsed} of {assessment.target_days} days"
         projected = _date(assessment.projected) if assessment else "—"
+        if assessment is not None and assessment.projected is not None:
+            projected += f" (from {projection_basis(impl)})"
         url = impl.instance_url or "—"
         facts = [
             ("Segment", f"{segment} ({format_count(impl.developers)} developers)"),
