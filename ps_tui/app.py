@@ -104,6 +104,8 @@ class PsApp(App[None]):
         self._refresh_timer: Timer | None = None
         #: The outcome of a load made before the first frame (see on_load).
         self._first_load: StoreLoaded | StoreFailed | None = None
+        #: Whether "who are you?" was asked in this run (it is asked once).
+        self._asked_who = False
 
     async def on_load(self) -> None:
         # A store that loads in a blink is read before anything is drawn, so
@@ -157,6 +159,50 @@ class PsApp(App[None]):
         self.portfolio = message.portfolio
         self.status = self._describe_source(message.portfolio.data)
         self._arm_refresh()
+        self._ask_who(message.portfolio.data)
+
+    # -- who "me" is: asked once when a config names nobody --------------------
+
+    def _ask_who(self, data: StoreFile) -> None:
+        """When the config file names nobody and saves go to a store file,
+        ask once who this is, for the history (and the "mine" filter)."""
+        from ps_tui.store.file import FileStore
+
+        config = self.settings.config_path
+        if self._asked_who or self.settings.me or config is None or not data.members:
+            return
+        if not isinstance(self.store, FileStore):
+            return  # the demo data saves nothing; a shared server records its own
+        self._asked_who = True
+        from ps_tui.screens.whoami import WhoScreen
+
+        names = [member.name for member in data.members]
+        # After the first frame: the first load may come before any screen.
+        self.call_after_refresh(self.push_screen, WhoScreen(names, str(config)), self._remember_who)
+
+    def _remember_who(self, name: str | None) -> None:
+        if name is not None:
+            self._save_who(name)
+
+    @work(exclusive=True, group="config")
+    async def _save_who(self, name: str) -> None:
+        from dataclasses import replace
+
+        from ps_tui.config import ConfigError
+        from ps_tui.config_write import remember_me
+        from ps_tui.store.file import FileStore
+
+        config = self.settings.config_path
+        assert config is not None
+        try:
+            await asyncio.to_thread(remember_me, config, name)
+        except ConfigError as failed:
+            self.notify(f"Not saved: {failed}", severity="error", timeout=8)
+            return
+        self.settings = replace(self.settings, me=name, me_origin=f"{config}: me")
+        if isinstance(self.store, FileStore):
+            self.store.who = name
+        self.notify(f"Hello {name}: your changes are recorded as yours ({config})", timeout=5)
 
     # -- polling a shared store: re-armed after each poll, so polls never overlap
 
