@@ -125,8 +125,13 @@ def test_close_and_the_risk_log(store: Path) -> None:
     done = run(store, "close", active.id, "--date", TODAY.isoformat(), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["production_ready"] == TODAY.isoformat()
+    other = next(i for i in data.implementations if i.status.value == "active" and i.id != active.id)
+    with_risk = run(store, "risk", "add", other.id, "--text", "Open item")
+    assert with_risk.returncode == 0
+    kept = run(store, "close", other.id, "--date", TODAY.isoformat())
+    assert "open risk" in kept.stderr and "left open (--close-risks closes them)" in kept.stderr
     actions = [e.action for e in FileStore(store).history().events()]
-    assert actions == [Action.RISK_ADDED, Action.RISK_CLOSED, Action.CLOSE]
+    assert actions == [Action.RISK_ADDED, Action.RISK_CLOSED, Action.CLOSE, Action.RISK_ADDED, Action.CLOSE]
 
 
 def test_delete_needs_yes_and_keeps_the_history(store: Path) -> None:

@@ -287,8 +287,13 @@ async def test_close_asks_for_the_date_and_completes(store_path: Path) -> None:
         assert app.screen.query_one("#date", Input).value == TODAY.isoformat()
         await pilot.press("enter")
         await settle(pilot)
+        # It has an open risk: asked whether to close it too; y does.
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
         impl = next(i for i in on_disk(store_path).implementations if i.id == target.id)
         assert impl.status is Status.COMPLETED and impl.production_ready == TODAY
+        assert impl.risks and all(r.closed is not None for r in impl.risks)
         # It leaves the active view.
         assert target.id not in [r.id for r in shown(screen)]
 
@@ -488,8 +493,12 @@ async def test_close_refuses_a_date_after_tomorrow_and_records_go_live(store_pat
         assert not dialog.query_one("#ok").disabled
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # its open risk stays open
+        await settle(pilot)
         impl = next(i for i in on_disk(store_path).implementations if i.id == target.id)
         assert impl.status is Status.COMPLETED and impl.production_ready == tomorrow
+        assert any(r.closed is None for r in impl.risks)
         go_live = impl.milestone("go_live")
         assert go_live is not None and go_live.actual == tomorrow
         await pilot.press("c")  # the completed ones

@@ -173,3 +173,14 @@ def test_the_projection_says_what_it_rests_on() -> None:
         stored, milestones=[msgspec.structs.replace(m, planned=None) for m in stored.milestones]
     )
     assert projection_basis(unplanned) == "the team's history"
+
+
+def test_closing_the_open_risks_never_closes_one_before_it_opened() -> None:
+    from ps_tui.core.model import Risk
+    from ps_tui.core.timeline import close_open_risks
+
+    opened_later = Risk(text="late", opened=TODAY)
+    done = Risk(text="done", opened=KICKOFF, closed=KICKOFF)
+    impl = new(risks=[Risk(text="a", opened=KICKOFF), opened_later, done])
+    closed = close_open_risks(impl, TODAY - dt.timedelta(days=1))
+    assert [r.closed for r in closed.risks] == [TODAY - dt.timedelta(days=1), TODAY, KICKOFF]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from ps_tui.cli.diagnostics import report
 from ps_tui.cli.writing import add_json, report_written
 from ps_tui.config import Settings
 
@@ -24,6 +25,9 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("id", metavar="ID")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the production-ready date")
+    parser.add_argument(
+        "--close-risks", action="store_true", help="close its open risks too, on the same date"
+    )
     add_json(parser)
 
 
@@ -37,6 +41,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     today = settings.effective_today()
     given = parse_day(args.date, "date") if args.date else None
     chosen: list[str] = []
+    left: list[object] = []
 
     def change(data: StoreFile) -> Implementation:
         base = find(data, args.id)
@@ -46,6 +51,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         go_live = base.milestone(key) if key is not None else None
         ready = given or (go_live.actual if go_live is not None and go_live.actual else today)
         done = timeline.close(base, ready, data)
+        if args.close_risks:
+            done = timeline.close_open_risks(done, ready)
+        else:
+            left.extend(r for r in done.risks if r.closed is None)
         problems = entry_problems(data, done, base, today)
         if problems:
             raise RequestProblem(f"{base.id}: {problems[0].message}")
@@ -53,4 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return done
 
     data = write(open_store(settings), change)
+    if left:
+        count = len(left)
+        report(f"{count} open risk{'s' if count != 1 else ''} left open (--close-risks closes them)", NAME)
     return report_written(args, data, args.id, f"completed on {chosen[0]}")

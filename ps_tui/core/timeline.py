@@ -149,6 +149,16 @@ def close(
     )
 
 
+def close_open_risks(impl: Implementation, day: dt.date) -> Implementation:
+    """`impl` with every risk still open closed on `day` (never before it was
+    opened: such a risk is closed on its opening day)."""
+    risks = [
+        r if r.closed is not None else msgspec.structs.replace(r, closed=max(day, r.opened))
+        for r in impl.risks
+    ]
+    return msgspec.structs.replace(impl, risks=risks)
+
+
 def align_kickoff(
     impl: Implementation, reference: Reference, before: Implementation | None = None
 ) -> Implementation:

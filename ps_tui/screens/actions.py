@@ -73,7 +73,7 @@ class ImplementationActions(Screen[None]):
         )
 
     def action_close_impl(self) -> None:
-        from ps_tui.screens.dialogs import DateScreen
+        from ps_tui.screens.dialogs import ConfirmScreen, DateScreen
 
         impl, app = self._target(), host(self)
         portfolio = app.portfolio
@@ -89,14 +89,30 @@ class ImplementationActions(Screen[None]):
             problems = entry_problems(reference, timeline.close(impl, ready, reference), impl, today)
             return problems[0].message if problems else None
 
-        def closed(ready: dt.date | None) -> None:
-            if ready is None:
-                return
+        def save(ready: dt.date, close_risks: bool) -> None:
             done = timeline.close(impl, ready, reference)
+            if close_risks:
+                done = timeline.close_open_risks(done, ready)
             app.submit(
                 f"{impl.customer} completed on {ready.isoformat()}",
                 lambda store: store.save_implementation(done),
                 [impl.id],
+            )
+
+        def closed(ready: dt.date | None) -> None:
+            if ready is None:
+                return
+            still_open = [r for r in impl.risks if r.closed is None]
+            if not still_open:
+                save(ready, close_risks=False)
+                return
+            count = len(still_open)
+            question = (
+                f"{impl.customer} has {count} open risk{'s' if count != 1 else ''}. "
+                f"Close {'them' if count != 1 else 'it'} too, on {ready.isoformat()}? (n keeps them open)"
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Close them"), lambda yes: save(ready, close_risks=bool(yes))
             )
 
         question = f"Close {impl.customer} as completed. Production-ready date:"
