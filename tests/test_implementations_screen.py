@@ -269,11 +269,36 @@ async def test_advance_records_today(store_path: Path) -> None:
         screen = await open_list(pilot)
         target = shown(screen)[0]
         key = target.milestone_key
-        await pilot.press("p")
+        await pilot.press("p", "enter")  # asks the date; enter takes today
         await settle(pilot)
         impl = next(i for i in on_disk(store_path).implementations if i.id == target.id)
         done = next(m for m in impl.milestones if m.key == key)
         assert done.actual == TODAY
+
+
+async def test_advance_asks_the_date_so_yesterday_is_recorded_as_yesterday(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        target = shown(screen)[0]
+        key = target.milestone_key
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DateScreen)
+        box = dialog.query_one("#date", Input)
+        assert box.value == TODAY.isoformat()
+        box.value = (TODAY + dt.timedelta(days=5)).isoformat()
+        await pilot.pause()
+        assert "is in the future" in str(dialog.query_one("#date-error", Static).render())
+        yesterday = TODAY - dt.timedelta(days=1)
+        box.value = yesterday.isoformat()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        impl = next(i for i in on_disk(store_path).implementations if i.id == target.id)
+        done = next(m for m in impl.milestones if m.key == key)
+        assert done.actual == yesterday
 
 
 async def test_close_asks_for_the_date_and_completes(store_path: Path) -> None:

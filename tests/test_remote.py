@@ -168,7 +168,7 @@ async def test_tui_edits_sees_others_and_survives_the_server_going_away(
         # An edit from the TUI reaches the server's file.
         await pilot.press("2")
         await settle(pilot)
-        await pilot.press("p")  # advance the first row's milestone
+        await pilot.press("p", "enter")  # advance the first row's milestone, today
         await settle(pilot)
         assert any(
             m.actual == TODAY

@@ -69,7 +69,7 @@ async def test_the_answer_is_saved_and_the_history_records_it(tmp_path: Path) ->
         assert app.settings.me == "Marc LeBlanc"
         await pilot.press("2")
         await settle(pilot)
-        await pilot.press("p")
+        await pilot.press("p", "enter")
         await settle(pilot)
     assert 'me = "Marc LeBlanc"\n' in path.read_text()
     assert path.read_text().replace(

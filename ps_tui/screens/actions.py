@@ -60,17 +60,34 @@ class ImplementationActions(Screen[None]):
         if impl.status in (Status.COMPLETED, Status.CANCELLED):
             self.notify(f"{impl.customer} is {impl.status.label.lower()}", severity="warning", timeout=4)
             return
-        today = app.today
-        updated, key = timeline.advance(impl, today, portfolio.data)
+        from ps_tui.screens.dialogs import DateScreen
+
+        today, reference = app.today, portfolio.data
+        _, key = timeline.advance(impl, today, reference)
         if key is None:
             self.notify(f"Every milestone of {impl.customer} is done: press x to close it", timeout=5)
             return
-        name = portfolio.data.milestone_name(key)
-        app.submit(
-            f"{impl.customer}: {name} done {today.isoformat()}",
-            lambda store: store.save_implementation(updated),
-            [impl.id],
-        )
+        name = reference.milestone_name(key)
+
+        def refused(day: dt.date) -> str | None:
+            advanced, _ = timeline.advance(impl, day, reference)
+            problems = entry_problems(reference, advanced, impl, today)
+            return problems[0].message if problems else None
+
+        def answered(day: dt.date | None) -> None:
+            if day is None:
+                return
+            advanced, _ = timeline.advance(impl, day, reference)
+            app.submit(
+                f"{impl.customer}: {name} done {day.isoformat()}",
+                lambda store: store.save_implementation(advanced),
+                [impl.id],
+            )
+
+        # Today unless it was done earlier: a milestone finished yesterday is
+        # recorded as yesterday (enter takes today).
+        question = f"{impl.customer}: {name} done on:"
+        self.app.push_screen(DateScreen(question, today, check=refused), answered)
 
     def action_close_impl(self) -> None:
         from ps_tui.screens.dialogs import ConfirmScreen, DateScreen
