@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ps_tui.core.model import Implementation, StoreFile
     from ps_tui.core.offerings import Answer, CustomerIndex
     from ps_tui.core.query import FuzzyIndex
+    from ps_tui.core.reports import CustomerReport, MonthlyReport, Period, Recorded, WeeklyReport
     from ps_tui.core.view import Portfolio
 
 
@@ -557,6 +558,115 @@ def customer_index(data: StoreFile) -> CustomerIndex:
     return CustomerIndex(customers_from_implementations(data.implementations))
 
 
+# --- the reports ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    """Which report to make: the ISO week (YYYY-Www) or month (YYYY-MM;
+    None: today's), restricted to IE owners (as the list's owner) and to
+    what the filter box's language selects."""
+
+    week: str | None = None
+    month: str | None = None
+    owner: Values = None
+    filter: str = ""
+
+    @property
+    def owners(self) -> list[str]:
+        return [owner for owner in _each(self.owner) if owner.strip()]
+
+
+def report_period(field: str, text: str | None, today: dt.date) -> Period:
+    from ps_tui.core.reports import PeriodError, month, week
+
+    try:
+        return (week if field == "week" else month)(text, today)
+    except PeriodError as problem:
+        raise RequestProblem(Name(field), f" {problem}") from None
+
+
+def _report_scope(listing: Listing, request: ReportRequest) -> set[str] | None:
+    """The ids the owners and the filter choose; None when neither is given."""
+    if not request.owners and not request.filter.strip():
+        return None
+    chosen = listing.select(ListRequest(status="all", owner=request.owner, filter=request.filter))
+    return {row.id for row in chosen}
+
+
+def report_history(store: Store) -> Recorded:
+    """The history the weekly report is told from, oldest first: a store
+    file's, a shared server's, or none (with the reason) for the demo data.
+    Raises StoreError when it cannot be read."""
+    from ps_tui.core.reports import Recorded
+    from ps_tui.store.file import FileStore
+    from ps_tui.store.memory import MemoryStore
+
+    if isinstance(store, FileStore):
+        if store.history_path is None:
+            return Recorded(None, f"{store.location} keeps no history")
+        found = store.history()
+        return Recorded(found.events(), unreadable=len(found.unreadable))
+    if isinstance(store, MemoryStore):
+        return Recorded(
+            None, f"no history is kept for {store.location} (changes are recorded beside a store file)"
+        )
+    # A shared server (httpx is imported only here).
+    events, _ = history(store, HistoryRequest())
+    events.reverse()
+    return Recorded(events)
+
+
+def weekly_report(
+    data: StoreFile, today: dt.date, request: ReportRequest, recorded: Recorded
+) -> WeeklyReport:
+    """The weekly status report of the week asked for, as of its last day or
+    today. Raises RequestProblem (a week not begun, an owner nobody is)."""
+    from ps_tui.core.reports import weekly_report as build
+    from ps_tui.core.view import Portfolio
+
+    period = report_period("week", request.week, today)
+    portfolio = Portfolio.build(data, period.as_of)
+    before = Portfolio.build(data, period.as_of - dt.timedelta(days=7))
+    listing = Listing(portfolio)
+    scope = _report_scope(listing, request)
+    attention = listing.documents(
+        ListRequest(
+            status="active", health=("at-risk", "overdue"), owner=request.owner, filter=request.filter
+        )
+    )
+    return build(
+        portfolio,
+        before,
+        period,
+        scope=scope,
+        attention=attention,
+        team=team(data),
+        recorded=recorded,
+        owner=request.owners,
+        filter=request.filter,
+    )
+
+
+def monthly_report(data: StoreFile, today: dt.date, request: ReportRequest) -> MonthlyReport:
+    """The monthly KPI review of the month asked for, as of its last day or
+    today. Raises RequestProblem."""
+    from ps_tui.core.reports import monthly_report as build
+    from ps_tui.core.view import Portfolio
+
+    period = report_period("month", request.month, today)
+    portfolio = Portfolio.build(data, period.as_of)
+    scope = _report_scope(Listing(portfolio), request)
+    return build(portfolio, period, scope=scope, owner=request.owners, filter=request.filter)
+
+
+def customer_report(data: StoreFile, today: dt.date, implementation_id: str) -> CustomerReport:
+    """The customer's status report of one implementation. Raises RequestProblem."""
+    from ps_tui.core.reports import customer_report as build
+
+    return build(find(data, implementation_id), data, today)
+
+
 __all__ = [
     "MAX_WINDOW",
     "WINDOW_PATTERN",
@@ -564,15 +674,20 @@ __all__ = [
     "Listing",
     "LookupRequest",
     "Name",
+    "ReportRequest",
     "RequestProblem",
     "check_lookup",
     "customer_index",
+    "customer_report",
     "kpi",
     "list_rows",
     "load_portfolio",
     "load_store",
     "lookup",
+    "monthly_report",
     "open_store",
     "parse_window",
+    "report_history",
     "team",
+    "weekly_report",
 ]

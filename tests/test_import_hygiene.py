@@ -90,6 +90,7 @@ HEADLESS = {
     "validate": ["validate", "{store}"],
     "schema": ["schema"],
     "init": ["init", "{dir}", "--demo"],
+    "report": ["report", "weekly", "--format", "html", "--store", "{store}"],
     # The demo data, when no store is configured.
     "list (demo)": ["list"],
 }

@@ -33,6 +33,7 @@ from ps_tui.cli import (
     validate,
 )
 from ps_tui.cli import list as list_command
+from ps_tui.cli import report as report_command
 from ps_tui.cli.diagnostics import (
     EXIT_BAD_INPUT,
     EXIT_BROKEN_PIPE,
@@ -54,6 +55,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     kpi,
     team,
     history,
+    report_command,
     new,
     edit,
     advance,

@@ -36,6 +36,8 @@ FLAG_NAMES = {
     "date": "--date",
     "opened": "--opened",
     "id": "ID",
+    "week": "--week",
+    "month": "--month",
 }
 
 

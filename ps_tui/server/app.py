@@ -13,6 +13,9 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
     GET    /api/v1/lookup?customer=&segment=&developers=&arr=   exactly `ps-tui lookup --json`
     GET    /api/v1/rows?status=&health=&owner=&filter=          exactly `ps-tui list --format json`
     GET    /api/v1/team                      exactly `ps-tui team --json`
+    GET    /api/v1/reports/weekly?week=&owner=&filter=    exactly `ps-tui report weekly --format json`
+    GET    /api/v1/reports/monthly?month=&owner=&filter=  exactly `ps-tui report monthly --format json`
+    GET    /api/v1/reports/customer/{id}     exactly `ps-tui report customer ID --format json`
     GET    /openapi.json, /docs              the schema and its browsable docs (Swagger
                                              UI's assets come from cdn.jsdelivr.net)
 
@@ -43,6 +46,7 @@ from ps_tui.core.model import SCHEMA_VERSION, Implementation, NewImplementation,
 from ps_tui.core.offerings import LookupDocument
 from ps_tui.core.portfolio import InvalidData, with_id
 from ps_tui.core.portfolio import replace_reference as checked_reference
+from ps_tui.core.reports import CustomerReport, MonthlyReport, WeeklyReport
 from ps_tui.core.validate import Problem
 from ps_tui.server import errors as api_errors
 from ps_tui.server import wire
@@ -485,6 +489,74 @@ def create_app(
     )
     async def get_team() -> Response:
         return json_response(session.team(state.current()))
+
+    # -- reports -----------------------------------------------------------------------
+
+    ReportOwner = Annotated[
+        list[str] | None,
+        Query(description="only this IE owner's (part of a team member's name); repeated or comma-separated"),
+    ]
+    ReportFilter = Annotated[str, Query(description="only what the filter box's language selects")]
+
+    @reads.get(
+        "/reports/weekly",
+        responses={
+            200: wire.json_content(wire.ref(WeeklyReport), "Exactly `ps-tui report weekly --format json`"),
+            **wire.errors(422),
+        },
+    )
+    async def report_weekly(
+        week: Annotated[
+            str | None, Query(description="the ISO week, e.g. 2026-W48 (default: this week)")
+        ] = None,
+        owner: ReportOwner = None,
+        filter: ReportFilter = "",
+    ) -> Response:
+        request = session.ReportRequest(week=week, owner=owner, filter=filter)
+        today = today_now()
+        try:
+            session.report_period("week", week, today)
+            recorded = await asyncio.to_thread(session.report_history, state.store)
+            document = await asyncio.to_thread(
+                session.weekly_report, state.current(), today, request, recorded
+            )
+        except session.RequestProblem as problem:
+            raise refused(problem) from None
+        return json_response(document)
+
+    @reads.get(
+        "/reports/monthly",
+        responses={
+            200: wire.json_content(wire.ref(MonthlyReport), "Exactly `ps-tui report monthly --format json`"),
+            **wire.errors(422),
+        },
+    )
+    async def report_monthly(
+        month: Annotated[
+            str | None, Query(description="the month, e.g. 2026-11 (default: this month)")
+        ] = None,
+        owner: ReportOwner = None,
+        filter: ReportFilter = "",
+    ) -> Response:
+        request = session.ReportRequest(month=month, owner=owner, filter=filter)
+        try:
+            document = await asyncio.to_thread(session.monthly_report, state.current(), today_now(), request)
+        except session.RequestProblem as problem:
+            raise refused(problem) from None
+        return json_response(document)
+
+    @reads.get(
+        "/reports/customer/{implementation_id}",
+        responses={
+            200: wire.json_content(
+                wire.ref(CustomerReport), "Exactly `ps-tui report customer ID --format json`"
+            ),
+            **wire.errors(404),
+        },
+    )
+    async def report_customer(implementation_id: str) -> Response:
+        state.get(implementation_id)  # 404 for an unknown one, as GET /implementations/{id}
+        return json_response(session.customer_report(state.current(), today_now(), implementation_id))
 
     app.include_router(reads)
     app.include_router(writes)

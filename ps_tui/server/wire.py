@@ -25,6 +25,7 @@ from ps_tui.core.history import Event
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, NewImplementation, Reference, StoreFile
 from ps_tui.core.numbers import NON_STANDARD, non_standard
 from ps_tui.core.offerings import LookupDocument
+from ps_tui.core.reports import REPORTS
 from ps_tui.core.validate import problem_from_error
 from ps_tui.server.errors import ApiError, ErrorBody, error, invalid
 
@@ -184,6 +185,7 @@ DOCUMENTS: tuple[Any, ...] = (
     HistoryPage,
     *CORE_DOCUMENTS,
     LookupDocument,
+    *REPORTS,
     ErrorBody,
     ServerHealth,
 )

@@ -1,0 +1,123 @@
+"""Reports as Markdown and HTML, rendered with Jinja2 from the templates in
+`templates/`, from the report documents of `core/reports/`.
+
+Stored text is untrusted, so every value a template prints is escaped:
+HTML by Jinja2's autoescape; Markdown by a `finalize` hook that every
+`{{ ... }}` passes through (`markdown_text`), so a template cannot forget
+it. In both, a control character is shown as its escape (`\\x1b`), never
+written: a report printed to a terminal cannot act on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ps_tui.core.health import Health
+from ps_tui.core.model import Role, Severity, Status
+from ps_tui.core.reports import CustomerReport, MonthlyReport, WeeklyReport
+from ps_tui.core.safe_text import one_line
+from ps_tui.render import charts
+
+Report = WeeklyReport | CustomerReport | MonthlyReport
+
+#: The formats `render` writes (JSON is the document itself, encoded by msgspec).
+FORMATS = ("md", "html")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def markdown_text(value: object) -> str:
+    """A value as Markdown text that shows as written: on one line (control
+    characters, newlines and tabs as their escapes), `& < >` as HTML entities
+    (so neither a Markdown renderer nor Slack takes them as markup), and
+    Markdown's punctuation backslash-escaped."""
+    if value is None:
+        return ""
+    text = one_line(str(value))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def html_text(value: object) -> object:
+    """A value for HTML (escaped by autoescape after this): control
+    characters but newlines shown as their escapes."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str) and _CONTROL.search(value):
+        return _CONTROL.sub(lambda found: repr(found[0])[1:-1], value)
+    return value
+
+
+def day(value: dt.date | None) -> str:
+    return "—" if value is None else value.isoformat()
+
+
+def days(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    shown = f"{value:g}"
+    return f"{shown} day" if shown in ("1", "-1") else f"{shown} days"
+
+
+def share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def signed(value: int | None) -> str:
+    """Days against a target: `+5` over, `-2` left, `0` on it."""
+    return "—" if value is None else f"{value:+d}" if value else "0"
+
+
+def label(value: object) -> str:
+    """An enum as a person reads it (`at risk`, `Implementation engineer`)."""
+    if isinstance(value, Health | Role | Severity | Status):
+        return value.label
+    return "—" if value is None else str(value)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "day": day,
+    "days": days,
+    "share": share,
+    "signed": signed,
+    "label": label,
+}
+
+
+@cache
+def _environment(kind: str) -> jinja2.Environment:
+    markdown = kind == "md"
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("ps_tui.render", "templates"),
+        autoescape=not markdown,
+        finalize=markdown_text if markdown else html_text,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(FILTERS)
+    environment.globals["charts"] = charts
+    return environment
+
+
+def render(report: Report, kind: str) -> str:
+    """The report as Markdown (`md`) or a self-contained HTML page (`html`)."""
+    if kind not in FORMATS:
+        raise ValueError(f"unknown report format {kind!r}")
+    name = report.__struct_config__.tag
+    template = _environment(kind).get_template(f"{name}.{kind}.j2")
+    return template.render(r=report)
+
+
+__all__ = ["FORMATS", "markdown_text", "render"]
