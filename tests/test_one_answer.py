@@ -249,3 +249,91 @@ def test_the_schema_describes_the_documents_both_print(served: Served) -> None:
     msgspec.json.decode(served.client.get(f"{API}/kpi").content, type=KpiDocument)
     msgspec.json.decode(served.client.get(f"{API}/team").content, type=list[MemberDocument])
     msgspec.json.decode(served.client.get(f"{API}/rows").content, type=list[RowDocument])
+
+
+#: (CLI argv after `report`, API path, query): the reports both front ends give.
+REPORTS: list[tuple[list[str], str, dict[str, str | list[str]]]] = [
+    (["weekly"], "reports/weekly", {}),
+    (["weekly", "--week", "2026-W48"], "reports/weekly", {"week": "2026-W48"}),
+    (["weekly", "--owner", "louis"], "reports/weekly", {"owner": "louis"}),
+    (
+        ["weekly", "--owner", "louis,marc", "--filter", "seg:ent"],
+        "reports/weekly",
+        {"owner": "louis,marc", "filter": "seg:ent"},
+    ),
+    (["monthly"], "reports/monthly", {}),
+    (
+        ["monthly", "--month", "2026-10", "--owner", "marc"],
+        "reports/monthly",
+        {"month": "2026-10", "owner": "marc"},
+    ),
+    (["customer", "IMP-0026"], "reports/customer/IMP-0026", {}),
+    (["customer", "IMP-0001"], "reports/customer/IMP-0001", {}),
+]
+#: Refused alike: (CLI argv, API path, query, the refusal in session's words).
+REFUSED_REPORTS: list[tuple[list[str], str, dict[str, str | list[str]]]] = [
+    (["weekly", "--week", "2026-W60"], "reports/weekly", {"week": "2026-W60"}),
+    (["weekly", "--week", "2027-W01"], "reports/weekly", {"week": "2027-W01"}),
+    (["monthly", "--month", "11/2026"], "reports/monthly", {"month": "11/2026"}),
+    (["weekly", "--owner", "nobody"], "reports/weekly", {"owner": "nobody"}),
+    (["monthly", "--filter", "colour:red"], "reports/monthly", {"filter": "colour:red"}),
+]
+
+
+def test_reports(served: Served) -> None:
+    results = run_cli(served, [["report", *argv, "--format", "json"] for argv, _, _ in REPORTS])
+    for (argv, path, params), result in zip(REPORTS, results, strict=True):
+        assert result.returncode == 0, (argv, result.stderr)
+        response = served.client.get(f"{API}/{path}", params=params)
+        assert response.status_code == 200, (argv, response.text)
+        assert response.json() == json.loads(result.stdout), argv
+    weekly = json.loads(results[0].stdout)
+    # The served file was created and never saved over: nothing is recorded.
+    assert weekly["history"]["recorded"] is False and weekly["plans_moved_later"] is None
+
+
+def test_reports_refuse_alike(served: Served) -> None:
+    from ps_tui.core.reports import Recorded
+
+    data = FileStore(served.store_path).read()
+    results = run_cli(served, [["report", *argv, "--format", "json"] for argv, _, _ in REFUSED_REPORTS])
+    for (argv, path, params), result in zip(REFUSED_REPORTS, results, strict=True):
+        request = session.ReportRequest(
+            week=params.get("week"), month=params.get("month"), owner=params.get("owner"),
+            filter=params.get("filter", ""),
+        )  # fmt: skip
+        with pytest.raises(session.RequestProblem) as refused:
+            if argv[0] == "weekly":
+                session.weekly_report(data, TODAY, request, Recorded(None))
+            else:
+                session.monthly_report(data, TODAY, request)
+        problem = refused.value
+        assert result.returncode == 2, (argv, result.stderr)
+        assert result.stderr == f"ps-tui report: {problem.worded(FLAG_NAMES)}\n", argv
+        response = served.client.get(f"{API}/{path}", params=params)
+        assert response.status_code == 422, (argv, response.text)
+        assert response.json() == {"error": problem.worded({})}, argv
+        assert "--" not in response.json()["error"], argv
+    (unknown,) = run_cli(served, [["report", "customer", "NOPE", "--format", "json"]])
+    assert unknown.returncode == 2 and unknown.stderr == "ps-tui report: ID: no implementation 'NOPE'\n"
+    assert served.client.get(f"{API}/reports/customer/NOPE").status_code == 404
+
+
+def test_the_schema_describes_the_reports(served: Served) -> None:
+    import msgspec
+
+    from ps_tui.core.reports import CustomerReport, MonthlyReport, WeeklyReport
+
+    openapi = served.client.get("/openapi.json").json()
+    components = openapi["components"]["schemas"]
+    _, generated = msgspec.json.schema_components(
+        (WeeklyReport, MonthlyReport, CustomerReport), ref_template="#/components/schemas/{name}"
+    )
+    for name, schema in generated.items():
+        assert components[name] == schema, name
+    for path, kind in (
+        ("weekly", WeeklyReport),
+        ("monthly", MonthlyReport),
+        ("customer/IMP-0026", CustomerReport),
+    ):
+        msgspec.json.decode(served.client.get(f"{API}/reports/{path}").content, type=kind)

@@ -77,6 +77,13 @@ By = Annotated[str | None, Query(description="only changes by this person (part 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0)]
 
+#: The owner and filter of the report routes.
+ReportOwner = Annotated[
+    list[str] | None,
+    Query(description="only this IE owner's (part of a team member's name); repeated or comma-separated"),
+]
+ReportFilter = Annotated[str, Query(description="only what the filter box's language selects")]
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -491,12 +498,6 @@ def create_app(
         return json_response(session.team(state.current()))
 
     # -- reports -----------------------------------------------------------------------
-
-    ReportOwner = Annotated[
-        list[str] | None,
-        Query(description="only this IE owner's (part of a team member's name); repeated or comma-separated"),
-    ]
-    ReportFilter = Annotated[str, Query(description="only what the filter box's language selects")]
 
     @reads.get(
         "/reports/weekly",
