@@ -79,8 +79,11 @@ Offset = Annotated[int, Query(ge=0)]
 
 #: The owner and filter of the report routes.
 ReportOwner = Annotated[
-    list[str] | None,
-    Query(description="only this IE owner's (part of a team member's name); repeated or comma-separated"),
+    list[str],
+    Query(
+        default_factory=list,
+        description="only this IE owner's (part of a team member's name); repeated or comma-separated",
+    ),
 ]
 ReportFilter = Annotated[str, Query(description="only what the filter box's language selects")]
 
@@ -507,10 +510,11 @@ def create_app(
         },
     )
     async def report_weekly(
+        *,
         week: Annotated[
             str | None, Query(description="the ISO week, e.g. 2026-W48 (default: this week)")
         ] = None,
-        owner: ReportOwner = None,
+        owner: ReportOwner,
         filter: ReportFilter = "",
     ) -> Response:
         request = session.ReportRequest(week=week, owner=owner, filter=filter)
@@ -533,10 +537,11 @@ def create_app(
         },
     )
     async def report_monthly(
+        *,
         month: Annotated[
             str | None, Query(description="the month, e.g. 2026-11 (default: this month)")
         ] = None,
-        owner: ReportOwner = None,
+        owner: ReportOwner,
         filter: ReportFilter = "",
     ) -> Response:
         request = session.ReportRequest(month=month, owner=owner, filter=filter)
