@@ -436,3 +436,25 @@ def test_the_demo_reports_are_the_golden_files(
 def test_implementation_records_keep_their_type() -> None:
     # The hostile fixture edits real implementations: they still validate.
     assert Implementation
+
+
+def test_each_item_of_a_markdown_list_is_its_own_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Two go-lives, two risks, two upcoming go-lives: none runs into the next."""
+    today = dt.date(2026, 12, 3)
+    data = default_store(today)
+    impls = list(data.implementations)
+    done = [i for i, impl in enumerate(impls) if impl.status is Status.COMPLETED][:2]
+    for i in done:
+        impls[i] = msgspec.structs.replace(impls[i], production_ready=today - dt.timedelta(days=1))
+    path = tmp_path / "store.toml"
+    FileStore(path).write(msgspec.structs.replace(data, implementations=impls))
+    common = ["--store", str(path), "--today", today.isoformat()]
+    outputs = [run(capsys, "report", "weekly", *common), run(capsys, "report", "monthly", *common)]
+    for code, out, err in outputs:
+        assert code == 0, err
+        assert not re.search(r"\S- (\*\*|Opened|Closed|[0-9]{4}-)", out), out
+        assert not re.search(r"\n[^\n]+\n##", out), "a heading follows a line without a blank line"
+    weekly = outputs[0][1]
+    assert sum(1 for line in weekly.splitlines() if "production-ready 2026-12-02" in line) == 2
