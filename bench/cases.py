@@ -483,6 +483,66 @@ def case_remote(plan: Plan) -> list[Row]:
     return [row]
 
 
+#: The size of the report case's store, whatever the plan (the budget's size).
+REPORT_COUNT = 10_000
+#: The week it reports on: the last full week before the generated data's today.
+REPORT_WEEK = "2026-W48"
+
+
+def report_store(count: int) -> Path:
+    """bench/out/report-COUNT/store.json: the generated store with a year of
+    history beside it (store.history.jsonl), made once and reused."""
+    from bench.generate import write_history
+
+    path = OUT / f"report-{count}" / "store.json"
+    history = path.with_name("store.history.jsonl")
+    if not path.exists() or not history.exists():
+        log(f"generating {path.relative_to(ROOT)} with a year of history ...")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(store_file(count, "json").read_bytes())
+        write_history(path)
+    for name in (path, history):
+        with name.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+    return path
+
+
+def case_report(plan: Plan) -> list[Row]:
+    """`ps-tui report weekly` on 10,000 implementations with a year of
+    history, beside `ps-tui kpi --json` on the same store: each a command
+    from a pseudo-terminal, fork to exit."""
+    path = report_store(REPORT_COUNT)
+    timeout = 300 * plan.timeout_scale + 60
+    commands = {
+        "weekly": ["report", "weekly", "--week", REPORT_WEEK],
+        "kpi": ["kpi", "--json"],
+    }
+    ours, theirs = Samples(), Samples()
+    for number in range(plan.load_runs):
+        for variant, samples in (("weekly", ours), ("kpi", theirs)):
+            params = {"path": str(path), "command": commands[variant], "sigint": "default"}
+            got = samples.add(run_measurement("headless", params, timeout))
+            progress(f"report {variant}", number + 1, plan.load_runs, got)
+    history = path.with_name("store.history.jsonl")
+    lines = sum(1 for _ in history.open("rb"))
+    row = Row(
+        "report",
+        f"`ps-tui report weekly`, {REPORT_COUNT:,} impl., a year of history",
+        "`ps-tui kpi --json`, same store",
+        ours.stat(),
+        theirs.stat(),
+        Budget("absolute", 2.0),
+        notes=[
+            f"{n_of(ours)}, one run per fresh process, on a pseudo-terminal; the report reads the store, "
+            f"its history ({lines:,} saves, {history.stat().st_size / 2**20:.1f} MiB), builds the portfolio "
+            f"as of the week's end and a week before, and renders Markdown for {REPORT_WEEK}",
+        ],
+    )
+    describe([row], ours, theirs, "report", "kpi", paired=True)
+    return [row]
+
+
 CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "launch": case_launch,
     "load-json": case_load_json,
@@ -494,6 +554,7 @@ CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "kpi": case_kpi,
     "terminal": case_terminal,
     "remote": case_remote,
+    "report": case_report,
 }
 
 

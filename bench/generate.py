@@ -15,6 +15,7 @@ from pathlib import Path
 
 import msgspec
 
+from ps_tui.core.history import Action, Change, Event, Save
 from ps_tui.core.model import (
     Deployment,
     Engagement,
@@ -181,6 +182,75 @@ def write(path: Path, count: int, seed: int = 1) -> Path:
     partial.write_bytes(data)
     os.replace(partial, path)
     return path
+
+
+def history_events(data: StoreFile, seed: int = 1, today: dt.date = TODAY, days: int = 365) -> list[Event]:
+    """A year of recorded changes of the store's implementations, oldest
+    first, as saves make them: each one's creation a week before its kickoff,
+    an advance for each milestone done, a risk added when one was opened,
+    and for a quarter of them a plan moved later."""
+    rng = random.Random(seed)
+    first = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(9), dt.UTC)
+    events: list[Event] = []
+    for impl in data.implementations:
+
+        def at(day: dt.date, hour: int) -> dt.datetime:
+            return dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), dt.UTC)
+
+        common = {"who": impl.ie_owner or "someone", "implementation": impl.id, "customer": impl.customer}
+        if impl.kickoff is not None:
+            created = at(impl.kickoff - dt.timedelta(days=7), 10)
+            changes = [Change("customer", after=impl.customer), Change("segment", after=impl.segment)]
+            events.append(Event(at=created, action=Action.CREATE, changes=changes, **common))
+        for milestone in impl.milestones:
+            if milestone.actual is not None:
+                change = Change(f"milestones.{milestone.key}.actual", after=milestone.actual.isoformat())
+                events.append(
+                    Event(at=at(milestone.actual, 16), action=Action.ADVANCE, changes=[change], **common)
+                )
+        for index, risk in enumerate(impl.risks):
+            change = Change(f"risks[{index}].text", after=risk.text)
+            events.append(Event(at=at(risk.opened, 11), action=Action.RISK_ADDED, changes=[change], **common))
+        pending = [m for m in impl.milestones if m.planned is not None]
+        if pending and rng.random() < 0.25:
+            milestone = rng.choice(pending)
+            assert milestone.planned is not None
+            later = milestone.planned + dt.timedelta(days=rng.randint(1, 7))
+            change = Change(
+                f"milestones.{milestone.key}.planned",
+                before=milestone.planned.isoformat(),
+                after=later.isoformat(),
+            )
+            moved = at(milestone.planned - dt.timedelta(days=2), 14)
+            events.append(Event(at=moved, action=Action.PLAN_CHANGED, changes=[change], **common))
+    now = dt.datetime.combine(today, dt.time(23, 59), dt.UTC)
+    events = [event for event in events if first <= event.at <= now]
+    events.sort(key=lambda event: event.at)
+    return events
+
+
+def write_history(store: Path, seed: int = 1, today: dt.date = TODAY, days: int = 365) -> Path:
+    """Write a year of history beside the store file `store`, one save per
+    change, chained so that every save landed (the last one wrote the file
+    as it is)."""
+    from ps_tui.store.file import FileStore
+    from ps_tui.store.history_file import digest, history_path
+
+    events = history_events(FileStore(store).read(), seed, today, days)
+    current = digest(store.read_bytes())
+    encoder = msgspec.json.Encoder()
+    lines = []
+    for number, event in enumerate(events):
+        parent = "" if number == 0 else f"{number - 1:064x}"
+        wrote = current if number == len(events) - 1 else f"{number:064x}"
+        lines.append(
+            encoder.encode(Save(at=event.at, who=event.who, parent=parent, digest=wrote, events=[event]))
+        )
+    target = history_path(store)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(b"\n".join(lines) + b"\n")
+    os.replace(partial, target)
+    return target
 
 
 if __name__ == "__main__":
