@@ -458,3 +458,23 @@ def test_each_item_of_a_markdown_list_is_its_own_line(
         assert not re.search(r"\n[^\n]+\n##", out), "a heading follows a line without a blank line"
     weekly = outputs[0][1]
     assert sum(1 for line in weekly.splitlines() if "production-ready 2026-12-02" in line) == 2
+
+
+def test_the_readme_examples_work_as_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Reports", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+    assert len(commands) == 4 and all(argv[:2] == ["ps-tui", "report"] for argv in commands)
+    monkeypatch.chdir(tmp_path)
+    for argv in commands:
+        code, _, err = run(capsys, *argv[1:], "--today", GOLDEN_TODAY)
+        assert code == 0, (argv, err)
+    assert {p.name for p in tmp_path.iterdir()} == {"weekly.html", "customer.html", "monthly.json"}
+    code, out, _ = run(capsys, "report", "customer", "IMP-0026", "--today", GOLDEN_TODAY)
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()[1:-1]
+    assert out.splitlines()[: len(shown)] == shown
