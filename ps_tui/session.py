@@ -611,8 +611,14 @@ def report_history(store: Store) -> Recorded:
         return Recorded(
             None, f"no history is kept for {store.location} (changes are recorded beside a store file)"
         )
-    # A shared server (httpx is imported only here).
-    events, _ = history(store, HistoryRequest())
+    # A shared server (httpx is imported only here); offline, the report is
+    # made from the cached copy and says that the history cannot be read.
+    from ps_tui.store.errors import StoreError
+
+    try:
+        events, _ = history(store, HistoryRequest())
+    except StoreError as error:
+        return Recorded(None, f"the server's history cannot be read ({error})")
     events.reverse()
     return Recorded(events)
 
