@@ -336,6 +336,40 @@ def case_sort(plan: Plan) -> list[Row]:
     )
 
 
+def case_form(plan: Plan) -> list[Row]:
+    timeout = 600 * plan.timeout_scale + 60
+    params = {"text": "Acme", "repeats": plan.keystrokes}
+    results: dict[str, Samples] = {}
+    path = store_file(plan.json_count, "json")
+    for variant in ("ps-tui", "input"):
+        samples = results[variant] = Samples()
+        args = {"path": str(path), "op": "form", "variant": variant, **params}
+        got = samples.add(run_measurement("tui", args, timeout, FAST_FRAMES))
+        progress(f"form {variant}", 1, 1, got)
+    ours, theirs = results["ps-tui"], results["input"]
+    notes = [
+        f"{n_of(ours)} keystrokes in one process per variant: 'e' typed after 'Acm' until the frame "
+        "showing it; ps-tui: the Customer field of the new-implementation form (keys 2, n), until the "
+        "first frame once the form has checked every field again; baseline: one compact Input alone; "
+        "TEXTUAL_FPS=1000 for both"
+    ]
+    if ours.extra and "cpu" in ours.extra[0]:
+        notes.append(
+            f"ps-tui UI-thread CPU time from key to frame: median {Stat(ours.extra[0]['cpu']).text()}"
+        )
+    row = Row(
+        "form",
+        f"form keystroke, {plan.json_count:,} implementations",
+        "Textual Input alone",
+        ours.stat(),
+        theirs.stat(),
+        Budget("absolute", 0.030),
+        notes=notes,
+    )
+    describe([row], ours, theirs, "ps-tui", "Input")
+    return [row]
+
+
 def case_toml_load(plan: Plan) -> list[Row]:
     path = store_file(plan.toml_count, "toml")
     timeout = 300 * plan.timeout_scale + 30
@@ -549,6 +583,7 @@ CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "interactive": case_interactive,
     "filter": case_filter,
     "sort": case_sort,
+    "form": case_form,
     "toml-load": case_toml_load,
     "toml-save": case_toml_save,
     "kpi": case_kpi,

@@ -484,8 +484,87 @@ async def _sort(prepared: Prepared, variant: str, repeats: int) -> dict[str, Any
     raise ValueError(f"unknown variant {variant!r}")
 
 
+# -- a keystroke in the edit form ------------------------------------------------------
+
+
+class InputApp(App[None]):
+    """One compact Input between a header and a footer: what a keystroke
+    costs in Textual itself."""
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        yield Header()
+        yield Input(id="box", compact=True)
+        yield Footer()
+
+
+async def _form(prepared: Prepared, variant: str, text: str, repeats: int) -> dict[str, Any]:
+    """Time one character typed into the Customer field of the new-implementation
+    form (ps-tui: keys 2 then n, then `text` typed) until the frame showing it,
+    `repeats` times; backspace (untimed) in between. ps-tui's figure ends at the
+    first frame drawn once the form has checked the new value."""
+    from textual.widgets import Input
+
+    samples: list[float] = []
+    extra: dict[str, Any] = {}
+    app: App[Any]
+    if variant == "ps-tui":
+        from ps_tui.app import PsApp
+        from ps_tui.config import Settings
+        from ps_tui.screens.form import FormScreen
+        from ps_tui.store.memory import MemoryStore
+
+        app = PsApp(MemoryStore(prepared.data, location="bench"), Settings(today=TODAY))
+    elif variant == "input":
+        app = InputApp()
+    else:
+        raise ValueError(f"unknown variant {variant!r}")
+    frames = Frames(app)
+    async with app.run_test(size=SIZE) as pilot:
+        if variant == "ps-tui":
+            await pilot.press("2")
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+            if not isinstance(app.screen, FormScreen):
+                raise RuntimeError(f"setup: n opened {type(app.screen).__name__}")
+        screen = app.screen
+        box = screen.query_one("#field-customer" if variant == "ps-tui" else "#box", Input)
+        box.focus()
+        #: The values the form has checked (every field, on each change).
+        checked: list[str] = []
+        if variant == "ps-tui":
+            validate = screen.validate
+
+            def timed_validate() -> Any:
+                result = validate()
+                checked.append(box.value)
+                return result
+
+            screen.validate = timed_validate
+        else:
+            checked.append(text)  # nothing to check: the frame showing the key ends it
+        await pilot.press(*text[:-1])
+        await pilot.pause()
+        for _ in range(repeats):
+            drawn = frames.when(lambda: box.value == text and checked[-1] == text)
+            _settle()
+            cpu = time.thread_time()
+            start = time.perf_counter()
+            press(app, text[-1])
+            end = await frame(drawn)
+            samples.append(end - start)
+            extra.setdefault("cpu", []).append(frames.cpu_at.pop(drawn) - cpu)
+            back = frames.when(lambda: box.value == text[:-1])
+            await pilot.press("backspace")
+            await frame(back)
+            await pilot.pause()
+    return {"samples": samples, "extra": extra}
+
+
 def measure(path: Path, op: str, variant: str, **params: Any) -> dict[str, Any]:
-    """Run TUI measurement `op` ("interactive", "filter", "sort") for `variant`."""
+    """Run TUI measurement `op` ("interactive", "filter", "sort", "form") for `variant`."""
     if variant == "fastdatatable":
         missing = _fastdatatable_missing()
         if missing:
@@ -497,4 +576,6 @@ def measure(path: Path, op: str, variant: str, **params: Any) -> dict[str, Any]:
         return asyncio.run(_filter(prepared, variant, **params))
     if op == "sort":
         return asyncio.run(_sort(prepared, variant, **params))
+    if op == "form":
+        return asyncio.run(_form(prepared, variant, **params))
     raise ValueError(f"unknown TUI measurement {op!r}")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -25,6 +25,7 @@ from ps_tui.config import Settings, default_config_path
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.team import not_a_member
 from ps_tui.core.view import Portfolio
+from ps_tui.keys import InOrderKeys
 from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreRefreshed
 from ps_tui.screens.dashboard import DashboardScreen
 
@@ -63,7 +64,7 @@ def _team_screen() -> Screen[None]:
     return TeamScreen()
 
 
-class PsApp(App[None]):
+class PsApp(InOrderKeys):
     """ps-tui: Dashboard, Implementations, Offerings and Team."""
 
     TITLE = "ps-tui"

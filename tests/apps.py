@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from ps_tui.app import PsApp
@@ -23,3 +24,17 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+#: The character a terminal sends for the named keys a burst may hold.
+_CHARACTERS = {"space": " ", "slash": "/", "tab": "\t", "enter": "\r", "escape": "\x1b", "question_mark": "?"}
+
+
+def burst(app: PsApp, *keys: str, paste: str | None = None) -> None:
+    """Post `keys` (then `paste`, as a terminal's bracketed paste) to the app
+    at once, as a terminal delivers fast typing: unlike `Pilot.press`, nothing
+    waits for a key to be handled before the next one arrives."""
+    for key in keys:
+        app.post_message(events.Key(key, _CHARACTERS.get(key, key if len(key) == 1 else None)))
+    if paste is not None:
+        app.post_message(events.Paste(paste))

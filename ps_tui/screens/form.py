@@ -121,6 +121,13 @@ class FormScreen(ModalScreen[None]):
         self.impl = impl
         self._saving = False
         self.result: FormResult | None = None
+        #: The message shown under each field (none yet: all are set on mount),
+        #: and the reason Save is disabled.
+        self._shown_errors: dict[str, str] = {}
+        self._shown_reason = ""
+        #: The id for a new implementation, and the store it was found in.
+        self._new_id_in: StoreFile | None = None
+        self._next_id = ""
 
     @property
     def reference(self) -> StoreFile:
@@ -178,28 +185,43 @@ class FormScreen(ModalScreen[None]):
                 out[field.name] = cast(Input, widget).value
         return out
 
+    def _new_id(self, reference: StoreFile) -> str:
+        """The id a new implementation gets: found once per loaded store (it
+        reads every id), not on every key."""
+        if self.impl is not None:
+            return self.impl.id
+        if self._new_id_in is not reference:
+            self._new_id_in, self._next_id = reference, next_id(reference)
+        return self._next_id
+
     def validate(self) -> FormResult:
         """Check every field; show each error under its field and the reason
-        Save is disabled."""
-        new_id = self.impl.id if self.impl else next_id(self.reference)
-        result = parse_form(self.values(), self.reference, self.impl, new_id, host(self).today)
+        Save is disabled.
+
+        Runs on every key: only the messages that changed are redrawn, since
+        each one redrawn lays the whole form out again."""
+        reference = self.reference
+        result = parse_form(self.values(), reference, self.impl, self._new_id(reference), host(self).today)
         self.result = result
         for field in FORM_FIELDS:
             message = result.errors.get(field.name, "")
+            if self._shown_errors.get(field.name) == message:
+                continue
+            self._shown_errors[field.name] = message
             error = self.query_one(f"#error-{field.name}", FieldError)
             error.update(message)
             error.display = bool(message)
             if message:
                 self.call_after_refresh(error._keep_in_sight)
-        save = self.query_one("#save", Button)
-        save.disabled = bool(result.errors) or self._saving
-        reason = self.query_one("#form-reason", Static)
+        self.query_one("#save", Button).disabled = bool(result.errors) or self._saving
+        reason = ""
         if result.errors:
             labels = {f.name: f.label for f in FORM_FIELDS}
             first = ", ".join(labels.get(name, name) for name in result.errors)
-            reason.update(f"Can't save yet, fix: {first}")
-        else:
-            reason.update("")
+            reason = f"Can't save yet, fix: {first}"
+        if reason != self._shown_reason:
+            self._shown_reason = reason
+            self.query_one("#form-reason", Static).update(reason)
         return result
 
     @on(Input.Changed)
