@@ -362,10 +362,8 @@ class PsApp(InOrderKeys):
         return screen
 
     async def open_implementation(self, impl_id: str) -> None:
-        """Show one implementation: its row on the Implementations screen, and
-        its detail view on top."""
-        screen = await self._implementations_screen()
-        screen.reveal(impl_id)
+        """Show one implementation's detail view over the screen the user is
+        on, so that esc goes back there."""
         from ps_tui.screens.detail import DetailScreen
 
         await self.push_screen(DetailScreen(impl_id))

@@ -27,7 +27,7 @@ from ps_tui.store.memory import MemoryStore
 from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import GaugePanel
 from ps_tui.widgets.vtable import VirtualTable
-from tests.apps import demo_app, settle
+from tests.apps import burst, demo_app, settle
 from tests.conftest import TODAY
 
 
@@ -191,15 +191,44 @@ async def test_enter_on_an_attention_row_opens_it(store_path: Path) -> None:
         table = app.screen.query_one("#attention", VirtualTable)
         assert table.row_count == 2
         assert table.rows[0][0].customer == "Overdue Co"  # worst first
-        await pilot.press("enter")
+        dashboard = app.screen
+        await pilot.press("down", "enter")
         await settle(pilot)
-        assert app.current_mode == "implementations"
-        assert isinstance(app.screen, DetailScreen) and app.screen.impl_id == "A1"
+        assert isinstance(app.screen, DetailScreen) and app.screen.impl_id == table.rows[1][0].id
+        # Esc goes back where the user came from: the dashboard, its cursor kept.
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
+        assert app.current_mode == "dashboard"
+        assert app.screen is dashboard and app.focused is table
+        assert table.cursor_row == 1
+
+
+async def test_enter_then_escape_at_once_on_the_dashboard_comes_back_to_it(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        dashboard = app.screen
+        burst(app, "enter", "escape")
+        await settle(pilot)
+        assert app.screen is dashboard
+        assert [type(screen) for screen in app.screen_stack] == [DashboardScreen]
+
+
+async def test_enter_then_escape_at_once_on_the_team_clears_the_filter_it_set() -> None:
+    # The esc reaches the screen enter opened (the list filtered to the
+    # person), where it clears the filter; it used to be lost on the roster.
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("down")
+        burst(app, "enter", "escape")
+        await settle(pilot)
         listing = app.screen
         assert isinstance(listing, ImplementationsScreen)
-        assert listing.selected() is not None and listing.selected().id == "A1"  # type: ignore[union-attr]
+        assert listing.query_one("#filter", Input).value == ""
+        assert app.focused is listing.table
 
 
 async def test_an_edit_elsewhere_changes_the_dashboard(store_path: Path) -> None:

@@ -59,7 +59,7 @@ class Host(Protocol):
         the `changed` implementations, and `done` hears the outcome."""
 
     async def open_implementation(self, impl_id: str) -> None:
-        """Show one implementation: its row in the list, its detail view on top."""
+        """Show one implementation's detail view over the current screen (esc goes back to it)."""
 
     async def show_person(self, name: str) -> None:
         """The Implementations screen filtered to one person's active work."""
