@@ -255,11 +255,13 @@ class PsApp(InOrderKeys):
         edit: Callable[[Store], Awaitable[StoreFile]],
         changed: Iterable[str],
         done: Done | None = None,
+        kept: str = "",
     ) -> None:
         """Run `edit` against the store in a worker. On success the portfolio
         updates the `changed` implementations by key; either way `done` is
-        called with the outcome, so a form can close or keep its input."""
-        self._write(label, edit, frozenset(changed), done)
+        called with the outcome, so a form can close or keep its input.
+        `kept` says where the change is when the store refuses it."""
+        self._write(label, edit, frozenset(changed), done, kept)
 
     @work(group="store-write")
     async def _write(
@@ -268,11 +270,12 @@ class PsApp(InOrderKeys):
         edit: Callable[[Store], Awaitable[StoreFile]],
         changed: frozenset[str],
         done: Done | None,
+        kept: str,
     ) -> None:
         try:
             data = await edit(self.store)
         except StoreError as error:
-            self.post_message(StoreFailed(str(error), during=label, done=done, exception=error))
+            self.post_message(StoreFailed(str(error), during=label, done=done, exception=error, kept=kept))
         else:
             self.post_message(StoreChanged(data, changed, label, done))
 
@@ -300,7 +303,12 @@ class PsApp(InOrderKeys):
             self._resolve_conflict(conflict.mine, conflict.current, message.done)
             return
         title = "Load failed" if message.during == "Load" else "Not saved"
-        self.notify(message.error, title=title, severity="error", timeout=12)
+        text = message.error
+        if isinstance(conflict, StoreConflict):
+            text += " (ctrl+r)"
+        if message.kept:
+            text += f"; {message.kept}"
+        self.notify(text, title=title, severity="error", timeout=12)
         if message.done is not None:
             message.done(False)
         if self.portfolio is not None:

@@ -35,16 +35,24 @@ class StoreChanged(Message):
 
 class StoreFailed(Message):
     """A load or save failed; `error` is the message for the user, `exception`
-    the store's error (a conflict carries both versions)."""
+    the store's error (a conflict carries both versions), `kept` what became
+    of the user's change (said after the error; "" when nothing is kept)."""
 
     def __init__(
-        self, error: str, *, during: str, done: Done | None = None, exception: Exception | None = None
+        self,
+        error: str,
+        *,
+        during: str,
+        done: Done | None = None,
+        exception: Exception | None = None,
+        kept: str = "",
     ) -> None:
         super().__init__()
         self.error = error
         self.during = during
         self.done = done
         self.exception = exception
+        self.kept = kept
 
 
 class StoreRefreshed(Message):

@@ -355,10 +355,26 @@ async def test_failed_save_keeps_the_form_and_its_input(store_path: Path) -> Non
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert any("changed on disk" in message for message in said)
+        assert any("changed on disk" in message and "still in the form" in message for message in said)
         assert form.query_one("#field-notes", Input).value == "typed with care"
         assert not form.query_one("#save").disabled
         assert store_path.read_bytes() == external
+
+
+async def test_a_refused_advance_says_nothing_of_a_form(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        said: list[str] = []
+        app.notify = lambda message, **kw: said.append(str(message))  # type: ignore[method-assign]
+        store_path.write_text(store_path.read_text() + "\n# touched elsewhere\n")
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen is screen
+        refusal = [message for message in said if "changed on disk" in message]
+        assert refusal, said
+        assert "nothing was saved" in refusal[0] and "ctrl+r" in refusal[0]
+        assert "form" not in refusal[0]
 
 
 async def test_keys_typed_in_a_burst_after_slash_and_escape_land_in_the_box() -> None:

@@ -251,6 +251,7 @@ class FormScreen(ModalScreen[None]):
             lambda store: store.save_implementation(impl),
             [impl.id],
             self._saved,
+            kept="your edit is still in the form",
         )
 
     def _saved(self, ok: bool) -> None:

@@ -54,9 +54,12 @@ class Host(Protocol):
     def status_kind(self) -> str:
         """How the status bar looks: "demo", "offline" or ""."""
 
-    def submit(self, label: str, edit: Edit, changed: Iterable[str], done: Done | None = None) -> None:
+    def submit(
+        self, label: str, edit: Edit, changed: Iterable[str], done: Done | None = None, kept: str = ""
+    ) -> None:
         """Run `edit` against the store in a worker; the portfolio then updates
-        the `changed` implementations, and `done` hears the outcome."""
+        the `changed` implementations, and `done` hears the outcome. `kept`
+        tells the user where their change is if the store refuses it."""
 
     async def open_implementation(self, impl_id: str) -> None:
         """Show one implementation's detail view over the current screen (esc goes back to it)."""

@@ -448,8 +448,8 @@ class FileStore:
         data = b"" if info.st_size != self._seen.size else _read_bytes(self.path, self.max_bytes)
         if info.st_size != self._seen.size or hashlib.sha256(data).hexdigest() != self._seen.digest:
             raise StoreConflict(
-                f"{self.path}: changed on disk since it was loaded; reload to see the other changes "
-                "(your edit was not saved, and is still in the form)"
+                f"{self.path}: changed on disk since it was loaded, so nothing was saved; "
+                "reload to see the other changes"
             )
         return data
 
