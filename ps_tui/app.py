@@ -89,7 +89,9 @@ class PsApp(InOrderKeys):
     ]
 
     #: The loaded store and what is derived from it; None until the first load.
-    portfolio: reactive[Portfolio | None] = reactive(None)
+    #: Every assignment is news, unchanged data included (a form hears that its
+    #: reload found nothing new), and no two stores are compared field by field.
+    portfolio: reactive[Portfolio | None] = reactive(None, always_update=True)
     #: The status-bar text: data source and today's date.
     status: reactive[str] = reactive("Loading…")
     #: How the status bar looks: "demo", "offline" or "" (a normal store).
@@ -386,6 +388,10 @@ class PsApp(InOrderKeys):
     # -- actions ---------------------------------------------------------------
 
     def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the store again; `portfolio` changes once it is read."""
         self.load_store()
         self.notify("Reloading the store…", timeout=2)
 

@@ -355,7 +355,10 @@ async def test_failed_save_keeps_the_form_and_its_input(store_path: Path) -> Non
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert any("changed on disk" in message and "still in the form" in message for message in said)
+        assert any(
+            "changed on disk" in message and "still in the form" in message and "ctrl+r" in message
+            for message in said
+        )
         assert form.query_one("#field-notes", Input).value == "typed with care"
         assert not form.query_one("#save").disabled
         assert store_path.read_bytes() == external

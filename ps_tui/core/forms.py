@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, NamedTuple, TypeVar
@@ -313,6 +313,43 @@ def _member(read: _Reader, name: str, members: set[str]) -> str | None:
     return text
 
 
+@dataclass(frozen=True)
+class Rebased:
+    """The form's text once the implementation it edits changed on disk:
+    `values` to show, `taken` the fields the user had not touched that now
+    show the new version, `differ` those the user changed to something other
+    than what the new version has there (the user's text is kept)."""
+
+    values: dict[str, str]
+    taken: tuple[str, ...]
+    differ: tuple[str, ...]
+
+
+def rebase(typed: Mapping[str, str], base: Mapping[str, str], fresh: Mapping[str, str]) -> Rebased:
+    """Move the form's `typed` text from the version it was opened on (`base`,
+    as the form showed it) to `fresh`: a field the user left as it was takes
+    the fresh text, a field the user changed keeps what they typed."""
+    values: dict[str, str] = {}
+    taken: list[str] = []
+    differ: list[str] = []
+    for name in _FIELDS:
+        mine, before, now = typed.get(name, ""), base.get(name, ""), fresh.get(name, "")
+        if mine == before:
+            values[name] = now
+            if now != before:
+                taken.append(name)
+        else:
+            values[name] = mine
+            if now not in (before, mine):
+                differ.append(name)
+    return Rebased(values, tuple(taken), tuple(differ))
+
+
+def field_labels(names: Iterable[str]) -> str:
+    """The labels of the fields `names`, as a list in words."""
+    return ", ".join(_FIELDS[name].label if name in _FIELDS else name for name in names)
+
+
 def blank_form(reference: Reference) -> dict[str, str]:
     """The form's text for a new implementation: blank, with the first choice
     preselected where the field cannot be blank."""
@@ -360,8 +397,11 @@ __all__ = [
     "Choice",
     "FormField",
     "FormResult",
+    "Rebased",
     "blank_form",
     "field_choices",
+    "field_labels",
     "form_values",
     "parse_form",
+    "rebase",
 ]

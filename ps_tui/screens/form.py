@@ -21,11 +21,14 @@ from ps_tui.core.forms import (
     FormResult,
     blank_form,
     field_choices,
+    field_labels,
     form_values,
     parse_form,
+    rebase,
 )
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.portfolio import next_id
+from ps_tui.core.view import Portfolio
 from ps_tui.screens.dialogs import DIALOG_CSS
 from ps_tui.screens.host import host
 
@@ -114,6 +117,7 @@ class FormScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+r", "reload", "Reload, keep edits", id="form.reload"),
     ]
 
     def __init__(self, impl: Implementation | None) -> None:
@@ -170,7 +174,16 @@ class FormScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.validate()
+        #: The text of every field as the form showed it on the version it
+        #: edits: what the user typed is what differs from it.
+        self._base = self.values()
+        self.watch(self.app, "portfolio", self._store_changed, init=False)
         self.query_one("#field-customer", Input).focus()
+
+    def edited(self) -> list[str]:
+        """The fields the user changed."""
+        values = self.values()
+        return [name for name, text in values.items() if text != self._base.get(name, "")]
 
     # -- validation -----------------------------------------------------------
 
@@ -216,9 +229,7 @@ class FormScreen(ModalScreen[None]):
         self.query_one("#save", Button).disabled = bool(result.errors) or self._saving
         reason = ""
         if result.errors:
-            labels = {f.name: f.label for f in FORM_FIELDS}
-            first = ", ".join(labels.get(name, name) for name in result.errors)
-            reason = f"Can't save yet, fix: {first}"
+            reason = f"Can't save yet, fix: {field_labels(result.errors)}"
         if reason != self._shown_reason:
             self._shown_reason = reason
             self.query_one("#form-reason", Static).update(reason)
@@ -251,7 +262,7 @@ class FormScreen(ModalScreen[None]):
             lambda store: store.save_implementation(impl),
             [impl.id],
             self._saved,
-            kept="your edit is still in the form",
+            kept="your edit is still in the form, and ctrl+r there reloads the store and keeps it",
         )
 
     def _saved(self, ok: bool) -> None:
@@ -264,4 +275,123 @@ class FormScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss()
+        """Close at once when nothing was changed; else ask first."""
+        edited = self.edited()
+        if not edited:
+            self.dismiss()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save":
+                self.action_save()
+            elif choice == "discard":
+                self.dismiss()
+
+        self.app.push_screen(LeaveScreen(field_labels(edited)), chosen)
+
+    # -- the store changed under the form ----------------------------------------
+
+    def action_reload(self) -> None:
+        """Read the store again; what the user typed stays (see `_store_changed`)."""
+        self._reload_asked = True
+        host(self).reload()
+
+    _reload_asked = False
+
+    def _store_changed(self, portfolio: Portfolio | None) -> None:
+        """A reload or a refresh: the implementation edited may have changed.
+        Fields the user did not touch take the new version, typed ones stay;
+        the user hears what changed (always after ctrl+r)."""
+        asked, self._reload_asked = self._reload_asked, False
+        if portfolio is None or self._saving or not self.is_attached:
+            return
+        if self.impl is None:
+            self.validate()
+            if asked:
+                self.notify("Reloaded the store; your new implementation is still in the form", timeout=5)
+            return
+        fresh = portfolio.by_id.get(self.impl.id)
+        name = f"{self.impl.customer} ({self.impl.id})"
+        if fresh is None:
+            self.validate()
+            self.notify(f"{name} was deleted on disk; saving adds it again", severity="warning", timeout=10)
+            return
+        if fresh == self.impl:
+            if asked:
+                self.notify(f"Reloaded: {name} has not changed on disk; your edits are kept", timeout=5)
+            return
+        moved = rebase(self.values(), self._base, self._shown_as(form_values(fresh)))
+        self.impl = fresh
+        for field in moved.taken:
+            self._set_field(field, moved.values[field])
+        self._base = self._shown_as(form_values(fresh))
+        self.validate()
+        said = [f"{name} changed on disk."]
+        if moved.taken:
+            said.append(f"Now shown from disk: {field_labels(moved.taken)}.")
+        if moved.differ:
+            said.append(
+                f"Kept as you typed, though the disk has another value: {field_labels(moved.differ)}."
+            )
+        if not moved.taken and not moved.differ:
+            said.append("None of the fields here changed; your edits are kept.")
+        self.notify(" ".join(said), title="Reloaded", timeout=12)
+
+    def _shown_as(self, values: dict[str, str]) -> dict[str, str]:
+        """`values` as the form's widgets would show them: a choice that is
+        not among a field's options shows as its first option."""
+        shown = dict(values)
+        for field in FORM_FIELDS:
+            if field.kind in ("choice", "member"):
+                known = [choice.value for choice in field_choices(field, self.reference)]
+                if shown.get(field.name, "") not in known and known:
+                    shown[field.name] = known[0]
+        return shown
+
+    def _set_field(self, name: str, value: str) -> None:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            cast(Input, widget).value = value
+
+
+class LeaveScreen(ModalScreen[str]):
+    """Closing a form with changes: save them, discard them, or keep editing."""
+
+    CSS = (
+        """
+    LeaveScreen {
+        align: center middle;
+    }
+    """
+        + DIALOG_CSS
+    )
+
+    BINDINGS = [
+        Binding("s", "choose('save')", "Save", id="leave.save"),
+        Binding("d", "choose('discard')", "Discard", id="leave.discard"),
+        Binding("escape,k", "choose('keep')", "Keep editing", id="leave.keep"),
+    ]
+
+    def __init__(self, edited: str) -> None:
+        super().__init__()
+        self._edited = edited
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"You changed {self._edited}. Save before closing?", classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (s)", variant="primary", id="save")
+                yield Button("Discard (d)", variant="error", id="discard")
+                yield Button("Keep editing (esc)", id="keep")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#keep", Button))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "keep")

@@ -61,6 +61,9 @@ class Host(Protocol):
         the `changed` implementations, and `done` hears the outcome. `kept`
         tells the user where their change is if the store refuses it."""
 
+    def reload(self) -> None:
+        """Read the store again; `portfolio` changes once it is read."""
+
     async def open_implementation(self, impl_id: str) -> None:
         """Show one implementation's detail view over the current screen (esc goes back to it)."""
 
