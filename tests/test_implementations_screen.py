@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
 from ps_tui.core.health import Health
-from ps_tui.core.listing import Row
+from ps_tui.core.listing import Row, Scope
 from ps_tui.core.model import Status, StoreFile
-from ps_tui.data import default_store
+from ps_tui.data import default_store, reference_store
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.dialogs import ConfirmScreen, DateScreen
 from ps_tui.screens.form import FormScreen
@@ -223,6 +223,64 @@ async def test_create_persists_with_derived_segment(store_path: Path) -> None:
         assert len(saved) == 1
         assert saved[0].segment == "enterprise" and saved[0].arr == 1_200_000
         assert "Contoso Pharma" in [r.customer for r in shown(screen)]
+
+
+async def test_a_new_planned_implementation_is_shown_and_highlighted_after_saving(store_path: Path) -> None:
+    # Planned by default, so outside the Active scope the list opens on.
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("slash", *"Initech", "enter")
+        await settle(pilot)
+        assert screen.scope is Scope.ACTIVE
+        said: list[str] = []
+        app.notify = lambda message, **kw: said.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Contoso Pharma", "tab", *"1200")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        selected = screen.selected()
+        assert selected is not None and selected.customer == "Contoso Pharma"
+        assert selected.status is Status.PLANNED
+        assert screen.scope is Scope.ALL and screen.query_one("#filter", Input).value == ""
+        assert app.focused is screen.table
+        told = " ".join(said)
+        assert "planned" in told and "showing all" in told and "filter" in told, said
+        assert "· all" in str(screen.query_one("#row-count", Static).render())
+
+
+async def test_an_edit_that_stays_in_view_changes_neither_filter_nor_scope(store_path: Path) -> None:
+    app = demo_app(store=store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("down", "down")
+        target = screen.selected()
+        assert target is not None
+        said: list[str] = []
+        app.notify = lambda message, **kw: said.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, "notes", "edited")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.scope is Scope.ACTIVE
+        assert screen.selected() is not None and screen.selected().id == target.id  # type: ignore[union-attr]
+        assert not [message for message in said if "showing all" in message]
+
+
+async def test_an_empty_store_says_how_to_add_the_first_implementation(tmp_path: Path) -> None:
+    path = tmp_path / "store.toml"
+    FileStore(path).write(reference_store())
+    app = demo_app(store=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot)
+        first = "".join(segment.text for segment in screen.table.render_line(1))
+        assert "No implementations yet: press n to add the first one" in first
+        await pilot.press("slash", *"zzz")
+        await settle(pilot)
+        assert screen.table.empty_text == "No implementations yet: press n to add the first one"
 
 
 async def test_invalid_input_blocks_save_and_nothing_is_written(store_path: Path) -> None:

@@ -43,14 +43,18 @@ class ImplementationActions(Screen[None]):
         from ps_tui.screens.form import FormScreen
 
         if host(self).portfolio is not None:
-            self.app.push_screen(FormScreen(None))
+            self.app.push_screen(FormScreen(None), self._form_closed)
 
     def action_edit(self) -> None:
         from ps_tui.screens.form import FormScreen
 
         impl = self._target()
         if impl is not None:
-            self.app.push_screen(FormScreen(impl))
+            self.app.push_screen(FormScreen(impl), self._form_closed)
+
+    def _form_closed(self, saved: str | None) -> None:
+        """Hook for the list, which shows the row the form saved (the id;
+        None when the form closed without saving)."""
 
     def action_advance(self) -> None:
         impl, app = self._target(), host(self)

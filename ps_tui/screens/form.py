@@ -56,8 +56,9 @@ class FieldError(Static):
             self.scroll_visible(animate=False)
 
 
-class FormScreen(ModalScreen[None]):
-    """Create (`impl` None) or edit an implementation."""
+class FormScreen(ModalScreen[str | None]):
+    """Create (`impl` None) or edit an implementation; the result is the id
+    saved, None when closed without saving."""
 
     CSS = (
         """
@@ -255,6 +256,7 @@ class FormScreen(ModalScreen[None]):
             return
         impl = result.implementation
         self._saving = True
+        self._saved_id = impl.id
         self.query_one("#save", Button).disabled = True
         verb = "Saved" if self.impl else "Added"
         host(self).submit(
@@ -265,10 +267,12 @@ class FormScreen(ModalScreen[None]):
             kept="your edit is still in the form, and ctrl+r there reloads the store and keeps it",
         )
 
+    _saved_id: str | None = None
+
     def _saved(self, ok: bool) -> None:
         self._saving = False
         if ok:
-            self.dismiss()
+            self.dismiss(self._saved_id)
         else:
             # The reason is in the notification; everything typed is still here.
             self.validate()
@@ -278,14 +282,14 @@ class FormScreen(ModalScreen[None]):
         """Close at once when nothing was changed; else ask first."""
         edited = self.edited()
         if not edited:
-            self.dismiss()
+            self.dismiss(None)
             return
 
         def chosen(choice: str | None) -> None:
             if choice == "save":
                 self.action_save()
             elif choice == "discard":
-                self.dismiss()
+                self.dismiss(None)
 
         self.app.push_screen(LeaveScreen(field_labels(edited)), chosen)
 

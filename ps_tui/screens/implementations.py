@@ -32,6 +32,10 @@ SCOPE_WORDS = {
     Scope.ALL: "all",
 }
 
+#: What the empty table says: nothing matches, or nothing is there yet.
+NO_MATCH = "No implementations match"
+EMPTY_STORE = "No implementations yet: press n to add the first one"
+
 #: Which columns give way first on a narrow terminal (higher goes first).
 _HIDE_FIRST = {"target": 3, "deployment": 2, "segment": 1}
 
@@ -96,7 +100,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             )
             yield Static("", id="row-count")
         yield Static("", id="filter-error")
-        yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text="No implementations match", id="table")
+        yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text=NO_MATCH, id="table")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -186,6 +190,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         # copy would touch each of 100,000 rows, scattered over the heap.
         shown = rows if len(positions) == len(rows) else list(map(rows.__getitem__, positions))
         self._shown = shown
+        self.table.empty_text = NO_MATCH if rows else EMPTY_STORE
         cursor = None
         if keep_id is not None:
             cursor = next((i for i, row in enumerate(shown) if row.id == keep_id), None)
@@ -274,16 +279,41 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._refilter()
         self.set_focus(self.table)
 
-    def reveal(self, impl_id: str) -> None:
-        """Put the cursor on an implementation, widening the view if the
-        filter or scope hides it."""
-        if not any(row.id == impl_id for row in self._shown):
-            self.query_one("#filter", Input).value = ""
-            self._query = Query()
-            self.scope = Scope.ALL
-            self._refilter()
+    def reveal(self, impl_id: str) -> str:
+        """Put the cursor on an implementation, clearing the filter or
+        widening the scope to all if they hide it; says what it changed ("" for
+        nothing)."""
+        if self._pending is not None:  # an edit that landed while the form was open
+            self._render_portfolio(self._pending)
+        widened: list[str] = []
+        position = next((i for i, row in enumerate(self._sorted) if row.id == impl_id), None)
+        if position is None:
+            return ""
+        row = self._sorted[position]
+        if not any(shown.id == impl_id for shown in self._shown):
+            index = self._fuzzy_index() if self._query.free_text else self._index
+            if position not in filter_rows(self._sorted, self._query, index):
+                self.query_one("#filter", Input).value = ""
+                self._query = Query()
+                widened.append("the filter hid it and is cleared")
+            me = host(self).settings.me
+            if not listing.scope_positions(self._sorted, [position], self.scope, me):
+                widened.append(
+                    f"it is {row.status.label.lower()}, outside the {SCOPE_WORDS[self.scope]} scope: "
+                    "showing all (a: active only)"
+                )
+                self.scope = Scope.ALL
         self._refilter(keep_id=impl_id)
         self.set_focus(self.table)
+        if not widened:
+            return ""
+        return f"{row.customer} ({impl_id}): " + "; ".join(widened)
+
+    def _form_closed(self, saved: str | None) -> None:
+        if saved is not None:
+            widened = self.reveal(saved)
+            if widened:
+                self.notify(widened, timeout=8)
 
     def action_scope(self, scope: str) -> None:
         self.scope = Scope(scope)
