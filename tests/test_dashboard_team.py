@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._footer import FooterKey
 
 from ps_tui.app import PsApp
 from ps_tui.cli import main
@@ -22,9 +23,11 @@ from ps_tui.data import reference_store
 from ps_tui.screens.dashboard import DashboardScreen
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.implementations import ImplementationsScreen
+from ps_tui.screens.team import ROLE_ROW
 from ps_tui.store.file import FileStore
 from ps_tui.store.memory import MemoryStore
 from ps_tui.widgets.charts import Histogram, TrendChart
+from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.gauge import GaugePanel
 from ps_tui.widgets.vtable import VirtualTable
 from tests.apps import burst, demo_app, settle
@@ -386,6 +389,42 @@ async def test_team_enter_filters_the_implementations_to_that_person(store_path:
         assert listing.query_one("#filter", Input).value == 'person:"Andrew Norrish"'
         ids = {r.id for r in listing.table.rows}
         assert ids == {"A1", "A2"}
+
+
+async def test_team_cursor_rests_on_people_and_enter_is_in_the_footer_and_help() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        team = app.screen
+        roster = team.query_one("#roster", DataTable)
+        assert app.focused is roster
+
+        def on_row() -> str:
+            return str(roster.coordinate_to_cell_key(roster.cursor_coordinate).row_key.value)
+
+        first = on_row()
+        assert not first.startswith(ROLE_ROW)  # a person, not the first role heading
+        footer = [key.key for key in team.query_one(KeyFooter).query(FooterKey)]
+        assert "enter" in footer
+        # Down through the whole roster: never on a heading; up back to the first person.
+        for _ in range(roster.row_count):
+            await pilot.press("down")
+            assert not on_row().startswith(ROLE_ROW)
+        for _ in range(roster.row_count):
+            await pilot.press("up")
+            assert not on_row().startswith(ROLE_ROW)
+        assert on_row() == first
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_text = " ".join(
+            str(cell)
+            for table in app.screen.query(DataTable)
+            for row in range(table.row_count)
+            for cell in table.get_row_at(row)
+        )
+        assert "Their work" in help_text
 
 
 def test_trend_chart_and_histogram_render_words_and_numbers() -> None:

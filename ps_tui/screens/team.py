@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from ps_tui.core.model import StoreFile
@@ -49,7 +50,11 @@ class TeamScreen(PsScreen):
     }
     """
 
-    BINDINGS = [Binding("enter", "show_work", "Their work", id="team.work")]
+    BINDINGS = [
+        # Priority: ahead of the table's own enter, which the footer and `?`
+        # do not show; enabled while the roster has focus (see check_action).
+        Binding("enter", "show_work", "Their work", id="team.work", priority=True),
+    ]
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="team-body"):
@@ -64,9 +69,43 @@ class TeamScreen(PsScreen):
         super().on_mount()
         self.set_focus(self.query_one("#roster", DataTable), scroll_visible=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_work":
+            return self.focused is self.query_one("#roster", DataTable)
+        return True
+
+    def _person_at(self, row: int) -> str | None:
+        """The name on roster row `row`; None on a role heading."""
+        roster = self.query_one("#roster", DataTable)
+        if not 0 <= row < roster.row_count:
+            return None
+        name = roster.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+        return None if name is None or name.startswith(ROLE_ROW) else name
+
+    @on(DataTable.RowHighlighted, "#roster")
+    def _skip_heading(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor rests on people only: a role heading is stepped over in
+        the direction it was reached from (down from the top)."""
+        row = event.cursor_row
+        if self._person_at(row) is not None:
+            self._roster_row = row
+            return
+        step = -1 if row < self._roster_row and row > 0 else 1
+        target = row + step
+        while 0 <= target < event.data_table.row_count and self._person_at(target) is None:
+            target += step
+        if not 0 <= target < event.data_table.row_count:
+            target = self._roster_row
+        if self._person_at(target) is not None:
+            event.data_table.move_cursor(row=target)
+
+    #: The roster row the cursor last rested on (a person's).
+    _roster_row = 0
+
     def show_data(self, data: StoreFile) -> None:
         self.query_one("#purpose", Static).update(Text(data.purpose, style="italic"))
         roster = self.query_one("#roster", DataTable)
+        keep = self._person_at(roster.cursor_row)
         roster.clear(columns=True)
         roster.add_columns("Name", "Slack", "Active", "Hours/wk", "Load")
         previous = None
@@ -85,6 +124,12 @@ class TeamScreen(PsScreen):
                 load_text(load),
                 key=member.name,
             )
+        # The cursor on a person (the one it was on before a reload), never a heading.
+        people = [row for row in range(roster.row_count) if self._person_at(row) is not None]
+        if people:
+            keep_row = next((row for row in people if self._person_at(row) == keep), people[0])
+            self._roster_row = keep_row
+            roster.move_cursor(row=keep_row, animate=False)
         self.query_one("#load-note", Static).update(load_explanation(data))
         channels = self.query_one("#channels", DataTable)
         channels.clear(columns=True)
@@ -94,9 +139,6 @@ class TeamScreen(PsScreen):
 
     @on(DataTable.RowSelected, "#roster")
     async def action_show_work(self) -> None:
-        roster = self.query_one("#roster", DataTable)
-        if not roster.row_count:
-            return
-        name = roster.coordinate_to_cell_key(roster.cursor_coordinate).row_key.value
-        if name is not None and not name.startswith(ROLE_ROW):
+        name = self._person_at(self.query_one("#roster", DataTable).cursor_row)
+        if name is not None:
             await host(self).show_person(name)
