@@ -21,7 +21,7 @@ from ps_tui.screens.dialogs import ConfirmScreen, DateScreen
 from ps_tui.screens.form import FormScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
-from tests.apps import demo_app, settle
+from tests.apps import burst, demo_app, settle
 from tests.conftest import TODAY
 
 
@@ -420,6 +420,18 @@ async def test_failed_save_keeps_the_form_and_its_input(store_path: Path) -> Non
         assert form.query_one("#field-notes", Input).value == "typed with care"
         assert not form.query_one("#save").disabled
         assert store_path.read_bytes() == external
+
+
+async def test_slash_goes_back_to_the_filter_with_the_cursor_at_its_end() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("slash", *"seg:ent", "enter")
+        await settle(pilot)
+        assert app.focused is screen.table
+        burst(app, "slash", "space", *"louis")
+        await settle(pilot)
+        assert screen.query_one("#filter", Input).value == "seg:ent louis"
 
 
 async def test_a_refused_advance_says_nothing_of_a_form(store_path: Path) -> None:

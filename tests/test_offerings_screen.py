@@ -290,3 +290,15 @@ async def test_a_rule_changed_in_the_store_changes_the_answer_on_reload(store_pa
         await pilot.press("tab", "ctrl+r")
         await settle(pilot)
         assert screen.answer is not None and screen.answer.discount.status.value == "unavailable"
+
+
+async def test_slash_from_the_matrix_puts_the_cursor_at_the_end_of_the_lookup() -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_offerings(pilot)
+        await pilot.press(*"ini", "tab")
+        await pilot.pause()
+        assert screen.focused is screen.query_one(OfferingMatrix)
+        await pilot.press("slash", *"tech")
+        await pilot.pause()
+        assert bar(screen).value == "initech"

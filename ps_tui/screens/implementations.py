@@ -97,6 +97,9 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             yield Input(
                 placeholder="/ filter: text, seg:ent owner:louis health:at-risk phase:validation",
                 id="filter",
+                # `/` goes back to the query to add to it: nothing selected, so
+                # the next key does not replace it (the cursor goes to the end).
+                select_on_focus=False,
             )
             yield Static("", id="row-count")
         yield Static("", id="filter-error")
@@ -235,7 +238,9 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
 
     def action_focus_filter(self) -> None:
         # Focus now, not after a refresh: the next keys typed belong to the box.
-        self.set_focus(self.query_one("#filter", Input))
+        box = self.query_one("#filter", Input)
+        self.set_focus(box)
+        box.cursor_position = len(box.value)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

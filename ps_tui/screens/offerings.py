@@ -331,7 +331,16 @@ class OfferingsScreen(PsScreen):
 
     def action_focus_lookup(self) -> None:
         # Focus now, not after a refresh: the next keys typed belong to the bar.
-        self.set_focus(self.lookup_bar)
+        # Arriving on the screen selects the last lookup, so typing replaces
+        # it; `/` goes back to add to it: the cursor at its end, nothing
+        # selected (once the bar has handled its focus, which selects all).
+        bar = self.lookup_bar
+        self.set_focus(bar)
+
+        def to_the_end() -> None:
+            bar.cursor_position = len(bar.value)
+
+        bar.call_later(to_the_end)
 
     def action_focus_matrix(self) -> None:
         self.set_focus(self.matrix)
