@@ -134,6 +134,55 @@ async def test_unknown_filter_token_says_what_is_wrong() -> None:
         assert "unknown filter 'colour:'" in str(error.render())
 
 
+async def test_typed_key_by_key_the_filter_keeps_the_last_complete_tokens() -> None:
+    good, bad = "owner:louis health:at-risk", " seg:bogus"
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("A", "slash", *good)
+        await settle(pilot)
+        wanted = {row.id for row in shown(screen)}
+        assert wanted and len(wanted) < len(screen._sorted)
+        for key in bad:  # each step: 's', 'se', 'seg' (free text), 'seg:' ... 'seg:bogus'
+            await pilot.press(key)
+        await settle(pilot)
+        box = screen.query_one("#filter", Input)
+        assert box.value == good + bad
+        assert {row.id for row in shown(screen)} == wanted
+        error = str(screen.query_one("#filter-error", Static).render())
+        assert "unknown segment 'bogus'" in error and f"filtering on: {good}" in error
+        # The word at fault is marked in the box.
+        assert screen._bad_word.span == (len(good) + 1, len(good + bad))
+        marked = box.highlighter(box.value) if box.highlighter else None
+        assert marked is not None and marked.spans and marked.spans[0].start == len(good) + 1
+        # A paste of the same text filters the same way.
+        box.value = ""
+        await settle(pilot)
+        box.value = good + bad
+        await settle(pilot)
+        assert {row.id for row in shown(screen)} == wanted
+        # Fixed, the mark goes.
+        box.value = good + " seg:ent"
+        await settle(pilot)
+        assert screen._bad_word.span is None
+        assert not screen.query_one("#filter-error", Static).display
+
+
+async def test_a_half_typed_token_filters_on_what_comes_before_it() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("A", "slash", *"owner:louis")
+        await settle(pilot)
+        louis = {row.id for row in shown(screen)}
+        await pilot.press(*" health:")
+        await settle(pilot)
+        assert {row.id for row in shown(screen)} == louis
+        await pilot.press(*"at")
+        await settle(pilot)
+        assert {row.id for row in shown(screen)} == louis
+
+
 async def test_quick_scopes() -> None:
     app = demo_app(me="Louis Jarvis")
     async with app.run_test(size=(120, 40)) as pilot:

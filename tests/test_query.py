@@ -13,7 +13,7 @@ from textual.fuzzy import Matcher
 from ps_tui.core.health import Health
 from ps_tui.core.listing import Row, build_rows
 from ps_tui.core.model import Status
-from ps_tui.core.query import FuzzyIndex, Query, QueryError, filter_rows, parse_query
+from ps_tui.core.query import FuzzyIndex, Query, QueryError, filter_rows, parse_query, read_typed
 from ps_tui.core.view import Portfolio
 from ps_tui.data import default_store
 from tests.helpers import reference
@@ -448,3 +448,28 @@ def test_person_token_matches_any_role() -> None:
     assert all(r.owner != "Alex Fogg" for r in alex)
     owner_only = filter_rows(rows, parse_query("owner:andrew", data), index)
     assert owner_only == []  # owner: is the IE owner alone
+
+
+@pytest.mark.parametrize(
+    ("text", "bad_word"),
+    [
+        ("owner:louis health:at-risk seg:bogus", "seg:bogus"),
+        ("owner:louis health:", "health:"),
+        ("acme colour:red", "colour:red"),
+        ('acme "louis', '"louis'),
+        ('seg:ent owner:"louis', 'owner:"louis'),
+        ("seg:ent status:nope health:at-risk", "status:nope"),
+    ],
+)
+def test_while_typing_a_bad_word_is_marked_and_the_words_before_it_apply(text: str, bad_word: str) -> None:
+    typed = read_typed(text, REF)
+    assert typed.bad is not None and text[typed.bad[0] : typed.bad[1]] == bad_word
+    assert typed.problem
+    before = text[: text.index(bad_word)]
+    assert typed.query == parse_query(before, REF)
+    assert typed.applied == before.strip()
+
+
+def test_while_typing_good_text_applies_whole() -> None:
+    typed = read_typed("acme seg:ent ", REF)
+    assert typed.bad is None and typed.problem == "" and typed.query == parse_query("acme seg:ent", REF)

@@ -34,7 +34,13 @@ from ps_tui.core.text import Piece, pieces, subsequence_pattern
 
 
 class QueryError(ValueError):
-    """The filter text cannot be understood; the message says why and what to use."""
+    """The filter text cannot be understood; the message says why and what to
+    use, and `span` (start, end) is where in the text the word at fault is
+    (None when the error is not about one word of a text)."""
+
+    def __init__(self, message: str, span: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.span = span
 
 
 # --- fuzzy free text ----------------------------------------------------------------
@@ -285,19 +291,21 @@ def _phase_matches(phases: tuple[str, ...], milestone: tuple[str | None, str]) -
     return any(phase == folded_key or phase in folded_name for phase in phases)
 
 
-def _words(text: str) -> Iterator[tuple[str, str]]:
-    """(as typed, unquoted) for each whitespace-separated word; a double-quoted
-    stretch may hold spaces."""
+def _words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, unquoted) for each whitespace-separated word; a
+    double-quoted stretch may hold spaces."""
     word: list[Piece] = []
     for piece in chain(pieces(text), (None,)):
         if word and (piece is None or not piece.joined):
-            yield text[word[0].start : word[-1].end], "".join(p.value for p in word)
+            yield word[0].start, word[-1].end, "".join(p.value for p in word)
             word = []
         if piece is None:
             return
         if not piece.closed:
             start = word[0].start if word else piece.start
-            raise QueryError(f'unterminated quote in {text[start:]!r}; close it with "')
+            raise QueryError(
+                f'unterminated quote in {text[start:]!r}; close it with "', span=(start, len(text))
+            )
         word.append(piece)
 
 
@@ -313,19 +321,22 @@ def parse_query(text: str, reference: Reference) -> Query:
         "health": [],
         "phase": [],
     }
-    for typed, word in _words(text):
-        match = _TOKEN.match(typed)
+    for start, end, word in _words(text):
+        match = _TOKEN.match(text, start, end)
         if match is None:
             free.append(word)
             continue
         name = match[1].lower()
         key = _KEYS.get(name)
         if key is None:
-            raise QueryError(f"unknown filter '{match[0]}'; {_KEY_HELP}")
-        value = word[match.end() :].strip().casefold()
+            raise QueryError(f"unknown filter '{match[0]}'; {_KEY_HELP}", span=(start, end))
+        value = word[match.end() - start :].strip().casefold()
         if not value:
-            raise QueryError(f"'{match[0]}' needs a value, e.g. {_EXAMPLES[key]}")
-        found[key].append(_VALUE_PARSERS[key](value, reference))
+            raise QueryError(f"'{match[0]}' needs a value, e.g. {_EXAMPLES[key]}", span=(start, end))
+        try:
+            found[key].append(_VALUE_PARSERS[key](value, reference))
+        except QueryError as problem:
+            raise QueryError(str(problem), span=(start, end)) from None
     return Query(
         free_text=" ".join(word for word in free if word),
         segments=_unique(found["seg"]),
@@ -335,6 +346,38 @@ def parse_query(text: str, reference: Reference) -> Query:
         phases=_unique(found["phase"]),
         people=_unique(found["person"]),
     )
+
+
+@dataclass(frozen=True)
+class TypedFilter:
+    """Filter text as it stands while the user types it: the `query` to
+    apply, and when part of the text cannot be used yet (a token half typed,
+    or wrong), why (`problem`) and where (`bad`, start and end in the text)."""
+
+    query: Query
+    text: str
+    problem: str = ""
+    bad: tuple[int, int] | None = None
+
+    @property
+    def applied(self) -> str:
+        """The part of the text `query` stands for: all of it, or what comes
+        before the bad word."""
+        return self.text if self.bad is None else self.text[: self.bad[0]].strip()
+
+
+def read_typed(text: str, reference: Reference) -> TypedFilter:
+    """`text` as a filter box applies it while the user types: all of it when
+    it parses; otherwise what comes before the first word that does not (the
+    filter as it was when the last complete token was typed), with that
+    word marked. A half-typed word at the end (`seg:`, `health:at`) so never
+    shows a filter the user did not mean, and a paste with a mistake in its
+    last word still filters on the rest."""
+    try:
+        return TypedFilter(parse_query(text, reference), text)
+    except QueryError as error:
+        bad = error.span if error.span is not None else (0, len(text))
+        return TypedFilter(parse_query(text[: bad[0]], reference), text, str(error), bad)
 
 
 _EXAMPLES = {
@@ -460,8 +503,10 @@ __all__ = [
     "FuzzyIndex",
     "Query",
     "QueryError",
+    "TypedFilter",
     "filter_rows",
     "parse_query",
+    "read_typed",
     "unmatched_owners",
     "with_tokens",
 ]

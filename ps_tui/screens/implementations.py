@@ -6,6 +6,8 @@ load; filtering and sorting work on positions; an edit replaces its row by key.
 
 from __future__ import annotations
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +17,7 @@ from textual.widgets import Input, Static
 from ps_tui.core import listing
 from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope
 from ps_tui.core.model import Implementation
-from ps_tui.core.query import FuzzyIndex, Query, QueryError, filter_rows, parse_query
+from ps_tui.core.query import FuzzyIndex, Query, filter_rows, read_typed
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
@@ -43,6 +45,17 @@ TABLE_COLUMNS = [
     VColumn(c.key, c.title, c.width, c.align, flex=(c.key == "customer"), priority=_HIDE_FIRST.get(c.key, 0))
     for c in COLUMNS
 ]
+
+
+class BadWord(Highlighter):
+    """Marks the word of the filter box that is not understood (yet)."""
+
+    def __init__(self) -> None:
+        self.span: tuple[int, int] | None = None
+
+    def highlight(self, text: Text) -> None:
+        if self.span is not None and self.span[1] <= len(text):
+            text.stylize("bold red underline", *self.span)
 
 
 def row_cell(row: Row, key: str) -> Cell:
@@ -91,6 +104,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._query = Query(free_text="")
         #: The rows on screen: filtered and scoped, in sort order.
         self._shown: list[Row] = []
+        self._bad_word = BadWord()
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filter-bar"):
@@ -100,6 +114,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
                 # `/` goes back to the query to add to it: nothing selected, so
                 # the next key does not replace it (the cursor goes to the end).
                 select_on_focus=False,
+                highlighter=self._bad_word,
             )
             yield Static("", id="row-count")
         yield Static("", id="filter-error")
@@ -170,17 +185,22 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         return None
 
     def _parse(self, text: str) -> Query:
+        """The query the box's text stands for while it is typed: a word not
+        understood (half typed, or wrong) is marked and leaves the filter as
+        it was before that word (`core.query.read_typed`)."""
         error = self.query_one("#filter-error", Static)
         if self._portfolio is None:
             return Query(free_text="")
-        try:
-            query = parse_query(text, self._portfolio.data)
-        except QueryError as problem:
-            error.update(f"⚠ {problem}")
+        typed = read_typed(text, self._portfolio.data)
+        if typed.bad != self._bad_word.span:
+            self._bad_word.span = typed.bad
+            self.query_one("#filter", Input).refresh()
+        if typed.problem:
+            error.update(Text(f"⚠ {typed.problem} · filtering on: {typed.applied or 'nothing yet'}"))
             error.display = True
-            return self._query
-        error.display = False
-        return query
+        else:
+            error.display = False
+        return typed.query
 
     def _refilter(self, keep_id: str | None = None) -> None:
         if self._portfolio is None:
