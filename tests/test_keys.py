@@ -12,6 +12,7 @@ from textual.widgets import Input
 from ps_tui.screens.form import FormScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from tests.apps import burst, demo_app, settle
+from tests.conftest import TODAY
 
 
 def field(form: FormScreen, name: str) -> str:
@@ -83,3 +84,25 @@ async def test_keys_typed_right_after_a_screen_switch_go_to_that_screen() -> Non
         screen = app.screen
         assert isinstance(screen, ImplementationsScreen)
         assert screen.query_one("#filter", Input).value == "acme"
+
+
+async def test_an_answer_typed_right_after_the_key_that_asks_reaches_the_dialog() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ImplementationsScreen)
+        target = screen.selected()
+        assert target is not None
+        burst(app, "x", "enter")  # close as completed, today: the default answer
+        await settle(pilot)
+        assert app.screen is screen
+        assert app.portfolio is not None
+        assert app.portfolio.by_id[target.id].production_ready == TODAY
+        doomed = screen.selected()
+        assert doomed is not None
+        burst(app, "d", "y")
+        await settle(pilot)
+        assert doomed.id not in app.portfolio.by_id
