@@ -50,11 +50,9 @@ class TeamScreen(PsScreen):
     }
     """
 
-    BINDINGS = [
-        # Priority: ahead of the table's own enter, which the footer and `?`
-        # do not show; enabled while the roster has focus (see check_action).
-        Binding("enter", "show_work", "Their work", id="team.work", priority=True),
-    ]
+    # Priority: ahead of the table's own enter, which the footer and `?` do
+    # not show; enabled while the roster has focus (see check_action).
+    BINDINGS = [Binding("enter", "show_work", "Their work", id="team.work", priority=True)]
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="team-body"):
