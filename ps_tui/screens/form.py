@@ -264,7 +264,7 @@ class FormScreen(ModalScreen[str | None]):
             lambda store: store.save_implementation(impl),
             [impl.id],
             self._saved,
-            kept="your edit is still in the form, and ctrl+r there reloads the store and keeps it",
+            kept="your edit is still in the form, and stays there when you reload",
         )
 
     _saved_id: str | None = None
