@@ -490,7 +490,9 @@ async def test_a_refused_advance_says_nothing_of_a_form(store_path: Path) -> Non
         said: list[str] = []
         app.notify = lambda message, **kw: said.append(str(message))  # type: ignore[method-assign]
         store_path.write_text(store_path.read_text() + "\n# touched elsewhere\n")
-        await pilot.press("p")
+        await pilot.press("p")  # done today (the default answer)
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
         refusal = [message for message in said if "changed on disk" in message]

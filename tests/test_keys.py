@@ -96,7 +96,8 @@ async def test_an_answer_typed_right_after_the_key_that_asks_reaches_the_dialog(
         assert isinstance(screen, ImplementationsScreen)
         target = screen.selected()
         assert target is not None
-        burst(app, "x", "enter")  # close as completed, today: the default answer
+        # Close as completed today (the default date), keeping its open risks open.
+        burst(app, "x", "enter", "n")
         await settle(pilot)
         assert app.screen is screen
         assert app.portfolio is not None
