@@ -54,7 +54,7 @@ def in_scope(row: Row, scope: Scope, me: str | None) -> bool:
 #: "" counting as missing). For the others None is missing.
 _SORT_FIELDS: dict[str, tuple[Callable[[Row], Any], bool]] = {
     "customer": (lambda row: row.customer, True),
-    "segment": (lambda row: row.segment, True),
+    "segment": (lambda row: row.segment_rank, False),
     "arr": (lambda row: row.arr, False),
     "deployment": (lambda row: row.deployment, True),
     "owner": (lambda row: row.owner, True),

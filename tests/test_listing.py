@@ -39,6 +39,7 @@ def row(**changes: Any) -> Row:
         "customer": "Initech",
         "segment_id": "enterprise",
         "segment": "Enterprise",
+        "segment_rank": 2,
         "arr": 120_000,
         "deployment": "Managed cloud",
         "owner": "Louis Jarvis",
@@ -132,6 +133,7 @@ def test_make_row_fields() -> None:
         customer="Customer 1",
         segment_id="enterprise",
         segment="Enterprise",
+        segment_rank=2,
         arr=120_000,
         deployment="Kubernetes (Helm)",
         owner="Louis Jarvis",
@@ -285,6 +287,16 @@ def test_text_sorts_ignore_case_and_blanks_stay_last(reverse: bool) -> None:
     ]
     ids = [r.id for r in sort_rows(rows, "owner", reverse)]
     assert ids == (["1", "4", "3", "5", "2", "6"] if reverse else ["3", "5", "1", "4", "2", "6"])
+
+
+def test_segments_sort_by_size_not_by_name(portfolio: Portfolio) -> None:
+    rows = build_rows(portfolio)
+    order = [s.name for s in portfolio.data.segments]
+    assert order == ["SMB", "Mid-market", "Enterprise", "Strategic"]
+    shown = [r.segment for r in sort_rows(rows, "segment", False)]
+    assert [*dict.fromkeys(shown)] == order
+    backwards = [r.segment for r in sort_rows(rows, "segment", True)]
+    assert [*dict.fromkeys(backwards)] == order[::-1]
 
 
 def test_health_sorts_worst_first_then_most_days() -> None:

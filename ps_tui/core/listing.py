@@ -43,6 +43,9 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     segment_id: str
     #: The segment's display name.
     segment: str
+    #: The segment's place in the reference's order (by size, smallest
+    #: first): what the segment column sorts on.
+    segment_rank: int
     #: None when not known.
     arr: int | None
     #: The deployment's label.
@@ -65,7 +68,8 @@ class Row(msgspec.Struct, frozen=True, gc=False):
 
 def _rows(pairs: Iterable[tuple[Implementation, Assessment]], reference: Reference) -> list[Row]:
     # Per segment and milestone: (the reference's own id or key string, name).
-    segments = {s.id: (s.id, s.name) for s in reference.segments}
+    segments = {s.id: (s.id, s.name, rank) for rank, s in enumerate(reference.segments)}
+    unknown_rank = len(segments)
     milestones = {m.key: (m.key, m.name) for m in reference.milestones}
     deployments = {d: d.label for d in Deployment}
     # Repeated values (segment ids, people, notes) become one shared string
@@ -89,7 +93,7 @@ def _rows(pairs: Iterable[tuple[Implementation, Assessment]], reference: Referen
         else:
             milestone = DONE if impl.milestones else ""
         segment = impl.segment
-        segment_id, segment_name = segments.get(segment) or (segment, segment)
+        segment_id, segment_name, segment_rank = segments.get(segment) or (segment, segment, unknown_rank)
         owner = impl.ie_owner
         notes = impl.notes
         manager = impl.project_manager
@@ -100,6 +104,7 @@ def _rows(pairs: Iterable[tuple[Implementation, Assessment]], reference: Referen
                 impl.customer,
                 segment_id,
                 segment_name,
+                segment_rank,
                 impl.arr,
                 deployments[impl.deployment],
                 share(owner, owner),
@@ -209,7 +214,8 @@ def _health_value(row: Row) -> int:
 #: case-insensitively, "" counting as missing). For the others None is missing.
 _SORT_FIELDS: dict[str, tuple[Callable[[Row], Any], bool]] = {
     "customer": (operator.attrgetter("customer"), True),
-    "segment": (operator.attrgetter("segment"), True),
+    # In the reference's order (by size), not by name.
+    "segment": (operator.attrgetter("segment_rank"), False),
     "arr": (operator.attrgetter("arr"), False),
     "deployment": (operator.attrgetter("deployment"), True),
     "owner": (operator.attrgetter("owner"), True),
@@ -240,8 +246,8 @@ def sort_order(rows: Sequence[Row], key: str, reverse: bool) -> list[int]:
 
 
 def sort_rows(rows: Sequence[Row], key: str, reverse: bool) -> list[Row]:
-    """`rows` sorted on column `key`: text case-insensitively, health worst
-    first, then the most elapsed days first. Stably: rows that tie keep their
+    """`rows` sorted on column `key`: text case-insensitively, segments by
+    size (the reference's order), health worst first, then the most elapsed days first. Stably: rows that tie keep their
     input order, also when `reverse` is set; missing values (no elapsed days,
     an unknown ARR, empty text) stay last either way (`tests/oracles.sort_key`
     states the order row by row). Raises KeyError for an unknown column."""
