@@ -19,6 +19,7 @@ from ps_tui.core.listing import (
     build_rows,
     cell_text,
     make_row,
+    natural_widths,
     scope_positions,
     sort_order,
     sort_rows,
@@ -297,6 +298,19 @@ def test_segments_sort_by_size_not_by_name(portfolio: Portfolio) -> None:
     assert [*dict.fromkeys(shown)] == order
     backwards = [r.segment for r in sort_rows(rows, "segment", True)]
     assert [*dict.fromkeys(backwards)] == order[::-1]
+
+
+def test_natural_widths_hold_every_cell(portfolio: Portfolio) -> None:
+    rows = build_rows(portfolio)
+    widths = natural_widths(rows, portfolio.data)
+    assert set(widths) == {c.key for c in COLUMNS}
+    for column in COLUMNS:
+        assert max(len(cell_text(r, column.key)) for r in rows) <= widths[column.key], column.key
+    # From the reference, not only from the rows: every label fits.
+    assert widths["health"] == len("missed target")
+    assert widths["deployment"] == len("Kubernetes (Helm)")
+    assert widths["milestone"] == len("Infrastructure build complete")
+    assert natural_widths([], portfolio.data)["customer"] == 0
 
 
 def test_health_sorts_worst_first_then_most_days() -> None:

@@ -165,6 +165,32 @@ COLUMNS: tuple[Column, ...] = (
 BLANK = UNKNOWN
 
 
+def natural_widths(rows: Sequence[Row], reference: Reference) -> dict[str, int]:
+    """How wide each column's text is at most, in characters: from the
+    reference data where the values come from a known set (segments,
+    deployments, members, milestones, health), from the rows for the
+    customer and the day counts. Cheap enough to run once per load (a few
+    C-level passes), never per keystroke."""
+
+    def longest(texts: Iterable[str]) -> int:
+        return max(map(len, texts), default=0)
+
+    days = list(map(operator.attrgetter("elapsed"), rows))
+    elapsed = max(compress(days, map(operator.is_not, days, repeat(None))), default=0)
+    return {
+        "customer": longest(map(operator.attrgetter("customer"), rows)),
+        "segment": longest(s.name for s in reference.segments),
+        # "$999.5k", "$123.4M": format_money's longest forms below $1,000M.
+        "arr": 7,
+        "deployment": longest(d.label for d in Deployment),
+        "owner": longest(m.name for m in reference.members),
+        "milestone": longest([DONE, *(m.name for m in reference.milestones)]),
+        "days": max(len(BLANK), len(str(elapsed))),
+        "target": len(str(max(map(operator.attrgetter("target"), rows), default=0))),
+        "health": longest(h.label for h in Health),
+    }
+
+
 def _days_text(row: Row) -> str:
     return BLANK if row.elapsed is None else str(row.elapsed)
 
@@ -247,9 +273,10 @@ def sort_order(rows: Sequence[Row], key: str, reverse: bool) -> list[int]:
 
 def sort_rows(rows: Sequence[Row], key: str, reverse: bool) -> list[Row]:
     """`rows` sorted on column `key`: text case-insensitively, segments by
-    size (the reference's order), health worst first, then the most elapsed days first. Stably: rows that tie keep their
-    input order, also when `reverse` is set; missing values (no elapsed days,
-    an unknown ARR, empty text) stay last either way (`tests/oracles.sort_key`
+    size (the reference's order), health worst first, then the most elapsed
+    days first. Stably: rows that tie keep their input order, also when
+    `reverse` is set; missing values (no elapsed days, an unknown ARR, empty
+    text) stay last either way (`tests/oracles.sort_key`
     states the order row by row). Raises KeyError for an unknown column."""
     if key == "health":
         # Never missing: the rows sort directly on their values, without
@@ -317,6 +344,7 @@ __all__ = [
     "build_rows",
     "cell_text",
     "make_row",
+    "natural_widths",
     "scope_positions",
     "sort_order",
     "sort_rows",

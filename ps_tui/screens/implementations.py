@@ -41,8 +41,19 @@ EMPTY_STORE = "No implementations yet: press n to add the first one"
 #: Which columns give way first on a narrow terminal (higher goes first).
 _HIDE_FIRST = {"target": 3, "deployment": 2, "segment": 1}
 
+#: The columns that give way when the natural widths do not fit, and the
+#: least each keeps (the others always get their natural width).
+_FLEX = {"customer": 16, "milestone": 14}
+
 TABLE_COLUMNS = [
-    VColumn(c.key, c.title, c.width, c.align, flex=(c.key == "customer"), priority=_HIDE_FIRST.get(c.key, 0))
+    VColumn(
+        c.key,
+        c.title,
+        _FLEX.get(c.key, c.width),
+        c.align,
+        flex=c.key in _FLEX,
+        priority=_HIDE_FIRST.get(c.key, 0),
+    )
     for c in COLUMNS
 ]
 
@@ -118,7 +129,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             )
             yield Static("", id="row-count")
         yield Static("", id="filter-error")
-        yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text=NO_MATCH, id="table")
+        yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text=NO_MATCH, sortable=True, id="table")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -137,6 +148,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             self._update_rows(portfolio, portfolio.changed)
             return
         rows = listing.build_rows(portfolio)
+        self.table.set_natural_widths(listing.natural_widths(rows, portfolio.data))
         self._sorted = listing.sort_rows(rows, self.sort_key, self.sort_reverse)
         self._index = None
         self._query = self._parse(self.query_one("#filter", Input).value)
@@ -174,6 +186,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
                 rows.append(row)
             else:
                 rows[position] = row
+        self.table.set_natural_widths(listing.natural_widths(rows, data))
         self._sorted = rows
         self._index = None
         self._refilter(keep_id=keep)

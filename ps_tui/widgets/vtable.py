@@ -30,8 +30,10 @@ Cell = tuple[str, str | None]
 
 @dataclass(frozen=True)
 class VColumn:
-    """A column: `width` is the preferred width in cells; the first column
-    with `flex` takes whatever width is left over."""
+    """A column: `width` is its width in cells until the owner says how wide
+    its content is (`VirtualTable.set_natural_widths`). A `flex` column gives
+    way, down to `width`, when the natural widths do not fit; the first one
+    takes whatever width is left over when they do."""
 
     key: str
     title: str
@@ -41,6 +43,56 @@ class VColumn:
     #: 0 always shows; when the table is too narrow, columns with the highest
     #: priority numbers are hidden first.
     priority: int = 0
+
+
+#: What a sorted column's header adds to its title: " ▲" or " ▼".
+SORT_MARK = 2
+
+
+def column_widths(
+    columns: Sequence[VColumn], natural: dict[str, int], available: int, sortable: bool = False
+) -> tuple[list[VColumn], list[int]]:
+    """The columns that fit in `available` cells and their widths.
+
+    Each column first gets its natural width (`natural`, else its `width`),
+    never less than its header with room for the sort mark when the table
+    sorts. When that is too wide, the flex columns shrink towards their
+    `width`, each in proportion to how much it has to give; when even that
+    is too wide, the columns with the highest priority numbers are hidden.
+    What is left over goes to the first flex column. One space stands
+    before each column."""
+
+    def header(column: VColumn) -> int:
+        return cell_len(column.title) + (SORT_MARK if sortable else 0)
+
+    def least(column: VColumn) -> int:
+        if column.flex:
+            return max(column.width, header(column))
+        return wanted(column)
+
+    def wanted(column: VColumn) -> int:
+        return max(natural.get(column.key, column.width), header(column))
+
+    shown = list(columns)
+    for priority in sorted({c.priority for c in shown if c.priority}, reverse=True):
+        if sum(least(c) + 1 for c in shown) <= available:
+            break
+        shown = [c for c in shown if c.priority != priority]
+    widths = [wanted(c) for c in shown]
+    spare = available - sum(widths) - len(widths)
+    flexible = [i for i, c in enumerate(shown) if c.flex]
+    if spare > 0 and flexible:
+        widths[flexible[0]] += spare
+    elif spare < 0 and flexible:
+        slack = {i: widths[i] - least(shown[i]) for i in flexible}
+        total = sum(slack.values())
+        cut = min(-spare, total)
+        given = 0
+        for n, i in enumerate(flexible):
+            share = cut - given if n == len(flexible) - 1 else cut * slack[i] // total if total else 0
+            widths[i] -= share
+            given += share
+    return shown, widths
 
 
 def fit(text: str, width: int, align: str = "left") -> str:
@@ -147,6 +199,7 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         cell: Callable[[RowT, str], Cell],
         *,
         empty_text: str = "No rows",
+        sortable: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -156,6 +209,9 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         self._cell = cell
         self._rows: Sequence[RowT] = ()
         self._widths: list[int] = [c.width for c in self.columns]
+        self._natural: dict[str, int] = {}
+        #: Whether a header may carry the sort mark (its room is kept).
+        self.sortable = sortable
         self.sort_key: str | None = None
         self.sort_reverse = False
         self.empty_text = empty_text
@@ -185,6 +241,14 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         if 0 < y < self.size.height:
             self.refresh_line(y)
 
+    def set_natural_widths(self, natural: dict[str, int]) -> None:
+        """How wide each column's content is at most, in cells (a column
+        not named keeps its `width`)."""
+        if natural != self._natural:
+            self._natural = dict(natural)
+            self._update_virtual_size()
+            self.refresh()
+
     def set_sort(self, key: str | None, reverse: bool) -> None:
         """Mark the sorted column in the header (sorting is the owner's job)."""
         self.sort_key, self.sort_reverse = key, reverse
@@ -193,25 +257,25 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
     # -- layout ---------------------------------------------------------------
 
     def _update_virtual_size(self) -> None:
-        available = self.scrollable_content_region.width or self.size.width
-        self.columns = self._fitting_columns(available)
-        widths = [c.width for c in self.columns]
-        gaps = len(widths)  # one space before each column
-        fixed = sum(widths) + gaps
-        flex = next((i for i, c in enumerate(self.columns) if c.flex), None)
-        if flex is not None and available > fixed:
-            widths[flex] += available - fixed
-        self._widths = widths
-        self.virtual_size = Size(sum(widths) + gaps, len(self._rows) + 1)
+        self.columns, self._widths = column_widths(
+            self.all_columns, self._natural, self._available_width(), self.sortable
+        )
+        self.virtual_size = Size(sum(self._widths) + len(self._widths), len(self._rows) + 1)
 
-    def _fitting_columns(self, available: int) -> list[VColumn]:
-        """All columns, less the least important ones while they do not fit."""
-        shown = list(self.all_columns)
-        for priority in sorted({c.priority for c in shown if c.priority}, reverse=True):
-            if sum(c.width + 1 for c in shown) <= available:
-                break
-            shown = [c for c in shown if c.priority != priority]
-        return shown
+    def _available_width(self) -> int:
+        """The width the columns may fill: the widget's, less the vertical
+        scrollbar when the rows will need one. Measured from the rows, not
+        from whether the bar shows now: it appears only after the virtual
+        size is set, and columns laid out before it would be wider than
+        the room it leaves, which scrolls sideways."""
+        width = self.size.width - self.styles.gutter.width
+        overflow = self.styles.overflow_y
+        rows_height = len(self._rows) + 1
+        if overflow == "scroll" or (
+            overflow == "auto" and rows_height > self.size.height - self.styles.gutter.height
+        ):
+            width -= self.styles.scrollbar_size_vertical
+        return max(0, width)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()

@@ -1,0 +1,103 @@
+"""How the screens fit their terminal: column widths, what scrolls into
+view, what the footer keeps. The pictures themselves are snapshot tests
+(`tests/test_snapshots.py`); these pin the rules behind them."""
+
+from __future__ import annotations
+
+import pytest
+
+from ps_tui.core import listing
+from ps_tui.widgets.vtable import VColumn, VirtualTable, column_widths
+from tests.apps import demo_app, settle
+
+# --- column widths ------------------------------------------------------------------
+
+COLUMNS = [
+    VColumn("name", "Name", 10, flex=True),
+    VColumn("kind", "Kind", 6, priority=1),
+    VColumn("step", "Step", 8, flex=True),
+    VColumn("n", "N", 2, "right"),
+]
+NATURAL = {"name": 20, "kind": 9, "step": 24, "n": 3}
+
+
+def test_each_column_gets_its_natural_width_and_the_rest_goes_to_the_flexible_one() -> None:
+    shown, widths = column_widths(COLUMNS, NATURAL, 100)
+    assert [c.key for c in shown] == ["name", "kind", "step", "n"]
+    assert widths == [100 - 4 - 9 - 24 - 3, 9, 24, 3]
+
+
+def test_the_flexible_columns_give_way_before_any_other() -> None:
+    # 20 + 9 + 24 + 3 + 4 gaps = 60: 10 too many, taken from name (10 to
+    # give) and step (16 to give) in proportion; kind and n keep theirs.
+    _, widths = column_widths(COLUMNS, NATURAL, 50)
+    assert widths[1] == 9 and widths[3] == 3
+    assert sum(widths) + len(widths) == 50
+    assert widths == [17, 9, 17, 3]
+
+
+def test_columns_are_hidden_by_priority_only_when_the_flexible_ones_are_at_their_least() -> None:
+    shown, widths = column_widths(COLUMNS, NATURAL, 34)
+    assert [c.key for c in shown] == ["name", "kind", "step", "n"]
+    assert widths == [10, 9, 8, 3]
+    shown, widths = column_widths(COLUMNS, NATURAL, 33)
+    assert [c.key for c in shown] == ["name", "step", "n"]
+    assert sum(widths) + len(widths) == 33
+
+
+def test_a_sortable_header_keeps_room_for_its_sort_mark() -> None:
+    _, widths = column_widths(COLUMNS, {"n": 1}, 100, sortable=True)
+    assert widths[3] == len("N ▲")
+    _, widths = column_widths(COLUMNS, {"n": 1}, 100)
+    assert widths[3] == 1
+
+
+# --- the Implementations table --------------------------------------------------------
+
+
+def _header(table: VirtualTable[listing.Row]) -> str:
+    return table._header_strip().text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_implementations_table_fits_without_a_sideways_scroll(size: tuple[int, int]) -> None:
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        for scope in ("a", "A", "c"):
+            await pilot.press(scope)
+            await settle(pilot)
+            table = app.screen.query_one("#table", VirtualTable)
+            assert not table.show_horizontal_scrollbar, scope
+            assert table.virtual_size.width == table.scrollable_content_region.width, scope
+            # Every column but the flexible ones shows its widest text whole.
+            for column, width in zip(table.columns, table._widths, strict=True):
+                if not column.flex:
+                    widest = max(len(listing.cell_text(row, column.key)) for row in table.rows)
+                    assert widest <= width, (scope, column.key)
+        if size[0] >= 200:
+            # Wide enough for everything: nothing is cut at all.
+            for column, width in zip(table.columns, table._widths, strict=True):
+                widest = max(len(listing.cell_text(row, column.key)) for row in table.rows)
+                assert widest <= width, column.key
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_sorted_header_shows_its_arrow(size: tuple[int, int]) -> None:
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#table", VirtualTable)
+        shown = {c.key for c in table.columns}
+        for key in [c.key for c in listing.COLUMNS]:
+            screen = app.screen
+            screen.sort_key, screen.sort_reverse = key, False  # type: ignore[attr-defined]
+            screen._resort()  # type: ignore[attr-defined]
+            await settle(pilot)
+            title = next(c.title for c in listing.COLUMNS if c.key == key)
+            if key in shown:
+                assert f"{title} ▲" in _header(table), key
