@@ -5,8 +5,10 @@ view, what the footer keeps. The pictures themselves are snapshot tests
 from __future__ import annotations
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from ps_tui.core import listing
+from ps_tui.widgets.footer import KeyFooter, fitting, key_width
 from ps_tui.widgets.vtable import VColumn, VirtualTable, column_widths
 from tests.apps import demo_app, settle
 
@@ -101,3 +103,67 @@ async def test_a_sorted_header_shows_its_arrow(size: tuple[int, int]) -> None:
             title = next(c.title for c in listing.COLUMNS if c.key == key)
             if key in shown:
                 assert f"{title} ▲" in _header(table), key
+
+
+# --- the footer -------------------------------------------------------------------------
+
+
+def _footer_keys(app: object) -> tuple[list[FooterKey], FooterKey | None]:
+    footer = app.screen.query_one(KeyFooter)  # type: ignore[attr-defined]
+    keys = list(footer.query(FooterKey))
+    palette = next((k for k in keys if k.has_class("-command-palette")), None)
+    return [k for k in keys if k is not palette], palette
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_footer_shows_what_fits_and_always_help(size: tuple[int, int]) -> None:
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for screen_key in ("1", "2", "4", "3"):
+            await pilot.press(screen_key)
+            await settle(pilot)
+            keys, palette = _footer_keys(app)
+            assert "help" in [k.action for k in keys], screen_key
+            edge = palette.region.x if palette is not None else size[0]
+            for key in keys:
+                # Whole, and clear of the palette key: never cut at the edge.
+                assert key.region.width == key_width(key), key.description
+                assert key.region.right <= edge, (screen_key, key.description)
+            if screen_key == "2" and size[0] == 80:
+                # Its first keys, then help and quit; the rest are in help.
+                shown = [k.description for k in keys]
+                assert shown == ["Filter", "Sort", "Detail", "New", "Edit", "Help", "Quit"]
+
+
+async def test_the_footer_follows_a_resize() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        narrow = [k.description for k in _footer_keys(app)[0]]
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        wide = [k.description for k in _footer_keys(app)[0]]
+        assert len(wide) > len(narrow) and "Delete" in wide and "Delete" not in narrow
+
+
+def test_fitting_keeps_help_first_then_quit_then_the_screen_keys_in_order() -> None:
+    def key(action: str, description: str) -> FooterKey:
+        return FooterKey(action[0], action[0], description, action)
+
+    keys = [
+        key("filter", "Filter"),
+        key("sort", "Sort"),
+        key("delete", "Delete"),
+        key("help", "Help"),
+        key("quit", "Quit"),
+    ]
+    assert [k.action for k in fitting(keys, 100)] == ["filter", "sort", "delete", "help", "quit"]
+    # Help (8) and quit (8) first, then filter (10): in their own order.
+    assert [k.action for k in fitting(keys, 26)] == ["filter", "help", "quit"]
+    assert [k.action for k in fitting(keys, 10)] == ["help"]
+    # Help even when it does not fit.
+    assert [k.action for k in fitting(keys, 3)] == ["help"]
+
