@@ -83,7 +83,11 @@ class PsApp(InOrderKeys):
             Binding(str(n), f"switch_mode('{mode}')", label, id=f"go.{mode}", show=False)
             for n, (mode, label) in enumerate(SECTIONS, 1)
         ),
-        Binding("question_mark", "help", "Help", id="help"),
+        # F1 works in a text box too, where `?` is typed, and over a dialog or
+        # the form (priority: before the modal screen's own keys): the
+        # footer shows it.
+        Binding("f1", "help", "Help", id="help", key_display="F1", priority=True),
+        Binding("question_mark", "help", "Help", id="help.question", show=False),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -396,24 +400,36 @@ class PsApp(InOrderKeys):
         self.notify("Reloading the store…", timeout=2)
 
     def action_help(self) -> None:
+        from ps_tui.screens.help import HelpScreen
+
         screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss()
+            return
         here: list[tuple[str, str]] = []
         everywhere: list[tuple[str, str]] = []
-        seen: set[str] = set()
+        #: Where each description is listed: a second key for it joins the first.
+        seen: dict[str, tuple[list[tuple[str, str]], int]] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
             # Our own actions all carry an id; widget internals (scrolling,
             # focus) are listed only when their widget shows them in the footer.
             if binding.system or not binding.description or not (binding.id or binding.show):
                 continue
+            key = self.get_key_display(binding)
             if binding.description in seen:
+                rows, at = seen[binding.description]
+                if active.node is self and rows is everywhere:
+                    rows[at] = (f"{rows[at][0]} {key}", binding.description)
                 continue
-            seen.add(binding.description)
-            row = (self.get_key_display(binding), binding.description)
-            (everywhere if active.node is self else here).append(row)
+            rows = everywhere if active.node is self else here
+            seen[binding.description] = (rows, len(rows))
+            rows.append((key, binding.description))
+        if "Help" not in seen:
+            # Over a dialog or the form, the app's keys are not active, but
+            # for F1 (a priority key).
+            everywhere.insert(0, ("F1", "Help"))
         everywhere.append(("^p", "Command palette"))
-        from ps_tui.screens.help import HelpScreen
-
         self.push_screen(HelpScreen(screen.sub_title or "ps-tui", here, everywhere))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -422,7 +438,7 @@ class PsApp(InOrderKeys):
                 f"Go to {label}", f"Switch to the {label} screen (key {n})", partial(self.switch_mode, mode)
             )
         yield SystemCommand("Reload store", "Read the store again (ctrl+r)", self.action_reload)
-        yield SystemCommand("Help", "Keys of the current screen (?)", self.action_help)
+        yield SystemCommand("Help", "Keys of the current screen (F1 or ?)", self.action_help)
         yield from super().get_system_commands(screen)
 
 

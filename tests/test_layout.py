@@ -167,3 +167,67 @@ def test_fitting_keeps_help_first_then_quit_then_the_screen_keys_in_order() -> N
     # Help even when it does not fit.
     assert [k.action for k in fitting(keys, 3)] == ["help"]
 
+
+# --- help from everywhere -------------------------------------------------------------------
+
+#: Keys that lead to each state, from the dashboard.
+STATES = {
+    "dashboard": (),
+    "implementations": ("2",),
+    "filter box": ("2", "slash"),
+    "offerings bar": ("3",),
+    "offerings matrix": ("3", "tab"),
+    "team": ("4",),
+    "detail": ("2", "enter"),
+    "edit form": ("2", "e"),
+    "new form": ("2", "n"),
+    "close dialog": ("2", "x"),
+    "delete dialog": ("2", "d"),
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+async def test_f1_opens_help_from_every_state(state: str) -> None:
+    from ps_tui.screens.help import HelpScreen
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in STATES[state]:
+            await pilot.press(key)
+            await settle(pilot)
+        under = app.screen
+        focused = app.focused
+        value = getattr(focused, "value", None)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen), state
+        listed = dict((action, key) for _, rows in app.screen.sections for key, action in rows)
+        if not state.endswith(("form", "dialog")):
+            # `?` is listed only where it is not typed into a box.
+            assert listed["Help"] == ("F1" if state.endswith(("box", "bar")) else "F1 ?"), state
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen is under and app.focused is focused
+        # Nothing was typed into a box.
+        assert getattr(focused, "value", None) == value
+
+
+async def test_the_offerings_bar_takes_question_marks_as_text_and_f1_as_help() -> None:
+    from textual.widgets import Input
+
+    from ps_tui.screens.help import HelpScreen
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        bar = app.screen.query_one("#lookup", Input)
+        assert app.focused is bar
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert bar.value == "?" and not isinstance(app.screen, HelpScreen)
+        keys, _ = _footer_keys(app)
+        assert ("F1", "Help") in [(k.key_display, k.description) for k in keys]
+

@@ -43,6 +43,9 @@ def _short(value: object) -> str:
 class ConflictScreen(ModalScreen[Choice]):
     """Shows what differs between the user's edit and the server's version."""
 
+    #: What the help screen calls it.
+    SUB_TITLE = "Conflict"
+
     CSS = (
         """
     ConflictScreen {

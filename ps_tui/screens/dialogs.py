@@ -49,6 +49,9 @@ DIALOG_CSS = """
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a yes/no question; y or Enter on Yes confirms, n or Esc declines."""
 
+    #: What the help screen calls it.
+    SUB_TITLE = "Question"
+
     CSS = (
         """
     ConfirmScreen {
@@ -88,6 +91,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class DateScreen(ModalScreen[dt.date | None]):
     """Asks for a date (YYYY-MM-DD), pre-filled; rejects bad dates inline."""
+
+    #: What the help screen calls it.
+    SUB_TITLE = "Date"
 
     CSS = (
         """

@@ -60,6 +60,9 @@ class FormScreen(ModalScreen[str | None]):
     """Create (`impl` None) or edit an implementation; the result is the id
     saved, None when closed without saving."""
 
+    #: What the help screen calls it.
+    SUB_TITLE = "Implementation form"
+
     CSS = (
         """
     FormScreen {
