@@ -231,3 +231,93 @@ async def test_the_offerings_bar_takes_question_marks_as_text_and_f1_as_help() -
         keys, _ = _footer_keys(app)
         assert ("F1", "Help") in [(k.key_display, k.description) for k in keys]
 
+
+# --- scrolling ---------------------------------------------------------------------------
+
+
+def _cursor_line_on_screen(app: object) -> bool:
+    """Whether the attention list's highlighted row is inside the visible
+    part of the dashboard."""
+    screen = app.screen  # type: ignore[attr-defined]
+    table = screen.query_one("#attention", VirtualTable)
+    body = screen.query_one("#dashboard-body")
+    y = table.region.y + 1 + table.cursor_row - round(table.scroll_y)
+    window = body.scrollable_content_region
+    return window.y <= y < window.bottom
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_highlighted_attention_row_is_always_on_screen(size: tuple[int, int]) -> None:
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#attention", VirtualTable)
+        assert table.row_count == 7
+        for n in range(1, 7):
+            await pilot.press("down")
+            await settle(pilot)
+            assert table.cursor_row == n
+            assert _cursor_line_on_screen(app), n
+        for key, row in [("home", 0), ("end", 6), ("pageup", None), ("pagedown", None), ("end", 6)]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert row is None or table.cursor_row == row, key
+            assert _cursor_line_on_screen(app), key
+        # Enter opens the row that is on screen.
+        expected = table.rows[table.cursor_row][0].id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.impl_id == expected  # type: ignore[attr-defined]
+
+
+async def test_page_down_moves_by_what_the_dashboard_shows() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#attention", VirtualTable)
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert table.cursor_row > 0
+        assert _cursor_line_on_screen(app)
+
+
+def _scrollbars(screen: object) -> list[str]:
+    from textual.widget import Widget
+
+    return [
+        str(widget.id)
+        for widget in screen.walk_children(Widget)  # type: ignore[attr-defined]
+        if widget.show_vertical_scrollbar or widget.show_horizontal_scrollbar
+    ]
+
+
+async def test_the_help_box_scrolls_as_one_with_one_scrollbar() -> None:
+    # Each key list was a table that scrolled on its own, inside the box:
+    # two scrollbars side by side, and pieces of the inner one left inside.
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert _scrollbars(app.screen) == ["help-box"]
+        await pilot.press(*["down"] * 12)
+        await settle(pilot)
+        box = app.screen.query_one("#help-box")
+        assert box.scroll_y > 0
+        assert _scrollbars(app.screen) == ["help-box"]
+
+
+async def test_the_dashboard_scrolls_as_one_with_one_scrollbar() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*["down"] * 6)
+        await settle(pilot)
+        body = app.screen.query_one("#dashboard-body")
+        assert body.scroll_y > 0
+        assert _scrollbars(app.screen) == ["dashboard-body"]
+        await pilot.press("end")
+        await settle(pilot)
+        assert _scrollbars(app.screen) == ["dashboard-body"]

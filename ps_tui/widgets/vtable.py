@@ -16,11 +16,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 RowT = TypeVar("RowT")
 
@@ -328,7 +329,20 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
 
     @property
     def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        """The rows one screenful shows: of the table's own height, or, for a
+        table as tall as its rows in a scrolling container, of the part the
+        container shows."""
+        height = self.scrollable_content_region.height
+        outer = self._scrolling_parent()
+        if outer is not None:
+            height = min(height, outer.scrollable_content_region.height)
+        return max(1, height - 1)
+
+    def _scrolling_parent(self) -> Widget | None:
+        parent = self.parent
+        if isinstance(parent, Widget) and parent.is_scrollable and parent.allow_vertical_scroll:
+            return parent
+        return None
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         self.refresh_row(old)
@@ -338,11 +352,25 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
 
     def _scroll_cursor_into_view(self) -> None:
         top = round(self.scroll_offset.y)
-        page = self._page
+        page = max(1, self.scrollable_content_region.height - 1)
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + page:
             self.scroll_to(y=self.cursor_row - page + 1, animate=False)
+        self._reveal_cursor_in_parent(self.cursor_row - round(self.scroll_y) + 1)
+
+    def _reveal_cursor_in_parent(self, line: int) -> None:
+        """A table as tall as its rows scrolls with its container: have the
+        container show the cursor's line (`line` in the table), with the
+        header when the cursor is on the first row."""
+        outer = self._scrolling_parent()
+        if outer is None or not self.region:
+            return
+        box = self.virtual_region
+        top = box.y + (0 if line <= 1 else line)
+        outer.scroll_to_region(
+            Region(box.x, top, box.width, box.y + line + 1 - top), animate=False, immediate=True
+        )
 
     def _move(self, delta: int) -> None:
         if self._rows:
