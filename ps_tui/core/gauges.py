@@ -19,6 +19,8 @@ class Level(StrEnum):
 
 #: Words beside each level, so colour is never the only signal.
 LEVEL_WORDS = {Level.GOOD: "on target", Level.WARN: "watch", Level.BAD: "off target", Level.NEUTRAL: ""}
+#: The same in one character, for a box too narrow for the words.
+LEVEL_MARKS = {Level.GOOD: "✓", Level.WARN: "!", Level.BAD: "✗", Level.NEUTRAL: ""}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,20 @@ class Reading:
 
 #: The caption of a gauge with no completions to read.
 NONE_YET = "no data yet"
+
+
+def caption_line(reading: Reading, width: int) -> str:
+    """The caption as shown in `width` cells: the level in words and the
+    caption (`watch · target ≤30 d`), or, when that does not fit, the level
+    as a mark (`! target ≤30 d`). Either way the level is never in colour
+    alone; the caller cuts what still does not fit."""
+    words = LEVEL_WORDS[reading.level]
+    if not words:
+        return reading.caption
+    full = f"{words} · {reading.caption}"
+    if len(full) <= width:
+        return full
+    return f"{LEVEL_MARKS[reading.level]} {reading.caption}"
 
 
 def _days(value: float | None) -> str:
@@ -59,7 +75,8 @@ def _days_reading(key: str, title: str, days: float | None, target: int, warn_fa
         key,
         title,
         _days(days),
-        NONE_YET if days is None else f"≤{target} d",
+        # The target, named: "≤30 d" alone read as a claim about the value.
+        NONE_YET if days is None else f"target ≤{target} d",
         _by_days(days, target, warn_factor),
         None if days is None else min(days / target, 1.0),
     )

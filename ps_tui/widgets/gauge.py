@@ -18,7 +18,7 @@ from textual.renderables.digits import Digits
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ps_tui.core.gauges import LEVEL_WORDS, Level, Reading
+from ps_tui.core.gauges import Level, Reading, caption_line
 from ps_tui.widgets.vtable import fit
 
 #: Shown for a gauge that has no reading yet.
@@ -171,8 +171,7 @@ class GaugePanel(Widget):
         else:
             body.extend([Segment(fit(line, inner), number)] for line in big_digits(value))
         if reading is not None:
-            words = LEVEL_WORDS[reading.level]
-            caption = f"{words} · {reading.caption}" if words else reading.caption
+            caption = caption_line(reading, inner)
             body.append([Segment(fit(caption, inner), self._style("caption"))])
             body.append(self._bar(reading.fraction, inner, number))
         while len(body) < self.box_height - 2:
