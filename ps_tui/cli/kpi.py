@@ -36,20 +36,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(figures)
         return EXIT_OK
+    from ps_tui.core.kpi import TREND_MONTHS
+
     share = figures.within_target_share
-    scope = "all time" if window is None else f"last {window} days"
+    # Each part under its own window: the summary is over the completions in
+    # the window, the counts are as of today, the trend covers its months.
+    scope = "all completions" if window is None else f"completions in the last {window} days"
     lines = [
-        f"Implementation duration, {scope} (as of {portfolio.today.isoformat()}), "
+        f"Implementation duration, kickoff to production-ready (as of {portfolio.today.isoformat()}), "
         f"target {figures.target_days} days",
-        f"  completed        {figures.completed}",
-        f"  median           {_days(figures.median)}",
-        f"  p90              {_days(figures.p90)}",
-        f"  mean             {_days(figures.mean)}",
-        f"  within target    {'—' if share is None else f'{share:.0%}'}",
-        f"  active           {figures.active}",
-        f"  at risk          {figures.at_risk}",
-        f"  overdue          {figures.overdue}",
-        "  by month of completion:",
+        f"  {scope}:",
+        f"    completed        {figures.completed}",
+        f"    median           {_days(figures.median)}",
+        f"    p90              {_days(figures.p90)}",
+        f"    mean             {_days(figures.mean)}",
+        f"    within target    {'—' if share is None else f'{share:.0%}'}",
+        "  in progress today:",
+        f"    active           {figures.active}",
+        f"    at risk          {figures.at_risk}",
+        f"    overdue          {figures.overdue}",
+        f"  median days by month of completion, the last {TREND_MONTHS} months:",
     ]
     lines += [
         f"    {m.month}  {'—' if m.median is None else f'{m.median:g}':>5}  ({m.count} completed)"
