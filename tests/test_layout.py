@@ -321,3 +321,50 @@ async def test_the_dashboard_scrolls_as_one_with_one_scrollbar() -> None:
         await pilot.press("end")
         await settle(pilot)
         assert _scrollbars(app.screen) == ["dashboard-body"]
+
+
+# --- dialogs and the Offerings rules at 120 columns -------------------------------------------
+
+
+def screen_lines(app: object) -> list[str]:
+    """The terminal's lines as drawn, in plain text."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("key", ["x", "d"], ids=["close", "delete"])
+async def test_dialog_questions_are_whole_at_120_columns(key: str) -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        customer = app.screen.selected().customer  # type: ignore[attr-defined]
+        await pilot.press(key)
+        await settle(pilot)
+        text = "\n".join(line.strip(" █") for line in screen_lines(app))
+        if key == "x":
+            assert f"Close {customer} as completed." in text
+            assert "Production-ready date:" in text
+        else:
+            assert f"Delete {customer} (IMP-0031)?" in text
+            assert "This cannot be undone from ps-tui." in text
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_each_discount_rule_stays_on_one_line(size: tuple[int, int]) -> None:
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press(*"initech")
+        await settle(pilot)
+        app.screen.query_one("#offerings-body").scroll_end(animate=False)
+        await settle(pilot)
+        lines = screen_lines(app)
+        for words in [
+            "SMB        any ARR       Not applicable",
+            "Mid-market any ARR       No discount available",
+            "▸ Enterprise otherwise     No discount available",
+        ]:
+            assert any(words in line for line in lines), words

@@ -136,7 +136,7 @@ class ImplementationActions(Screen[None]):
                 ConfirmScreen(question, yes="Close them"), lambda yes: save(ready, close_risks=bool(yes))
             )
 
-        question = f"Close {impl.customer} as completed. Production-ready date:"
+        question = f"Close {impl.customer} as completed.\nProduction-ready date:"
         # The go-live milestone's date, when it was recorded, is the natural answer.
         key = go_live_key(reference)
         go_live = impl.milestone(key) if key is not None else None
@@ -160,7 +160,7 @@ class ImplementationActions(Screen[None]):
                     self._after_delete,
                 )
 
-        question = f"Delete {impl.customer} ({impl.id})? This cannot be undone from ps-tui."
+        question = f"Delete {impl.customer} ({impl.id})?\nThis cannot be undone from ps-tui."
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
 
     def _after_delete(self, ok: bool) -> None:

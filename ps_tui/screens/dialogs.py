@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from ps_tui.core.parse import ParseError, parse_date
 
@@ -73,7 +73,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._question, classes="dialog-question")
+            yield Static(self._question, classes="dialog-question", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._yes} (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")
@@ -123,7 +123,9 @@ class DateScreen(ModalScreen[dt.date | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._question, classes="dialog-question")
+            # Static, not Label: a question longer than the box wraps
+            # rather than being cut.
+            yield Static(self._question, classes="dialog-question", markup=False)
             yield Input(self._default.isoformat(), placeholder="YYYY-MM-DD", id="date")
             yield Static("", classes="field-error", id="date-error")
             with Horizontal(classes="dialog-buttons"):

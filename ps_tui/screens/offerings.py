@@ -95,6 +95,12 @@ class OfferingsScreen(PsScreen):
         padding: 0 1 1 1;
     }
 
+    /* The discount table at its natural width (a rule on one line); the
+       Slack support and the packages, prose, share the rest. */
+    #related-discounts {
+        width: auto;
+    }
+
     OfferingsScreen.-narrow #offerings-top, OfferingsScreen.-narrow #related {
         layout: vertical;
     }

@@ -6,6 +6,8 @@ that `core.offerings` computed, and does no IO.
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
@@ -214,7 +216,11 @@ class RelatedRules(Horizontal):
             )
             lines.append(line.stylize("dim") if other else line)
         if reference.discounts.approval:
-            lines.append(Content.from_markup("[$text-muted]$text[/]", text=reference.discounts.approval))
+            # Wrapped to the table's width: the column is as wide as its
+            # longest line, and the rules should set it.
+            table_width = max(line.cell_length for line in lines)
+            for part in textwrap.wrap(reference.discounts.approval, max(table_width, 30)):
+                lines.append(Content.from_markup("[$text-muted]$text[/]", text=part))
         self.query_one("#related-discounts", Static).update(Content("\n").join(lines))
 
         lines = [Content.from_markup("[bold $accent]Slack support[/]")]
