@@ -101,10 +101,13 @@ class PsApp(InOrderKeys):
     #: How the status bar looks: "demo", "offline" or "" (a normal store).
     status_kind: reactive[str] = reactive("")
 
-    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+    def __init__(self, store: Store, settings: Settings | None = None, command: str = "ps-tui") -> None:
         super().__init__()
         self.store = store
         self.settings = settings or Settings()
+        #: How the user types this program (`.venv/bin/ps-tui` when it is not
+        #: on PATH), for the hints in the status line.
+        self.command = command
         self.today = self.settings.effective_today()
         #: Why the app could not start (set when it exits with status 2).
         self.failure: str | None = None
@@ -349,7 +352,12 @@ class PsApp(InOrderKeys):
         if not store.persistent:
             self.status_kind = "demo"
             where = _home_relative(default_config_path().parent / "store.toml")
-            return f"DEMO DATA, edits not saved · `ps-tui init` creates {where} │ {count} · {today}"
+            # Where the store goes comes last: at 80 columns the line wraps
+            # out of sight before it, and keeps the command whole.
+            return (
+                f"DEMO DATA, edits not saved · `{self.command} init` makes a real store ({where})"
+                f" │ {count} · {today}"
+            )
         if isinstance(store, SharedStore):
             fetched = store.fetched.astimezone().strftime("%H:%M") if store.fetched else "an earlier session"
             if store.offline:

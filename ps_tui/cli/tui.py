@@ -3,16 +3,51 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+import shutil
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from ps_tui.config import Settings
+
+
+def command_name(
+    argv0: str,
+    executable: str,
+    cwd: Path,
+    which: Callable[[str], str | None] = shutil.which,
+) -> str:
+    """How to type this command again, for the hints the TUI shows: `ps-tui`
+    when that is what the shell finds, else the path it was started by
+    (`.venv/bin/ps-tui` after the README's first command, which does not
+    activate the environment), or `python -m ps_tui` with the interpreter."""
+
+    def typed(path: Path) -> str:
+        path = cwd / path  # as is when absolute
+        try:
+            return shlex.quote(str(path.relative_to(cwd)))
+        except ValueError:
+            return shlex.quote(str(path))
+
+    started = Path(argv0)
+    if started.name == "__main__.py":
+        found = which("python3")
+        same = found is not None and cwd / found == cwd / executable
+        python = "python3" if same else typed(Path(executable))
+        return f"{python} -m ps_tui"
+    found = which("ps-tui")
+    if started.name != "ps-tui" or (found is not None and cwd / found == cwd / started):
+        return "ps-tui"
+    return typed(started)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.app import PsApp
     from ps_tui.session import open_store
 
-    app = PsApp(store=open_store(settings), settings=settings)
+    command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
+    app = PsApp(store=open_store(settings), settings=settings, command=command)
     app.run()
     if app.failure:
         # Printed after the terminal is restored, unwrapped, like `validate`.
