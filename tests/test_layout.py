@@ -8,7 +8,7 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from ps_tui.core import listing
-from ps_tui.widgets.footer import KeyFooter, fitting, key_width
+from ps_tui.widgets.footer import KeyFooter, fitting
 from ps_tui.widgets.vtable import VColumn, VirtualTable, column_widths
 from tests.apps import demo_app, settle
 
@@ -126,10 +126,11 @@ async def test_the_footer_shows_what_fits_and_always_help(size: tuple[int, int])
             keys, palette = _footer_keys(app)
             assert "help" in [k.action for k in keys], screen_key
             edge = palette.region.x if palette is not None else size[0]
-            for key in keys:
-                # Whole, and clear of the palette key: never cut at the edge.
-                assert key.region.width == key_width(key), key.description
-                assert key.region.right <= edge, (screen_key, key.description)
+            footer = app.screen.query_one(KeyFooter)
+            for item in footer.children:
+                if item is not palette:
+                    # Whole, and clear of the palette key: never cut at the edge.
+                    assert item.region.width > 0 and item.region.right <= edge, (screen_key, item)
             if screen_key == "2" and size[0] == 80:
                 # Its first keys, then help and quit; the rest are in help.
                 shown = [k.description for k in keys]
@@ -150,22 +151,37 @@ async def test_the_footer_follows_a_resize() -> None:
 
 
 def test_fitting_keeps_help_first_then_quit_then_the_screen_keys_in_order() -> None:
-    def key(action: str, description: str) -> FooterKey:
-        return FooterKey(action[0], action[0], description, action)
-
-    keys = [
-        key("filter", "Filter"),
-        key("sort", "Sort"),
-        key("delete", "Delete"),
-        key("help", "Help"),
-        key("quit", "Quit"),
-    ]
-    assert [k.action for k in fitting(keys, 100)] == ["filter", "sort", "delete", "help", "quit"]
+    units = [("filter", 10), ("sort", 8), ("delete", 10), ("help", 8), ("quit", 8)]
+    assert fitting(units, 100) == [0, 1, 2, 3, 4]
     # Help (8) and quit (8) first, then filter (10): in their own order.
-    assert [k.action for k in fitting(keys, 26)] == ["filter", "help", "quit"]
-    assert [k.action for k in fitting(keys, 10)] == ["help"]
+    assert fitting(units, 26) == [0, 3, 4]
+    assert fitting(units, 10) == [3]
     # Help even when it does not fit.
-    assert [k.action for k in fitting(keys, 3)] == ["help"]
+    assert fitting(units, 3) == [3]
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+async def test_grouped_keys_stay_grouped_and_whole(width: int) -> None:
+    from textual.widgets._footer import FooterLabel, KeyGroup
+
+    app = demo_app()
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("tab")  # the matrix: ← → Segment, ↑ ↓ Offering
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        groups = list(footer.query(KeyGroup))
+        assert len(groups) == 2
+        assert [len(group.children) for group in groups] == [2, 2]
+        assert [str(label.render()) for label in footer.query(FooterLabel)] == ["Segment", "Offering"]
+        keys, palette = _footer_keys(app)
+        assert palette is not None
+        assert "help" in [k.action for k in keys]
+        for item in footer.children:
+            if item is not palette:
+                assert item.region.right <= palette.region.x, item
 
 
 # --- help from everywhere -------------------------------------------------------------------
@@ -368,3 +384,4 @@ async def test_each_discount_rule_stays_on_one_line(size: tuple[int, int]) -> No
             "▸ Enterprise otherwise     No discount available",
         ]:
             assert any(words in line for line in lines), words
+

@@ -2,44 +2,71 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from itertools import groupby
 
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 #: The actions the footer keeps before any other, in this order: the way to
 #: every other key, and the way out.
 FIRST = ("help", "quit")
 
 
-def key_width(key: FooterKey) -> int:
-    """The cells a key takes in the footer: " key description "."""
-    return cell_len(key.key_display) + cell_len(key.description) + 3
+@dataclass(frozen=True)
+class Unit:
+    """What the footer shows or leaves out as one: a key, or a group of keys
+    under one label (`← → Segment`). Each binding comes with whether it is
+    enabled and its tooltip."""
+
+    bindings: tuple[tuple[Binding, bool, str], ...]
+    group: Binding.Group | None
+
+    @property
+    def action(self) -> str:
+        return self.bindings[0][0].action
+
+    def width(self, display: dict[str, str]) -> int:
+        """Its cells in the footer, as Textual's footer styles lay it out:
+        " key description " for a key; a group's keys side by side after a
+        space, then a space, its label and a space."""
+        if self.group is not None:
+            keys = sum(cell_len(display[binding.key]) for binding, _, _ in self.bindings)
+            return 1 + keys + 1 + cell_len(self.group.description) + 1
+        binding = self.bindings[0][0]
+        return (
+            cell_len(display[binding.key])
+            + 2
+            + (cell_len(binding.description) + 1 if binding.description else 0)
+        )
 
 
-def fitting(keys: list[FooterKey], room: int) -> list[FooterKey]:
-    """The keys that fit in `room` cells, taken in priority order (help,
-    quit, then the screen's own keys as listed) and shown in their own
-    order. Help is kept even when nothing else fits."""
+def fitting(units: list[tuple[str, int]], room: int) -> list[int]:
+    """Of `units` ((action, width) each), the positions that fit in `room`
+    cells, taken in priority order (help, quit, then the screen's own keys
+    as listed) and returned in their own order. Help is kept even when
+    nothing else fits."""
 
     def rank(index: int) -> tuple[int, int]:
-        action = keys[index].action
+        action = units[index][0]
         return (FIRST.index(action) if action in FIRST else len(FIRST), index)
 
-    chosen: set[int] = set()
+    chosen: list[int] = []
     used = 0
-    for index in sorted(range(len(keys)), key=rank):
-        width = key_width(keys[index])
-        if used + width > room and (chosen or keys[index].action != FIRST[0]):
+    for index in sorted(range(len(units)), key=rank):
+        action, width = units[index]
+        if used + width > room and (chosen or action != FIRST[0]):
             break
-        chosen.add(index)
+        chosen.append(index)
         used += width
-    return [key for index, key in enumerate(keys) if index in chosen]
+    return sorted(chosen)
 
 
 class KeyFooter(Footer):
@@ -82,20 +109,66 @@ class KeyFooter(Footer):
         return (shown, palette_key, self.compact, self.show_command_palette, self.size.width)
 
     def compose(self) -> ComposeResult:
-        widgets = list(super().compose())
-        if not self.size.width or not all(isinstance(w, FooterKey) for w in widgets):
-            # Not laid out yet, or key groups (none here): as the stock footer.
-            yield from widgets
+        # Textual's Footer.compose, but for which units are shown.
+        if not self._bindings_ready:
             return
-        yield from self._fit(widgets)
-
-    def _fit(self, widgets: Iterable[Widget]) -> list[Widget]:
-        keys = [w for w in widgets if isinstance(w, FooterKey)]
-        palette = [key for key in keys if key.has_class("-command-palette")]
-        # The palette key is docked right: its border takes the place of its
-        # left padding.
-        room = self.size.width - sum(key_width(key) for key in palette)
-        return [*fitting([key for key in keys if key not in palette], room), *palette]
+        active = self.screen.active_bindings
+        by_action: defaultdict[str, list[tuple[Binding, bool, str]]] = defaultdict(list)
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show:
+                by_action[binding.action].append((binding, enabled, tooltip))
+        units: list[Unit] = []
+        for group, runs in groupby(by_action.values(), lambda multi: multi[0][0].group):
+            firsts = [multi[0] for multi in runs]
+            if group is not None and len(firsts) > 1:
+                units.append(Unit(tuple(firsts), group))
+            else:
+                units.extend(Unit((first,), None) for first in firsts)
+        display = {binding.key: self.app.get_key_display(binding) for _, binding, _, _ in active.values()}
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        with_palette = palette is not None and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
+        room = self.size.width
+        if palette is not None and with_palette:
+            # Docked right: its border takes the place of its left padding.
+            room -= Unit(((palette.binding, palette.enabled, palette.tooltip),), None).width(display)
+        if self.size.width:
+            shown = [units[i] for i in fitting([(u.action, u.width(display)) for u in units], room)]
+        else:
+            shown = units  # not laid out yet
+        for unit in shown:
+            if unit.group is not None:
+                with KeyGroup(classes="-compact" if unit.group.compact else ""):
+                    for binding, enabled, tooltip in unit.bindings:
+                        yield FooterKey(
+                            binding.key,
+                            display[binding.key],
+                            "",
+                            binding.action,
+                            disabled=not enabled,
+                            tooltip=tooltip or binding.description,
+                            classes="-grouped",
+                        ).data_bind(compact=Footer.compact)
+                yield FooterLabel(unit.group.description)
+            else:
+                binding, enabled, tooltip = unit.bindings[0]
+                yield FooterKey(
+                    binding.key,
+                    display[binding.key],
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=tooltip,
+                ).data_bind(compact=Footer.compact)
+        if palette is not None and with_palette:
+            yield FooterKey(
+                palette.binding.key,
+                display[palette.binding.key],
+                palette.binding.description,
+                palette.binding.action,
+                classes="-command-palette",
+                disabled=not palette.enabled,
+                tooltip=palette.binding.tooltip or palette.binding.description,
+            )
 
     def on_resize(self, event: events.Resize) -> None:
         self.bindings_changed(self.screen)
