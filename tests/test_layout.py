@@ -385,3 +385,21 @@ async def test_each_discount_rule_stays_on_one_line(size: tuple[int, int]) -> No
         ]:
             assert any(words in line for line in lines), words
 
+
+async def test_s_sorts_on_the_columns_on_screen_only() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#table", VirtualTable)
+        shown = [c.key for c in table.columns]
+        assert "target" not in shown  # no room at 80 columns
+        seen = []
+        for _ in shown:
+            await pilot.press("s")
+            await settle(pilot)
+            seen.append(app.screen.sort_key)  # type: ignore[attr-defined]
+            title = next(c.title for c in table.columns if c.key == seen[-1])
+            assert f"{title} ▲" in _header(table)
+        assert sorted(seen) == sorted(shown)

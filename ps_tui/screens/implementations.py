@@ -291,8 +291,13 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._refilter(keep_id=keep)
 
     def action_cycle_sort(self) -> None:
+        # The next column on screen: a column hidden for want of room would
+        # be sorted on with no header to show it.
         keys = [c.key for c in COLUMNS]
-        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        shown = {c.key for c in self.table.columns}
+        at = keys.index(self.sort_key)
+        following = [keys[(at + step) % len(keys)] for step in range(1, len(keys) + 1)]
+        self.sort_key = next(key for key in following if key in shown)
         self.sort_reverse = False
         self._resort()
 
