@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
-from ps_tui.config import Settings, default_config_path
+from ps_tui.config import Settings
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.team import not_a_member
 from ps_tui.core.view import Portfolio
@@ -351,12 +351,10 @@ class PsApp(InOrderKeys):
         store = self.store
         if not store.persistent:
             self.status_kind = "demo"
-            where = _home_relative(default_config_path().parent / "store.toml")
-            # Where the store goes comes last: at 80 columns the line wraps
-            # out of sight before it, and keeps the command whole.
+            # The command as it can be typed, whole even at 80 columns;
+            # `init` itself says where it writes.
             return (
-                f"DEMO DATA, edits not saved · `{self.command} init` makes a real store ({where})"
-                f" │ {count} · {today}"
+                f"DEMO DATA, edits not saved · `{self.command} init` makes a real store │ {count} · {today}"
             )
         if isinstance(store, SharedStore):
             fetched = store.fetched.astimezone().strftime("%H:%M") if store.fetched else "an earlier session"
