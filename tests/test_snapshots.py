@@ -80,3 +80,32 @@ def test_dialogs(snap_compare: Any, dialog: str) -> None:
         await settle(pilot)
 
     assert snap_compare(demo_app(), terminal_size=(100, 30), run_before=open_dialog)
+
+
+#: Layout states at the sizes where they went wrong: (keys from the
+#: dashboard, terminal size). The cursor row of a scrolled dashboard, the
+#: columns of every scope and sort, the help box scrolled, the gauges and
+#: the dialogs at 120 columns.
+LAYOUTS = {
+    "dashboard-end-80x24": (("end",), (80, 24)),
+    "dashboard-120x40": ((), (120, 40)),
+    "implementations-all-by-days-80x24": (("2", "A", *["s"] * 7), (80, 24)),
+    "implementations-all-120x40": (("2", "A"), (120, 40)),
+    "implementations-200x60": (("2",), (200, 60)),
+    "help-scrolled-80x24": (("2", "question_mark", *["down"] * 12), (80, 24)),
+    "close-dialog-120x40": (("2", "x"), (120, 40)),
+    "delete-dialog-120x40": (("2", "d"), (120, 40)),
+}
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_layout(snap_compare: Any, name: str) -> None:
+    keys, size = LAYOUTS[name]
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=size, run_before=run_before)

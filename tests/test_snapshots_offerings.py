@@ -46,3 +46,14 @@ def test_matrix_focused(snap_compare: Any, size: tuple[int, int]) -> None:
         await settle(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=run_before)
+
+
+def test_rules_at_120_columns(snap_compare: Any) -> None:
+    """The discount rules one a line beside the Slack support and packages."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await type_lookup(pilot, "initech")
+        pilot.app.screen.query_one("#offerings-body").scroll_end(animate=False)
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
