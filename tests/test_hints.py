@@ -3,8 +3,10 @@ command, `ps-tui` is in `.venv/bin`, not on PATH."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from ps_tui.app import PsApp
@@ -50,3 +52,19 @@ async def test_the_status_line_says_the_command_as_it_was_typed() -> None:
         await pilot.pause()
         status = str(app.screen.query_one("StatusLine", Static).render())
         assert "`.venv/bin/ps-tui init` makes a real store" in status
+
+
+def test_init_says_how_to_start_as_it_can_be_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ps_tui.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / ".venv" / "bin" / "ps-tui"), "init"])
+    assert main(["init"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Start with: .venv/bin/ps-tui"
+    assert main(["init", "team"]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[-1] == "Start with: .venv/bin/ps-tui --config team/config.toml"
+    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
 from ps_tui.cli.diagnostics import EXIT_OK, Failure
+from ps_tui.cli.tui import command_name
 from ps_tui.config import Settings, user_config_dir
 
 NAME = "init"
@@ -95,8 +97,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as error:
         raise Failure(f"{target}: cannot write ({error.strerror or error})") from None
     print(f"Wrote {store_path}\nWrote {config_path}")
+    # As it can be typed here: `.venv/bin/ps-tui` when ps-tui is not on PATH.
+    command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
     if args.dir and Path(args.dir).expanduser().resolve() != user_config_dir().resolve():
-        print(f"Start with: ps-tui --config {config_path}")
+        print(f"Start with: {command} --config {config_path}")
     else:
-        print("Start with: ps-tui")
+        print(f"Start with: {command}")
     return EXIT_OK
