@@ -403,3 +403,27 @@ async def test_s_sorts_on_the_columns_on_screen_only() -> None:
             title = next(c.title for c in table.columns if c.key == seen[-1])
             assert f"{title} ▲" in _header(table)
         assert sorted(seen) == sorted(shown)
+
+
+async def test_team_channel_purposes_wrap_rather_than_run_off_at_120_columns() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        words = " ".join(" ".join(screen_lines(app)).split())
+        assert app.portfolio is not None
+        for channel in app.portfolio.data.channels:
+            assert channel.purpose in words, channel.name
+
+
+async def test_the_detail_view_keeps_the_instance_url_on_its_line_at_120_columns() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        lines = screen_lines(app)
+        line = next(line for line in lines if "Instance (o opens)" in line)
+        assert "https://sourcegraph.los.example.com" in line
+        assert not any(line.strip() in ("opens)", "(o opens)") for line in lines)

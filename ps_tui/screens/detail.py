@@ -172,7 +172,8 @@ class DetailScreen(ImplementationActions):
             ("IE owner", impl.ie_owner or "—"),
             ("Project manager", impl.project_manager or "—"),
             ("Resident architect", impl.resident_architect or "—"),
-            ("Instance", f"{url}  (o opens)" if impl.instance_url else url),
+            # The key in the label: after the URL it wrapped on its own line.
+            ("Instance (o opens)" if impl.instance_url else "Instance", url),
         ]
         self._facts = facts
         self._render_facts()

@@ -3,6 +3,7 @@ handles, and the team's purpose."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -48,6 +49,10 @@ class TeamScreen(PsScreen):
         max-height: 16;
         margin: 0 1;
     }
+
+    #channels {
+        margin: 0 1 1 2;
+    }
     """
 
     # Priority: ahead of the table's own enter, which the footer and `?` do
@@ -61,7 +66,9 @@ class TeamScreen(PsScreen):
             yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
             yield Static("", id="load-note", classes="note")
             yield Static("Slack", classes="section-title")
-            yield DataTable(id="channels", cursor_type="row")
+            # Text, not a table widget: a purpose longer than the terminal
+            # wraps instead of being cut at the edge.
+            yield Static("", id="channels")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -129,11 +136,12 @@ class TeamScreen(PsScreen):
             self._roster_row = keep_row
             roster.move_cursor(row=keep_row, animate=False)
         self.query_one("#load-note", Static).update(load_explanation(data))
-        channels = self.query_one("#channels", DataTable)
-        channels.clear(columns=True)
-        channels.add_columns("Channel or handle", "Purpose")
+        channels = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", show_edge=False)
+        channels.add_column("Channel or handle", no_wrap=True)
+        channels.add_column("Purpose", ratio=1)
         for channel in data.channels:
-            channels.add_row(channel.name, channel.purpose)
+            channels.add_row(Text(channel.name), Text(channel.purpose))
+        self.query_one("#channels", Static).update(channels)
 
     @on(DataTable.RowSelected, "#roster")
     async def action_show_work(self) -> None:
