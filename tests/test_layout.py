@@ -427,3 +427,16 @@ async def test_the_detail_view_keeps_the_instance_url_on_its_line_at_120_columns
         line = next(line for line in lines if "Instance (o opens)" in line)
         assert "https://sourcegraph.los.example.com" in line
         assert not any(line.strip() in ("opens)", "(o opens)") for line in lines)
+
+
+async def test_the_detail_view_footer_keeps_help_at_80_columns() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        keys, palette = _footer_keys(app)
+        assert palette is not None
+        assert {"help", "quit"} <= {k.action for k in keys}
+        for key in keys:
+            assert key.region.right <= palette.region.x, key.description

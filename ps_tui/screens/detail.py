@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ps_tui.core import timeline as lifecycle
 from ps_tui.core.date_rules import field_label, implementation_warnings
@@ -34,6 +34,7 @@ from ps_tui.core.view import Portfolio
 from ps_tui.messages import HistoryShown
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.host import host
+from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.health import HEALTH_STYLES
 from ps_tui.widgets.status import StatusLine
 
@@ -113,7 +114,8 @@ class DetailScreen(ImplementationActions):
             yield Static("History", classes="section-title")
             yield DataTable(id="history", cursor_type="row")
         yield StatusLine()
-        yield Footer()
+        # The keys that fit, help always among them, as on the main screens.
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "portfolio", self._show)
