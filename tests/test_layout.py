@@ -199,6 +199,8 @@ STATES = {
     "new form": ("2", "n"),
     "close dialog": ("2", "x"),
     "delete dialog": ("2", "d"),
+    "milestone dialog": ("2", "enter", "m"),
+    "risk dialog": ("2", "enter", "r"),
 }
 
 
@@ -218,6 +220,8 @@ async def test_f1_opens_help_from_every_state(state: str) -> None:
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen), state
+        # It names what it was opened over.
+        assert app.screen._title != "ps-tui", state
         listed = dict((action, key) for _, rows in app.screen.sections for key, action in rows)
         if not state.endswith(("form", "dialog")):
             # `?` is listed only where it is not typed into a box.

@@ -94,6 +94,9 @@ def _member_select(members: Sequence[str], current: str | None, widget_id: str) 
 class MilestoneScreen(_Editor):
     """One milestone's planned date, actual date and owner."""
 
+    #: What the help screen calls it.
+    SUB_TITLE = "Milestone"
+
     CSS = "MilestoneScreen { align: center middle; }\n" + _EDITOR_CSS
 
     def __init__(self, title: str, milestone: Milestone, members: Sequence[str], check: Check) -> None:
@@ -134,6 +137,9 @@ class MilestoneScreen(_Editor):
 
 class RiskScreen(_Editor):
     """One risk of the log: a new one (`risk` None) or an edit."""
+
+    #: What the help screen calls it.
+    SUB_TITLE = "Risk"
 
     CSS = "RiskScreen { align: center middle; }\n" + _EDITOR_CSS
 
