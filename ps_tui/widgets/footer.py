@@ -171,12 +171,16 @@ class KeyFooter(Footer):
             )
 
     def on_resize(self, event: events.Resize) -> None:
-        self.bindings_changed(self.screen)
+        if self.is_attached:
+            self.bindings_changed(self.screen)
 
     async def _rebuild(self) -> None:
         # Cleared before the keys are read: a change from here on queues
         # another rebuild.
         self._rebuild_queued = False
+        if not self.is_attached:
+            # Its screen closed meanwhile (a detail view left at once).
+            return
         keys = self._keys()
         if keys == self._shown:
             return
