@@ -419,10 +419,9 @@ async def test_team_cursor_rests_on_people_and_enter_is_in_the_footer_and_help()
         await pilot.press("question_mark")
         await settle(pilot)
         help_text = " ".join(
-            str(cell)
-            for table in app.screen.query(DataTable)
-            for row in range(table.row_count)
-            for cell in table.get_row_at(row)
+            f"{key} {action}"
+            for _, rows in app.screen.sections  # type: ignore[attr-defined]
+            for key, action in rows
         )
         assert "Their work" in help_text
 
