@@ -115,6 +115,8 @@ class RowDocument(Implementation, kw_only=True, omit_defaults=False):
     #: The duration target in days.
     target: int
     health: Health
+    #: True when an open risk, not the dates, made it at risk (the store's `kpi.risk_at_risk`).
+    health_by_risk: bool
     #: The current milestone's key; None once every milestone is done, for a
     #: completed implementation, or without milestones.
     current_milestone_key: str | None
@@ -132,6 +134,7 @@ class RowDocument(Implementation, kw_only=True, omit_defaults=False):
             days=row.elapsed,
             target=row.target,
             health=row.health,
+            health_by_risk=row.by_risk,
             current_milestone_key=row.milestone_key,
             current_milestone=row.milestone or None,
             projected=assessment.projected,

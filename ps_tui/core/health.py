@@ -2,7 +2,8 @@
 
 An active implementation is *overdue* once more calendar days than the target
 have passed since kickoff, *at risk* when its projected completion passes the
-target or it has reached the at-risk age, and *on track* otherwise. A completed
+target, it has reached the at-risk age or an open risk is severe enough
+(`kpi.risk_at_risk`), and *on track* otherwise. A completed
 one *made* or *missed* the target. Planned, on-hold and cancelled ones are not
 assessed.
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeAlias
 
-from ps_tui.core.model import Implementation, Kpi, Milestone, Status
+from ps_tui.core.model import Implementation, Kpi, Milestone, Severity, Status
 from ps_tui.core.stats import median
 
 #: For each milestone key, the median number of days it took in completed
@@ -84,6 +85,8 @@ class Assessment:
     projected: date | None
     current: str | None
     target_days: int
+    #: True when an open risk, not the dates, made it at risk (see `kpi.risk_at_risk`).
+    by_risk: bool = False
 
 
 def elapsed_days(impl: Implementation, today: date) -> int | None:
@@ -148,8 +151,9 @@ def assess(implementation: Implementation, today: date, kpi: Kpi, history: Miles
 
     Active (with a kickoff on or before today), checked in this order:
     overdue when elapsed days > target; at risk when elapsed days >= the at-risk
-    threshold or the projected completion is after kickoff + target; on track
-    otherwise. Completed: met when its duration <= target, else missed.
+    threshold or the projected completion is after kickoff + target; at risk
+    too, `by_risk`, when it has an open risk at least as severe as
+    `kpi.risk_at_risk` (opened by today, not closed); on track otherwise. Completed: met when its duration <= target, else missed.
     Anything else: not assessed (Health.NONE).
 
     The projected completion of an active implementation, from its remaining
@@ -170,7 +174,16 @@ def assess(implementation: Implementation, today: date, kpi: Kpi, history: Miles
     projected to complete today; with no milestones at all there is no
     projection.
     """
-    return _assess(implementation, today, today.toordinal(), kpi.target_days, kpi.at_risk_days, history, {})
+    return _assess(
+        implementation,
+        today,
+        today.toordinal(),
+        kpi.target_days,
+        kpi.at_risk_days,
+        history,
+        {},
+        risk_rank(kpi),
+    )
 
 
 def assess_all(
@@ -189,7 +202,7 @@ def assess_all(
     if history is None:
         history = LazyHistory(implementations)
     today_ordinal = today.toordinal()
-    target, at_risk = kpi.target_days, kpi.at_risk_days
+    target, at_risk, risky = kpi.target_days, kpi.at_risk_days, risk_rank(kpi)
     # Assessments are immutable and repeat a lot across a portfolio (same age,
     # phase and health), so equal ones are shared: fewer objects to build, and
     # far fewer surviving allocations to wake the garbage collector, which would
@@ -202,7 +215,7 @@ def assess_all(
         status = impl.status
         kickoff = impl.kickoff
         if status is _ACTIVE and kickoff is not None and kickoff <= today:
-            assessed[impl.id] = _assess(impl, today, today_ordinal, target, at_risk, history, shared)
+            assessed[impl.id] = _assess(impl, today, today_ordinal, target, at_risk, history, shared, risky)
             continue
         # As `elapsed_days`.
         elapsed: int | None = None
@@ -221,7 +234,7 @@ def assess_all(
             if milestone.actual is None:
                 current = milestone.key
                 break
-        key = (elapsed, health, None, current)
+        key = (elapsed, health, None, current, False)
         found = shared.get(key)
         if found is None:
             found = shared[key] = Assessment(elapsed, health, None, current, target)
@@ -287,7 +300,27 @@ _NONE = Health.NONE
 
 #: (elapsed, health, projected ordinal, current milestone): what tells two
 #: assessments with the same target apart.
-_Key: TypeAlias = tuple[int | None, Health, int | None, str | None]
+_Key: TypeAlias = tuple[int | None, Health, int | None, str | None, bool]
+
+#: Severities by rank, for the risk rule.
+_SEVERITY_RANKS = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2, Severity.CRITICAL: 3}
+
+
+def risk_rank(kpi: Kpi) -> int | None:
+    """The rank from which an open risk makes an active implementation at
+    least at risk (None: risks do not count)."""
+    return None if kpi.risk_at_risk == "off" else _SEVERITY_RANKS[Severity(kpi.risk_at_risk)]
+
+
+def deciding_risk(impl: Implementation, today: date, rank: int | None) -> bool:
+    """Whether `impl` has an open risk (opened by today, not closed) of at
+    least `rank`."""
+    if rank is None:
+        return False
+    return any(
+        risk.closed is None and risk.opened <= today and _SEVERITY_RANKS[risk.severity] >= rank
+        for risk in impl.risks
+    )
 
 
 def _assess(
@@ -298,10 +331,12 @@ def _assess(
     at_risk: int,
     history: MilestoneHistory,
     shared: dict[_Key, Assessment],
+    risk: int | None = None,
 ) -> Assessment:
     status = impl.status
     kickoff = impl.kickoff
     projected: int | None = None
+    by_risk = False
     if status is not _ACTIVE or kickoff is None or kickoff > today:
         elapsed = elapsed_days(impl, today)
         if status is _COMPLETED and elapsed is not None:
@@ -317,13 +352,15 @@ def _assess(
             health = _OVERDUE
         elif elapsed >= at_risk or (projected is not None and projected > kickoff_ordinal + target):
             health = _AT_RISK
+        elif impl.risks and deciding_risk(impl, today, risk):
+            health, by_risk = _AT_RISK, True
         else:
             health = _ON_TRACK
-    key = (elapsed, health, projected, current)
+    key = (elapsed, health, projected, current, by_risk)
     found = shared.get(key)
     if found is None:
         found = shared[key] = Assessment(
-            elapsed, health, None if projected is None else _date_at(projected), current, target
+            elapsed, health, None if projected is None else _date_at(projected), current, target, by_risk
         )
     return found
 

@@ -64,6 +64,8 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     notes: str
     project_manager: str
     resident_architect: str
+    #: An open risk, not the dates, made it at risk (`Assessment.by_risk`).
+    by_risk: bool = False
 
 
 def _rows(pairs: Iterable[tuple[Implementation, Assessment]], reference: Reference) -> list[Row]:
@@ -117,6 +119,7 @@ def _rows(pairs: Iterable[tuple[Implementation, Assessment]], reference: Referen
                 share(notes, notes),
                 share(manager, manager),
                 share(architect, architect),
+                assessment.by_risk,
             )
         )
     return out
@@ -204,7 +207,7 @@ _CELLS: dict[str, Callable[[Row], str]] = {
     "milestone": lambda row: row.milestone or BLANK,
     "days": _days_text,
     "target": lambda row: str(row.target),
-    "health": lambda row: row.health.label,
+    "health": lambda row: f"{row.health.label} (risk)" if row.by_risk else row.health.label,
 }
 
 

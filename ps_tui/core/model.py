@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta, Struct, field
@@ -251,9 +251,15 @@ class Package(_Base):
         return next((step.day for step in self.plan if step.milestone == milestone), None)
 
 
+#: How severe an open risk must be to make an active implementation at
+#: least "at risk"; "off" leaves health to the dates alone.
+RiskThreshold = Literal["low", "medium", "high", "critical", "off"]
+
+
 class Kpi(_Base):
     target_days: Positive = 30
     at_risk_days: Positive = 21
+    risk_at_risk: RiskThreshold = "high"
 
 
 class Load(_Base):
