@@ -140,6 +140,8 @@ class DetailScreen(ImplementationActions):
             f"  {impl.id} · {impl.status.label} · ",
             (health.label, HEALTH_STYLES[health]),
         )
+        if assessment is not None and assessment.by_risk:
+            title.append(" (an open risk decided it)")
         if assessment is not None and assessment.elapsed is not None:
             title.append(f" · day {assessment.elapsed} of {assessment.target_days}")
         self.query_one("#detail-title", Static).update(title)
