@@ -5,6 +5,7 @@ dates call on track "at risk", and the list and its JSON say a risk decided."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -93,3 +94,24 @@ def test_the_threshold_is_checked_with_the_store() -> None:
     with pytest.raises(InvalidData) as caught:
         decode_store(raw)
     assert caught.value.problems[0].path == "kpi.risk_at_risk"
+
+
+async def test_the_detail_view_says_a_risk_decided(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from ps_tui.screens.detail import DetailScreen
+    from ps_tui.store.file import FileStore
+    from tests.apps import demo_app, settle
+
+    path = tmp_path / "store.toml"
+    today = dt.date(2026, 11, 30)  # the test suite's fixed today (tests.conftest.TODAY)
+    impl = msgspec.structs.replace(active(risk(Severity.HIGH, opened=today)), kickoff=today)
+    impl = msgspec.structs.replace(impl, milestones=[Milestone(key="kickoff", actual=today)])
+    FileStore(path).write(msgspec.structs.replace(reference(), implementations=[impl]))
+    app = demo_app(store=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(impl.id))
+        await settle(pilot)
+        title = str(app.screen.query_one("#detail-title", Static).render())
+    assert "at risk (an open risk decided it)" in title

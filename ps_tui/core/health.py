@@ -153,7 +153,8 @@ def assess(implementation: Implementation, today: date, kpi: Kpi, history: Miles
     overdue when elapsed days > target; at risk when elapsed days >= the at-risk
     threshold or the projected completion is after kickoff + target; at risk
     too, `by_risk`, when it has an open risk at least as severe as
-    `kpi.risk_at_risk` (opened by today, not closed); on track otherwise. Completed: met when its duration <= target, else missed.
+    `kpi.risk_at_risk` (opened by today, not closed); on track otherwise.
+    Completed: met when its duration <= target, else missed.
     Anything else: not assessed (Health.NONE).
 
     The projected completion of an active implementation, from its remaining
