@@ -168,6 +168,10 @@ COLUMNS: tuple[Column, ...] = (
 BLANK = UNKNOWN
 
 
+#: The health cell of an implementation an open risk made at risk.
+_BY_RISK = f"{Health.AT_RISK.label} (risk)"
+
+
 def natural_widths(rows: Sequence[Row], reference: Reference) -> dict[str, int]:
     """How wide each column's text is at most, in characters: from the
     reference data where the values come from a known set (segments,
@@ -190,7 +194,8 @@ def natural_widths(rows: Sequence[Row], reference: Reference) -> dict[str, int]:
         "milestone": longest([DONE, *(m.name for m in reference.milestones)]),
         "days": max(len(BLANK), len(str(elapsed))),
         "target": len(str(max(map(operator.attrgetter("target"), rows), default=0))),
-        "health": longest(h.label for h in Health),
+        # With "at risk (risk)" where an open risk decided it (see _CELLS).
+        "health": longest([*(h.label for h in Health), *(_BY_RISK for r in rows if r.by_risk)]),
     }
 
 
@@ -207,7 +212,7 @@ _CELLS: dict[str, Callable[[Row], str]] = {
     "milestone": lambda row: row.milestone or BLANK,
     "days": _days_text,
     "target": lambda row: str(row.target),
-    "health": lambda row: f"{row.health.label} (risk)" if row.by_risk else row.health.label,
+    "health": lambda row: _BY_RISK if row.by_risk else row.health.label,
 }
 
 
