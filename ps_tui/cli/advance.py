@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ps_tui.cli.writing import add_json, report_written
+from ps_tui.cli.writing import add_json, refuse_if_invalid, report_written
 from ps_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.core import timeline
-    from ps_tui.core.portfolio import entry_problems
     from ps_tui.session import RequestProblem, find, open_store, parse_day, write
 
     today = settings.effective_today()
@@ -53,9 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         done, key = timeline.advance(base, when, data)
         if key is None:
             raise RequestProblem(f"{base.id} {base.customer}: every milestone is already done")
-        problems = entry_problems(data, done, base, today)
-        if problems:
-            raise RequestProblem(f"{base.id}: {problems[0].message}")
+        refuse_if_invalid(data, done, base, today)
         recorded.append(data.milestone_name(key))
         return done
 

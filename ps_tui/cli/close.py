@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ps_tui.cli.diagnostics import report
-from ps_tui.cli.writing import add_json, report_written
+from ps_tui.cli.writing import add_json, refuse_if_invalid, report_written
 from ps_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.core import timeline
     from ps_tui.core.date_rules import go_live_key
     from ps_tui.core.model import Status
-    from ps_tui.core.portfolio import entry_problems
     from ps_tui.session import RequestProblem, find, open_store, parse_day, write
 
     today = settings.effective_today()
@@ -55,9 +54,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             done = timeline.close_open_risks(done, ready)
         else:
             left.extend(r for r in done.risks if r.closed is None)
-        problems = entry_problems(data, done, base, today)
-        if problems:
-            raise RequestProblem(f"{base.id}: {problems[0].message}")
+        refuse_if_invalid(data, done, base, today)
         chosen.append(ready.isoformat())
         return done
 

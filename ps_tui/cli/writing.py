@@ -7,6 +7,7 @@ through the store (a file's save is recorded in its history)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,17 @@ def refused(errors: Mapping[str, str]) -> Failure:
     names = {f.name for f in FORM_FIELDS}
     lines = [f"{flag(name) if name in names else name}: {message}" for name, message in errors.items()]
     return Failure("; ".join(lines))
+
+
+def refuse_if_invalid(data: StoreFile, changed: Implementation, base: Implementation, today: dt.date) -> None:
+    """Refuse a change the store would refuse as it enters (the rules of
+    the TUI's dialogs), with the first problem, before anything is written."""
+    from ps_tui.core.portfolio import entry_problems
+    from ps_tui.session import RequestProblem
+
+    problems = entry_problems(data, changed, base, today)
+    if problems:
+        raise RequestProblem(f"{base.id}: {problems[0].message}")
 
 
 def report_written(args: argparse.Namespace, data: StoreFile, implementation_id: str, what: str) -> int:
