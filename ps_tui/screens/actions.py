@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,6 +22,15 @@ EDIT_BINDINGS = [
     Binding("d", "delete", "Delete", id="impl.delete"),
     Binding("o", "open_url", "Open URL", show=False, id="impl.open"),
 ]
+
+
+def edit_bindings(*ids: str, show: bool = False) -> list[Binding]:
+    """The EDIT_BINDINGS of these ids, in this order (picked by id, never by
+    position, so adding one moves nothing), shown in the footer if `show`.
+    Each id is declared once, here, so a keymap entry moves it on every
+    screen alike."""
+    by_id = {binding.id: binding for binding in EDIT_BINDINGS}
+    return [replace(by_id[i], show=True) if show else by_id[i] for i in ids]
 
 
 class ImplementationActions(Screen[None]):

@@ -32,7 +32,7 @@ from ps_tui.core.safe_text import one_line
 from ps_tui.core.timeline import timeline
 from ps_tui.core.view import Portfolio
 from ps_tui.messages import HistoryShown
-from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
+from ps_tui.screens.actions import ImplementationActions, edit_bindings
 from ps_tui.screens.host import host
 from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.health import HEALTH_STYLES
@@ -79,12 +79,13 @@ class DetailScreen(ImplementationActions):
 
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="detail.back"),
-        *EDIT_BINDINGS[1:],
+        # A new implementation is made from the list, not from one of them.
+        *edit_bindings("impl.edit", "impl.advance", "impl.close", "impl.delete"),
         Binding("m", "edit_milestone", "Milestone", id="detail.milestone"),
         Binding("r", "add_risk", "Risk", id="detail.risk"),
         Binding("c", "close_risk", "Close risk", id="detail.close_risk"),
         Binding("u", "undo_advance", "Undo advance", id="detail.undo"),
-        Binding("o", "open_url", "Open URL", id="impl.open"),
+        *edit_bindings("impl.open", show=True),
     ]
 
     def __init__(self, impl_id: str) -> None:
