@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -64,6 +65,10 @@ def _team_screen() -> Screen[None]:
     return TeamScreen()
 
 
+#: A function key as Textual names it ("f2").
+_FUNCTION_KEY = re.compile(r"f[0-9]{1,2}")
+
+
 class PsApp(InOrderKeys):
     """ps-tui: Dashboard, Implementations, Offerings and Team."""
 
@@ -101,8 +106,17 @@ class PsApp(InOrderKeys):
     #: How the status bar looks: "demo", "offline" or "" (a normal store).
     status_kind: reactive[str] = reactive("")
 
-    def __init__(self, store: Store, settings: Settings | None = None, command: str = "ps-tui") -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        command: str = "ps-tui",
+        keymap: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
+        if keymap:
+            # Checked by the caller (`ps_tui.keymap`): ids that exist, keys in long form.
+            self.set_keymap(keymap)
         self.store = store
         self.settings = settings or Settings()
         #: How the user types this program (`.venv/bin/ps-tui` when it is not
@@ -404,6 +418,12 @@ class PsApp(InOrderKeys):
         """Read the store again; `portfolio` changes once it is read."""
         self.load_store()
         self.notify("Reloading the store…", timeout=2)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys as a keyboard labels them: "F2", not "f2" (a
+        keymap's keys have no display of their own)."""
+        shown = super().get_key_display(binding)
+        return shown.upper() if _FUNCTION_KEY.fullmatch(shown) else shown
 
     def action_help(self) -> None:
         from ps_tui.screens.help import HelpScreen

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -49,6 +49,12 @@ class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     me: str | None = None
     today: dt.date | None = None
     max_store_mb: Annotated[int, msgspec.Meta(ge=1, le=1 << 20)] = 4096
+    #: Capture the mouse (false: the terminal's own selection works).
+    mouse: bool = True
+    #: Binding id -> keys (`"impl.edit" = "E,f2"`), checked when the TUI starts.
+    keymap: dict[
+        Annotated[str, msgspec.Meta(max_length=100)], Annotated[str, msgspec.Meta(max_length=200)]
+    ] = msgspec.field(default_factory=dict)
     remote: RemoteSection = msgspec.field(default_factory=RemoteSection)
 
 
@@ -77,6 +83,10 @@ class Settings:
     #: The largest store file read, in MiB: anything bigger is refused
     #: before it is read (a runaway or sparse file).
     max_store_mb: int = 4096
+    #: Whether the TUI captures the mouse (`mouse = false`, `--no-mouse`).
+    mouse: bool = True
+    #: The config's `[keymap]`, as written (checked by `ps_tui.keymap`).
+    keymap: Mapping[str, str] = field(default_factory=dict)
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -123,6 +133,21 @@ def read_config(path: Path) -> ConfigFile:
         raise ConfigError(problem.describe(f"{path}:{line}" if line else str(path))) from None
 
 
+def keymap_origin(config_path: Path | None, binding_id: str) -> str:
+    """Where the config sets `binding_id` in its `[keymap]` ("PATH:LINE"),
+    for a message about it."""
+    if config_path is None:
+        return "keymap"
+    from ps_tui.store.locate import line_of, toml_lines
+
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return str(config_path)
+    line = line_of(f"keymap.{binding_id}", toml_lines(text))
+    return f"{config_path}:{line}" if line else str(config_path)
+
+
 def _today(value: str, origin: str) -> dt.date:
     try:
         return parse_date(value)
@@ -163,6 +188,8 @@ def resolve(
             remote_token=loaded.remote.token,
             refresh_seconds=loaded.remote.refresh_seconds,
             max_store_mb=loaded.max_store_mb,
+            mouse=loaded.mouse,
+            keymap=loaded.keymap,
         )
         if loaded.store:
             # A relative store path is relative to the config file that names it.

@@ -22,6 +22,7 @@ from ps_tui.cli import (
     edit,
     history,
     init,
+    keys,
     kpi,
     lookup,
     new,
@@ -56,6 +57,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     team,
     history,
     report_command,
+    keys,
     new,
     edit,
     advance,
@@ -104,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ps-tui {__version__}")
     _global_options(parser, suppress=False)
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="the TUI leaves the mouse to the terminal, so its own selection works (config: mouse = false)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, suppress=True)

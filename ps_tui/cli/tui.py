@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ps_tui.cli.diagnostics import Failure
 from ps_tui.config import Settings
 
 
@@ -42,13 +43,34 @@ def command_name(
     return typed(started)
 
 
+def checked_keymap(settings: Settings) -> dict[str, str]:
+    """The config's `[keymap]` as `App.set_keymap` takes it; Failure (exit
+    2) names the file and line of an unknown id or a key that is not one."""
+    if not settings.keymap:
+        return {}
+    from ps_tui.config import keymap_origin
+    from ps_tui.keymap import KeymapError, check_keymap, effective_keymap, registry
+
+    known = registry()
+    checked: dict[str, str] = {}
+    for binding_id, keys in settings.keymap.items():
+        try:
+            checked.update(check_keymap({binding_id: keys}, known))
+        except KeymapError as error:
+            origin = keymap_origin(settings.config_path, binding_id)
+            raise Failure(f"{origin}: keymap: {error}") from None
+    return effective_keymap(checked)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.app import PsApp
     from ps_tui.session import open_store
 
+    keymap = checked_keymap(settings)
+    mouse = settings.mouse and not getattr(args, "no_mouse", False)
     command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
-    app = PsApp(store=open_store(settings), settings=settings, command=command)
-    app.run()
+    app = PsApp(store=open_store(settings), settings=settings, command=command, keymap=keymap)
+    app.run(mouse=mouse)
     if app.failure:
         # Printed after the terminal is restored, unwrapped, like `validate`.
         print(app.failure, file=sys.stderr)
