@@ -81,11 +81,11 @@ class DetailScreen(ImplementationActions):
         Binding("escape,backspace", "back", "Back", id="detail.back"),
         # A new implementation is made from the list, not from one of them.
         *edit_bindings("impl.edit", "impl.advance", "impl.close", "impl.delete"),
+        *edit_bindings("impl.open", show=True),
         Binding("m", "edit_milestone", "Milestone", id="detail.milestone"),
         Binding("r", "add_risk", "Risk", id="detail.risk"),
         Binding("c", "close_risk", "Close risk", id="detail.close_risk"),
         Binding("u", "undo_advance", "Undo advance", id="detail.undo"),
-        *edit_bindings("impl.open", show=True),
     ]
 
     def __init__(self, impl_id: str) -> None:
