@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar, Union
 
 from ps_tui.config import Settings
 from ps_tui.store.base import Store
-from ps_tui.store.errors import StoreOffline
+from ps_tui.store.errors import StoreError, StoreOffline
 
 #: What a write does: save this implementation, or delete the one with this id.
 Write = Union["Implementation", str]
@@ -240,6 +240,50 @@ def write(store: Store, change: Callable[[StoreFile], Write]) -> StoreFile:
 
     asyncio.run(remote())
     return written[0]
+
+
+def write_many(
+    store: Store, change: Callable[[StoreFile], Sequence[Implementation]]
+) -> tuple[StoreFile, int]:
+    """Load the store, decide several saves from its data with `change`, and
+    make them: a file in one save (one history record, all or nothing), a
+    shared server one request each, after `change` has checked them all
+    against the server's data. Returns the store after the writes and how
+    many were written (all of them, unless a server refused one: then the
+    StoreError says which, and those before it are written)."""
+    from ps_tui.store.file import FileStore
+    from ps_tui.store.http import RemoteStore
+    from ps_tui.store.memory import MemoryStore
+
+    if isinstance(store, MemoryStore):
+        raise RequestProblem("the demo data is not saved: `ps-tui init` creates a store to write to")
+    if isinstance(store, FileStore):
+        wanted = change(store.read())
+        if not wanted:
+            return store.read(), 0
+        return store.save_implementations_sync(wanted), len(wanted)
+    assert isinstance(store, RemoteStore)
+    written: list[StoreFile] = []
+
+    async def remote() -> None:
+        try:
+            data = await store.load()
+            if store.offline:
+                note = store.stale_note() or "the server cannot be reached"
+                raise StoreOffline(f"{note}; nothing was written")
+            written.append(data)
+            for n, implementation in enumerate(change(data)):
+                try:
+                    written.append(await store.save_implementation(implementation))
+                except StoreError as failed:
+                    raise StoreError(
+                        f"{implementation.id}: {failed}; {n} written before it, nothing after"
+                    ) from None
+        finally:
+            await store.aclose()
+
+    asyncio.run(remote())
+    return written[-1], len(written) - 1
 
 
 def find(data: StoreFile, implementation_id: str) -> Implementation:

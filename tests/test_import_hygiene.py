@@ -80,8 +80,8 @@ def test_data_and_store_locate_stay_light() -> None:
     assert found == []
 
 
-#: Every headless subcommand, with what it needs to succeed; {store} and
-#: {dir} are filled in per test.
+#: Every headless subcommand, with what it needs to succeed; {store},
+#: {dir} and {csv} are filled in per test.
 HEADLESS = {
     "list": ["list", "--status", "all", "--format", "json", "--store", "{store}"],
     "kpi": ["kpi", "--json", "--store", "{store}"],
@@ -91,6 +91,7 @@ HEADLESS = {
     "schema": ["schema"],
     "init": ["init", "{dir}", "--demo"],
     "report": ["report", "weekly", "--format", "html", "--store", "{store}"],
+    "import": ["import", "{csv}", "--dry-run", "--store", "{store}"],
     # The demo data, when no store is configured.
     "list (demo)": ["list"],
 }
@@ -101,7 +102,9 @@ def test_headless_subcommands_load_no_textual(command: str, tmp_path: Path) -> N
     from tests.server_process import write_store
 
     store = write_store(tmp_path / "store.json")
-    argv = [arg.format(store=store, dir=tmp_path / "init") for arg in HEADLESS[command]]
+    csv = tmp_path / "rows.csv"
+    csv.write_text("Customer,Developers\nHooli,300\n", encoding="utf-8")
+    argv = [arg.format(store=store, dir=tmp_path / "init", csv=csv) for arg in HEADLESS[command]]
     found = _run(
         f"""
         import contextlib, io, json, sys

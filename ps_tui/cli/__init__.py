@@ -21,6 +21,7 @@ from ps_tui.cli import (
     delete,
     edit,
     history,
+    import_rows,
     init,
     keys,
     kpi,
@@ -64,6 +65,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     close,
     risk,
     delete,
+    import_rows,
 )
 
 

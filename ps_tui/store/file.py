@@ -22,7 +22,7 @@ import re
 import stat
 import threading
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -466,6 +466,17 @@ class FileStore:
 
     def save_implementation_sync(self, implementation: Implementation) -> StoreFile:
         return self._edit(lambda store: portfolio.upsert(store, implementation))
+
+    def save_implementations_sync(self, implementations: Sequence[Implementation]) -> StoreFile:
+        """Insert or replace several in one save (one history record): all
+        of them are written, or none."""
+
+        def change(store: StoreFile) -> StoreFile:
+            for implementation in implementations:
+                store = portfolio.upsert(store, implementation)
+            return store
+
+        return self._edit(change)
 
     def delete_implementation_sync(self, implementation_id: str) -> StoreFile:
         return self._edit(lambda store: portfolio.remove(store, implementation_id))
