@@ -32,6 +32,7 @@ from ps_tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
     from ps_tui.core.history import Event
+    from ps_tui.core.views import View
     from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.base import SharedStore, Store
@@ -119,6 +120,8 @@ class PsApp(InOrderKeys):
             self.set_keymap(keymap)
         self.store = store
         self.settings = settings or Settings()
+        for view in self.settings.views:
+            self._bind_view(view)
         #: How the user types this program (`.venv/bin/ps-tui` when it is not
         #: on PATH), for the hints in the status line.
         self.command = command
@@ -409,6 +412,46 @@ class PsApp(InOrderKeys):
 
         screen.filter_to(f'person:"{name}"', Scope.ACTIVE)
 
+    async def show_view(self, name: str) -> None:
+        """The Implementations screen in the saved view called `name`."""
+        from ps_tui.core.views import find_view
+
+        view = find_view(self.settings.views, name)
+        if view is None:
+            self.notify(f"No view {name!r} in the config", severity="warning", timeout=4)
+            return
+        screen = await self._implementations_screen()
+        screen.apply_view(view)
+
+    def save_view(self, view: View) -> None:
+        """Add `view` to the config file (the user's, created if there is none)."""
+        self._save_view(view)
+
+    @work(exclusive=True, group="config")
+    async def _save_view(self, view: View) -> None:
+        from dataclasses import replace
+
+        from ps_tui.config import ConfigError, default_config_path
+        from ps_tui.config_write import remember_view
+
+        config = self.settings.config_path or default_config_path()
+        try:
+            await asyncio.to_thread(remember_view, config, view)
+        except ConfigError as failed:
+            self.notify(f"Not saved: {failed}", severity="error", timeout=8)
+            return
+        self.settings = replace(self.settings, views=(*self.settings.views, view), config_path=config)
+        self.notify(f"Saved the view {view.name!r} in {config} (ctrl+p: View: {view.name})", timeout=5)
+
+    def _bind_view(self, view: View) -> None:
+        if view.key:
+            # The key is checked at launch (`cli.tui`), like the keymap's.
+            # Textual reads an action's arguments as Python literals.
+            self.bind(view.key, f"view({view.name!r})", description=f"View {view.name}", show=False)
+
+    async def action_view(self, name: str) -> None:
+        await self.show_view(name)
+
     # -- actions ---------------------------------------------------------------
 
     def action_reload(self) -> None:
@@ -462,6 +505,13 @@ class PsApp(InOrderKeys):
         for n, (mode, label) in enumerate(SECTIONS, 1):
             yield SystemCommand(
                 f"Go to {label}", f"Switch to the {label} screen (key {n})", partial(self.switch_mode, mode)
+            )
+        for view in self.settings.views:
+            where = f"filter {view.filter!r}, " if view.filter else ""
+            yield SystemCommand(
+                f"View: {view.name}",
+                f"Implementations: {where}scope {view.scope}, sort {view.sort}",
+                partial(self.show_view, view.name),
             )
         yield SystemCommand("Reload store", "Read the store again (ctrl+r)", self.action_reload)
         yield SystemCommand("Help", "Keys of the current screen (F1 or ?)", self.action_help)

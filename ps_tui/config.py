@@ -20,6 +20,7 @@ from typing import Annotated
 import msgspec
 
 from ps_tui.core.parse import ParseError, parse_date
+from ps_tui.core.views import View, view_problems
 
 APP_NAME = "ps-tui"
 ENV_CONFIG = "PS_TUI_CONFIG"
@@ -56,6 +57,7 @@ class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         Annotated[str, msgspec.Meta(max_length=100)], Annotated[str, msgspec.Meta(max_length=200)]
     ] = msgspec.field(default_factory=dict)
     remote: RemoteSection = msgspec.field(default_factory=RemoteSection)
+    views: Annotated[list[View], msgspec.Meta(max_length=100)] = msgspec.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class Settings:
     mouse: bool = True
     #: The config's `[keymap]`, as written (checked by `ps_tui.keymap`).
     keymap: Mapping[str, str] = field(default_factory=dict)
+    #: The config's saved views (`[[views]]`), checked.
+    views: tuple[View, ...] = ()
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -122,7 +126,7 @@ def read_config(path: Path) -> ConfigFile:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: TOML syntax: {error}") from None
     try:
-        return msgspec.convert(raw, ConfigFile)
+        loaded = msgspec.convert(raw, ConfigFile)
     except msgspec.ValidationError as error:
         # Only a broken config needs these: not imported on every launch.
         from ps_tui.core.validate import problem_from_error
@@ -131,6 +135,15 @@ def read_config(path: Path) -> ConfigFile:
         problem = problem_from_error(error)
         line = line_of(problem.path, toml_lines(text))
         raise ConfigError(problem.describe(f"{path}:{line}" if line else str(path))) from None
+    if loaded.views:
+        problems = view_problems(loaded.views)
+        if problems:
+            from ps_tui.store.locate import line_of, toml_lines
+
+            index, name, message = problems[0]
+            line = line_of(f"views[{index}].{name}", toml_lines(text))
+            raise ConfigError(f"{path}:{line}: views[{index}].{name}: {message}")
+    return loaded
 
 
 def keymap_origin(config_path: Path | None, binding_id: str) -> str:
@@ -190,6 +203,7 @@ def resolve(
             max_store_mb=loaded.max_store_mb,
             mouse=loaded.mouse,
             keymap=loaded.keymap,
+            views=tuple(loaded.views),
         )
         if loaded.store:
             # A relative store path is relative to the config file that names it.

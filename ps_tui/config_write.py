@@ -1,15 +1,20 @@
-"""Writing one key into the user's config file without disturbing it: the
-rest of the file (comments, order, other keys) stays byte for byte."""
+"""Writing into the user's config file without disturbing it (`me`, a saved
+view): the rest of the file (comments, order, other keys) stays byte for byte."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from ps_tui.config import ConfigError, ConfigFile
+
+if TYPE_CHECKING:
+    from ps_tui.core.views import View
 
 _COMMENTED_ME = re.compile(r"^[ \t]*#[ \t]*me[ \t]*=.*$", re.M)
 _TABLE = re.compile(r"^[ \t]*\[", re.M)
@@ -31,10 +36,32 @@ def with_me(text: str, name: str) -> str:
     return text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
 
 
-def remember_me(path: Path, name: str) -> None:
-    """Set `me` in the config file at `path` (created if missing), checked by
-    reading the new text back before it is written, atomically. Raises
-    ConfigError; the file is then left as it was."""
+def with_view(text: str, view: View) -> str:
+    """A config file's text with `view` appended as a `[[views]]` table
+    (at the end, where a new table cannot change what another one holds)."""
+    from ps_tui.store.toml_write import encode_value
+
+    lines = ["[[views]]", f"name = {encode_value(view.name)}"]
+    if view.filter:
+        lines.append(f"filter = {encode_value(view.filter)}")
+    lines.append(f"scope = {encode_value(view.scope)}")
+    lines.append(f"sort = {encode_value(view.sort)}")
+    if view.columns:
+        lines.append(f"columns = [{', '.join(encode_value(column) for column in view.columns)}]")
+    if view.key:
+        lines.append(f"key = {encode_value(view.key)}")
+    if view.default:
+        lines.append("default = true")
+    spacer = "" if not text else ("\n" if text.endswith("\n") else "\n\n")
+    return text + spacer + "\n".join(lines) + "\n"
+
+
+def _rewrite(
+    path: Path, what: str, change: Callable[[str], str], check: Callable[[ConfigFile], bool]
+) -> None:
+    """Replace the config at `path` (created if missing) by `change` of its
+    text, checked by reading the new text back (`check`) before it is
+    written, atomically. Raises ConfigError; the file is then left as it was."""
     from ps_tui.store.atomic import atomic_write
     from ps_tui.store.errors import StoreWriteFailed
 
@@ -42,14 +69,33 @@ def remember_me(path: Path, name: str) -> None:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read config ({error})") from None
-    updated = with_me(text, name)
+    updated = change(text)
     try:
-        if msgspec.convert(tomllib.loads(updated), ConfigFile).me != name:
-            raise ValueError("me did not read back")
+        if not check(msgspec.convert(tomllib.loads(updated), ConfigFile)):
+            raise ValueError(f"{what} did not read back")
     except (tomllib.TOMLDecodeError, msgspec.ValidationError, ValueError) as problem:
-        raise ConfigError(f"{path}: could not set me ({problem}); the file was not changed") from None
+        raise ConfigError(f"{path}: could not save {what} ({problem}); the file was not changed") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, updated.encode("utf-8"), backup=False)
     except (StoreWriteFailed, OSError) as failed:
-        raise ConfigError(f"{path}: could not set me ({failed})") from None
+        raise ConfigError(f"{path}: could not save {what} ({failed})") from None
+
+
+def remember_me(path: Path, name: str) -> None:
+    """Set `me` in the config file at `path`, keeping the rest byte for byte.
+    Raises ConfigError; the file is then left as it was."""
+    _rewrite(path, "me", lambda text: with_me(text, name), lambda config: config.me == name)
+
+
+def remember_view(path: Path, view: View) -> None:
+    """Add `view` to the config file at `path`, keeping the rest byte for
+    byte. Raises ConfigError (also for a name already taken); the file is
+    then left as it was."""
+    from ps_tui.core.views import find_view, view_problems
+
+    def check(config: ConfigFile) -> bool:
+        saved = find_view(config.views, view.name)
+        return saved == view and not view_problems(config.views)
+
+    _rewrite(path, f"the view {view.name!r}", lambda text: with_view(text, view), check)

@@ -389,6 +389,11 @@ class ListRequest:
     health: Values = None
     owner: Values = None
     filter: str = ""
+    #: A saved view's scope (`listing.Scope` by its value) and who "mine" is.
+    scope: str | None = None
+    me: str | None = None
+    #: (column key, reversed), for an order other than the screen's default.
+    sort: tuple[str, bool] | None = None
 
 
 class Listing:
@@ -430,7 +435,17 @@ class Listing:
         query = with_tokens(query, reference, owner=owners)
         if query.free_text and self._index is None:
             self._index = FuzzyIndex(self.rows)
-        return [self.rows[i] for i in filter_rows(self.rows, query, self._index)]
+        positions = filter_rows(self.rows, query, self._index)
+        if request.scope is not None:
+            from ps_tui.core.listing import Scope, scope_positions
+
+            positions = scope_positions(self.rows, positions, Scope(request.scope), request.me)
+        selected = [self.rows[i] for i in positions]
+        if request.sort is not None:
+            from ps_tui.core.listing import sort_rows
+
+            selected = sort_rows(selected, *request.sort)
+        return selected
 
     def documents(self, request: ListRequest) -> list[RowDocument]:
         """The rows the request asks for as documents: each implementation's

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ps_tui.cli.diagnostics import EXIT_OK, Failure, print_json, print_table
 from ps_tui.config import Settings
 from ps_tui.core.text import counted
+
+if TYPE_CHECKING:
+    from ps_tui.core.views import View
 
 NAME = "list"
 
@@ -50,6 +53,11 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         help='the filter box\'s language, e.g. "seg:ent phase:validation acme"',
     )
     parser.add_argument(
+        "--view",
+        metavar="NAME",
+        help="a saved view of the config ([[views]]): its filter, scope, sort and columns",
+    )
+    parser.add_argument(
         "--format",
         choices=("table", "json", "csv"),
         default="table",
@@ -65,19 +73,53 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     )
 
 
+def chosen_view(settings: Settings, name: str | None) -> View | None:
+    """The config's view called `name` (None for no name); Failure names
+    the views there are."""
+    if name is None:
+        return None
+    from ps_tui.core.views import find_view
+
+    view = find_view(settings.views, name)
+    if view is None:
+        known = ", ".join(repr(v.name) for v in settings.views) or "none: add [[views]] to the config"
+        raise Failure(f"--view: no view {name!r} (views: {known})")
+    if view.scope == "mine" and not settings.me:
+        raise Failure(f"--view {view.name!r}: its scope is mine, and `me` is not set in the config")
+    return view
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.core.report import CSV_COLUMNS, TABLE_COLUMNS, ColumnError, choose_columns
     from ps_tui.session import Listing, ListRequest, load_portfolio, open_store
 
     if args.columns is not None and args.format == "json":
         raise Failure("--columns chooses the table's or the CSV's columns: a JSON row holds every field")
+    view = chosen_view(settings, args.view)
+    wanted = args.columns
+    if wanted is None and view is not None and view.columns and args.format != "json":
+        from ps_tui.core.views import ordered_columns
+
+        wanted = ",".join(ordered_columns(view))
     try:
-        columns = choose_columns(args.columns, CSV_COLUMNS if args.format == "csv" else TABLE_COLUMNS)
+        columns = choose_columns(wanted, CSV_COLUMNS if args.format == "csv" else TABLE_COLUMNS)
     except ColumnError as error:
         raise Failure(f"--columns: {error}") from None
-    request = ListRequest(
-        status=args.status or "active", health=args.health, owner=args.owner, filter=args.filter
-    )
+    if view is None:
+        request = ListRequest(
+            status=args.status or "active", health=args.health, owner=args.owner, filter=args.filter
+        )
+    else:
+        # The view decides the scope and the order; flags narrow it further.
+        request = ListRequest(
+            status=args.status or "all",
+            health=args.health,
+            owner=args.owner,
+            filter=f"{view.filter} {args.filter}".strip(),
+            scope=view.scope,
+            me=settings.me,
+            sort=(view.sort_key, view.sort_reverse),
+        )
     portfolio = load_portfolio(open_store(settings), settings.effective_today())
     documents = Listing(portfolio).documents(request)
     if args.format == "json":

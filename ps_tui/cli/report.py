@@ -41,6 +41,11 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filter", metavar="QUERY", default="", help="only what the filter box's language selects"
     )
+    parser.add_argument(
+        "--view",
+        metavar="NAME",
+        help="only what a saved view of the config selects (its filter and scope); --filter narrows it",
+    )
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -83,6 +88,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     today = settings.effective_today()
     store = session.open_store(settings)
     document: Report
+    if getattr(args, "view", None) is not None:
+        from ps_tui.cli.list import chosen_view
+        from ps_tui.core.views import as_filter
+
+        view = chosen_view(settings, args.view)
+        assert view is not None
+        args.filter = f"{as_filter(view, settings.me)} {args.filter}".strip()
     if args.report == "weekly":
         request = session.ReportRequest(week=args.week, owner=args.owner, filter=args.filter)
         # The week is checked before the store is loaded: a typo is instant.

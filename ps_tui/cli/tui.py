@@ -62,11 +62,39 @@ def checked_keymap(settings: Settings) -> dict[str, str]:
     return effective_keymap(checked)
 
 
+def checked_view_keys(settings: Settings) -> Settings:
+    """The settings with each saved view's `key` in Textual's long form;
+    Failure (exit 2) names the file and line of one that is not a key."""
+    if not any(view.key for view in settings.views):
+        return settings
+    from dataclasses import replace
+
+    import msgspec
+
+    from ps_tui.keymap import KeymapError, parse_keys
+    from ps_tui.store.locate import line_of, toml_lines
+
+    views = []
+    for index, view in enumerate(settings.views):
+        if view.key:
+            try:
+                view = msgspec.structs.replace(view, key=parse_keys(view.key))
+            except KeymapError as error:
+                where = str(settings.config_path)
+                if settings.config_path is not None:
+                    text = settings.config_path.read_text(encoding="utf-8")
+                    where += f":{line_of(f'views[{index}].key', toml_lines(text))}"
+                raise Failure(f"{where}: views[{index}].key: {error}") from None
+        views.append(view)
+    return replace(settings, views=tuple(views))
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.app import PsApp
     from ps_tui.session import open_store
 
     keymap = checked_keymap(settings)
+    settings = checked_view_keys(settings)
     mouse = settings.mouse and not getattr(args, "no_mouse", False)
     command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
     app = PsApp(store=open_store(settings), settings=settings, command=command, keymap=keymap)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ps_tui.core.history import Event
     from ps_tui.core.model import StoreFile
     from ps_tui.core.view import Portfolio
+    from ps_tui.core.views import View
     from ps_tui.messages import Done
     from ps_tui.store.base import Store
 
@@ -69,6 +70,12 @@ class Host(Protocol):
 
     async def show_person(self, name: str) -> None:
         """The Implementations screen filtered to one person's active work."""
+
+    async def show_view(self, name: str) -> None:
+        """The Implementations screen in a saved view of the config."""
+
+    def save_view(self, view: View) -> None:
+        """Add a view to the config file (IO in a worker); the app says how it went."""
 
     async def history_of(self, impl_id: str) -> list[Event] | str:
         """One implementation's recorded changes, newest first (IO: call it

@@ -6,6 +6,9 @@ load; filtering and sorting work on positions; an edit replaces its row by key.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import msgspec
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events, on
@@ -19,6 +22,9 @@ from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope
 from ps_tui.core.model import Implementation
 from ps_tui.core.query import FuzzyIndex, Query, filter_rows, read_typed
 from ps_tui.core.view import Portfolio
+
+if TYPE_CHECKING:
+    from ps_tui.core.views import View
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.detail import DetailScreen
@@ -101,6 +107,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         Binding("m", "scope('mine')", "Mine", show=False, id="impl.scope.mine"),
         Binding("A", "scope('all')", "All", show=False, id="impl.scope.all"),
         Binding("enter", "open_detail", "Detail", id="impl.detail"),
+        Binding("V", "save_view", "Save view", show=False, id="impl.save_view"),
         *EDIT_BINDINGS,
     ]
 
@@ -116,6 +123,9 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         #: The rows on screen: filtered and scoped, in sort order.
         self._shown: list[Row] = []
         self._bad_word = BadWord()
+        #: The saved view last applied, named in the count line while the
+        #: screen still shows it.
+        self._view: View | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filter-bar"):
@@ -135,6 +145,11 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         super().on_mount()
         self.table.set_sort(self.sort_key, self.sort_reverse)
         self.set_focus(self.table)
+        from ps_tui.core.views import default_view
+
+        view = default_view(host(self).settings.views)
+        if view is not None:
+            self.apply_view(view)
 
     @property
     def table(self) -> VirtualTable[Row]:
@@ -239,7 +254,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         if self.scope is Scope.MINE:
             me = host(self).settings.me
             scope = f"mine ({me})" if me else "mine (set `me` in config)"
-        self.query_one("#row-count", Static).update(f"{len(self._shown):,} / {total:,} · {scope}")
+        named = ""
+        if self._view is not None and self.current_view(self._view.name) == self._view:
+            named = f" · view {self._view.name}"
+        self.query_one("#row-count", Static).update(f"{len(self._shown):,} / {total:,} · {scope}{named}")
 
     # -- filter ---------------------------------------------------------------
 
@@ -321,6 +339,50 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._query = self._parse(text)
         self._refilter()
         self.set_focus(self.table)
+
+    def apply_view(self, view: View) -> None:
+        """Show a saved view: its filter, scope, sort and columns."""
+        from ps_tui.core.views import ordered_columns
+
+        keys = ordered_columns(view)
+        self.table.set_columns([column for column in TABLE_COLUMNS if column.key in keys])
+        if view.sort_key in keys:
+            self.sort_key, self.sort_reverse = view.sort_key, view.sort_reverse
+            self._sorted = listing.sort_rows(self._sorted, self.sort_key, self.sort_reverse)
+            self._index = None
+            self.table.set_sort(self.sort_key, self.sort_reverse)
+        self._view = None
+        self.filter_to(view.filter, view.listing_scope)
+        self._view = self.current_view(view.name)
+        self._show_count()
+
+    def current_view(self, name: str) -> View:
+        """What the screen shows now, as a view called `name`."""
+        from ps_tui.core.views import View
+
+        shown = [column.key for column in self.table.all_columns]
+        everything = [column.key for column in TABLE_COLUMNS]
+        return View(
+            name=name,
+            filter=self.query_one("#filter", Input).value.strip(),
+            scope=self.scope.value,
+            sort=("-" if self.sort_reverse else "") + self.sort_key,
+            columns=[] if shown == everything else shown,
+        )
+
+    def action_save_view(self) -> None:
+        from ps_tui.screens.view_dialog import SaveViewScreen
+
+        views = host(self).settings.views
+        asked = SaveViewScreen(self.current_view(""), views)
+
+        def saved(view: View | None) -> None:
+            if view is not None:
+                host(self).save_view(view)
+                self._view = msgspec.structs.replace(view, default=False, key=None)
+                self._show_count()
+
+        self.app.push_screen(asked, saved)
 
     def reveal(self, impl_id: str) -> str:
         """Put the cursor on an implementation, clearing the filter or

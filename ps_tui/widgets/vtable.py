@@ -250,6 +250,12 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
             self._update_virtual_size()
             self.refresh()
 
+    def set_columns(self, columns: Sequence[VColumn]) -> None:
+        """Show only these columns (in this order), as far as they fit."""
+        self.all_columns = list(columns)
+        self._update_virtual_size()
+        self.refresh()
+
     def set_sort(self, key: str | None, reverse: bool) -> None:
         """Mark the sorted column in the header (sorting is the owner's job)."""
         self.sort_key, self.sort_reverse = key, reverse
