@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -66,6 +67,13 @@ def _team_screen() -> Screen[None]:
     return TeamScreen()
 
 
+def _data_commands() -> type[Provider]:
+    # Imported when the palette first opens, not at launch.
+    from ps_tui.screens.commands import DataCommands
+
+    return DataCommands
+
+
 #: A function key as Textual names it ("f2").
 _FUNCTION_KEY = re.compile(r"f[0-9]{1,2}")
 
@@ -84,6 +92,7 @@ class PsApp(InOrderKeys):
         "team": _team_screen,
     }
     DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {_data_commands}
     BINDINGS = [
         *(
             Binding(str(n), f"switch_mode('{mode}')", label, id=f"go.{mode}", show=False)
@@ -412,6 +421,17 @@ class PsApp(InOrderKeys):
 
         screen.filter_to(f'person:"{name}"', Scope.ACTIVE)
 
+    async def look_up(self, customer: str) -> None:
+        """The Offerings screen's answer for `customer`."""
+        from ps_tui.screens.offerings import OfferingsScreen
+
+        await self.switch_mode("offerings")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        screen = self.screen_stack[0]
+        assert isinstance(screen, OfferingsScreen)
+        screen.look_up(customer)
+
     async def show_view(self, name: str) -> None:
         """The Implementations screen in the saved view called `name`."""
         from ps_tui.core.views import find_view
@@ -505,13 +525,6 @@ class PsApp(InOrderKeys):
         for n, (mode, label) in enumerate(SECTIONS, 1):
             yield SystemCommand(
                 f"Go to {label}", f"Switch to the {label} screen (key {n})", partial(self.switch_mode, mode)
-            )
-        for view in self.settings.views:
-            where = f"filter {view.filter!r}, " if view.filter else ""
-            yield SystemCommand(
-                f"View: {view.name}",
-                f"Implementations: {where}scope {view.scope}, sort {view.sort}",
-                partial(self.show_view, view.name),
             )
         yield SystemCommand("Reload store", "Read the store again (ctrl+r)", self.action_reload)
         yield SystemCommand("Help", "Keys of the current screen (F1 or ?)", self.action_help)

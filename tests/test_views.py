@@ -247,9 +247,14 @@ async def test_a_view_from_its_key_and_from_the_palette(
     app = views_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        commands = [command.title for command in app.get_system_commands(app.screen)]
-        assert "View: Everything by customer" in commands
-        await app.show_view("Everything by customer")
+        from ps_tui.screens.commands import DataCommands
+
+        provider = DataCommands(app.screen)
+        discovered = [hit.text async for hit in provider.discover()]
+        assert discovered == ["View: Risky enterprise", "View: Everything by customer"]
+        hit = await anext(aiter(provider.search("everything")))
+        assert hit.text == "View: Everything by customer"
+        await hit.command()  # type: ignore[misc]
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ImplementationsScreen)

@@ -71,6 +71,9 @@ class Host(Protocol):
     async def show_person(self, name: str) -> None:
         """The Implementations screen filtered to one person's active work."""
 
+    async def look_up(self, customer: str) -> None:
+        """The Offerings screen's answer for a customer."""
+
     async def show_view(self, name: str) -> None:
         """The Implementations screen in a saved view of the config."""
 

@@ -348,6 +348,11 @@ class OfferingsScreen(PsScreen):
 
         bar.call_later(to_the_end)
 
+    def look_up(self, text: str) -> None:
+        """Answer `text` as if typed into the bar (the palette's "Look up")."""
+        self.lookup_bar.value = text
+        self.action_focus_lookup()
+
     def action_focus_matrix(self) -> None:
         self.set_focus(self.matrix)
 
