@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import constants, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -32,6 +32,8 @@ from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreR
 from ps_tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from ps_tui.core.history import Event
     from ps_tui.core.views import View
     from ps_tui.screens.host import Host
@@ -131,6 +133,9 @@ class PsApp(InOrderKeys):
         self.settings = settings or Settings()
         for view in self.settings.views:
             self._bind_view(view)
+        if self.settings.theme:
+            # Checked at launch (`cli.tui.check_theme`).
+            self.theme = self.settings.theme
         #: How the user types this program (`.venv/bin/ps-tui` when it is not
         #: on PATH), for the hints in the status line.
         self.command = command
@@ -142,6 +147,11 @@ class PsApp(InOrderKeys):
         self._first_load: StoreLoaded | StoreFailed | None = None
         #: Whether "who are you?" was asked in this run (it is asked once).
         self._asked_who = False
+        #: Held while the config file is rewritten: each rewrite reads what
+        #: the one before wrote (a view saved while a theme is chosen).
+        self._config_lock = asyncio.Lock()
+        #: The theme last chosen, which the config is to hold.
+        self._theme_wanted: str | None = None
 
     async def on_load(self) -> None:
         # A store that loads in a blink is read before anything is drawn, so
@@ -153,6 +163,7 @@ class PsApp(InOrderKeys):
                 self._loaded(self._first_load)
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self._first_load is None:
             self.load_store()
         elif isinstance(self._first_load, StoreFailed):
@@ -220,7 +231,7 @@ class PsApp(InOrderKeys):
         if name is not None:
             self._save_who(name)
 
-    @work(exclusive=True, group="config")
+    @work(group="config")
     async def _save_who(self, name: str) -> None:
         from dataclasses import replace
 
@@ -231,7 +242,8 @@ class PsApp(InOrderKeys):
         config = self.settings.config_path
         assert config is not None
         try:
-            await asyncio.to_thread(remember_me, config, name)
+            async with self._config_lock:
+                await asyncio.to_thread(remember_me, config, name)
         except ConfigError as failed:
             self.notify(f"Not saved: {failed}", severity="error", timeout=8)
             return
@@ -443,11 +455,35 @@ class PsApp(InOrderKeys):
         screen = await self._implementations_screen()
         screen.apply_view(view)
 
+    def _theme_chosen(self, theme: Theme) -> None:
+        if theme.name != (self._theme_wanted or self.settings.theme or constants.DEFAULT_THEME):
+            self._theme_wanted = theme.name
+            self._save_theme(theme.name)
+
+    @work(group="config")
+    async def _save_theme(self, name: str) -> None:
+        from dataclasses import replace
+
+        from ps_tui.config import ConfigError, default_config_path
+        from ps_tui.config_write import remember_theme
+
+        config = self.settings.config_path or default_config_path()
+        try:
+            async with self._config_lock:
+                if name != self._theme_wanted:
+                    return  # chosen again meanwhile: that save writes the latest
+                await asyncio.to_thread(remember_theme, config, name)
+        except ConfigError as failed:
+            self.notify(f"Theme not saved: {failed}", severity="error", timeout=8)
+            return
+        self.settings = replace(self.settings, theme=name, config_path=config)
+        self.notify(f"Theme {name} saved in {config}", timeout=3)
+
     def save_view(self, view: View) -> None:
         """Add `view` to the config file (the user's, created if there is none)."""
         self._save_view(view)
 
-    @work(exclusive=True, group="config")
+    @work(group="config")
     async def _save_view(self, view: View) -> None:
         from dataclasses import replace
 
@@ -456,7 +492,8 @@ class PsApp(InOrderKeys):
 
         config = self.settings.config_path or default_config_path()
         try:
-            await asyncio.to_thread(remember_view, config, view)
+            async with self._config_lock:
+                await asyncio.to_thread(remember_view, config, view)
         except ConfigError as failed:
             self.notify(f"Not saved: {failed}", severity="error", timeout=8)
             return

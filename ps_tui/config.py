@@ -52,6 +52,8 @@ class ConfigFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     max_store_mb: Annotated[int, msgspec.Meta(ge=1, le=1 << 20)] = 4096
     #: Capture the mouse (false: the terminal's own selection works).
     mouse: bool = True
+    #: The colour theme (a Textual theme's name); set when one is chosen in the palette.
+    theme: Annotated[str, msgspec.Meta(max_length=60)] | None = None
     #: Binding id -> keys (`"impl.edit" = "E,f2"`), checked when the TUI starts.
     keymap: dict[
         Annotated[str, msgspec.Meta(max_length=100)], Annotated[str, msgspec.Meta(max_length=200)]
@@ -87,6 +89,8 @@ class Settings:
     max_store_mb: int = 4096
     #: Whether the TUI captures the mouse (`mouse = false`, `--no-mouse`).
     mouse: bool = True
+    #: The colour theme's name; None: Textual's default.
+    theme: str | None = None
     #: The config's `[keymap]`, as written (checked by `ps_tui.keymap`).
     keymap: Mapping[str, str] = field(default_factory=dict)
     #: The config's saved views (`[[views]]`), checked.
@@ -146,18 +150,18 @@ def read_config(path: Path) -> ConfigFile:
     return loaded
 
 
-def keymap_origin(config_path: Path | None, binding_id: str) -> str:
-    """Where the config sets `binding_id` in its `[keymap]` ("PATH:LINE"),
-    for a message about it."""
+def origin_of(config_path: Path | None, field: str) -> str:
+    """Where the config sets `field` (a path such as `keymap.impl.edit` or
+    `views[2].key`), as "PATH:LINE", for a message about it."""
     if config_path is None:
-        return "keymap"
+        return field
     from ps_tui.store.locate import line_of, toml_lines
 
     try:
         text = config_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return str(config_path)
-    line = line_of(f"keymap.{binding_id}", toml_lines(text))
+    line = line_of(field, toml_lines(text))
     return f"{config_path}:{line}" if line else str(config_path)
 
 
@@ -202,6 +206,7 @@ def resolve(
             refresh_seconds=loaded.remote.refresh_seconds,
             max_store_mb=loaded.max_store_mb,
             mouse=loaded.mouse,
+            theme=loaded.theme,
             keymap=loaded.keymap,
             views=tuple(loaded.views),
         )

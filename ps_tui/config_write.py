@@ -16,24 +16,30 @@ from ps_tui.config import ConfigError, ConfigFile
 if TYPE_CHECKING:
     from ps_tui.core.views import View
 
-_COMMENTED_ME = re.compile(r"^[ \t]*#[ \t]*me[ \t]*=.*$", re.M)
 _TABLE = re.compile(r"^[ \t]*\[", re.M)
 
 
-def with_me(text: str, name: str) -> str:
-    """A config file's text with `me = "name"`: in place of the commented-out
-    `# me = ...` line `init` writes, else before the first table (top-level
+def with_key(text: str, key: str, value: str) -> str:
+    """A config file's text with the top-level `key = value` (a string): in
+    place of the key's line if there is one, else of the commented-out
+    `# key = ...` line `init` writes, else before the first table (top-level
     keys must come first), else at the end."""
     from ps_tui.store.toml_write import encode_value
 
-    line = f"me = {encode_value(name)}"
+    line = f"{key} = {encode_value(value)}"
     table = _TABLE.search(text)
-    found = _COMMENTED_ME.search(text)
-    if found is not None and (table is None or found.start() < table.start()):
-        return text[: found.start()] + line + text[found.end() :]
+    for pattern in (rf"^[ \t]*{key}[ \t]*=.*$", rf"^[ \t]*#[ \t]*{key}[ \t]*=.*$"):
+        found = re.compile(pattern, re.M).search(text)
+        if found is not None and (table is None or found.start() < table.start()):
+            return text[: found.start()] + line + text[found.end() :]
     if table is not None:
         return text[: table.start()] + line + "\n" + text[table.start() :]
     return text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
+
+
+def with_me(text: str, name: str) -> str:
+    """A config file's text with `me = "name"` (see `with_key`)."""
+    return with_key(text, "me", name)
 
 
 def with_view(text: str, view: View) -> str:
@@ -86,6 +92,14 @@ def remember_me(path: Path, name: str) -> None:
     """Set `me` in the config file at `path`, keeping the rest byte for byte.
     Raises ConfigError; the file is then left as it was."""
     _rewrite(path, "me", lambda text: with_me(text, name), lambda config: config.me == name)
+
+
+def remember_theme(path: Path, theme: str) -> None:
+    """Set `theme` in the config file at `path`, keeping the rest byte for
+    byte. Raises ConfigError; the file is then left as it was."""
+    _rewrite(
+        path, "the theme", lambda text: with_key(text, "theme", theme), lambda config: config.theme == theme
+    )
 
 
 def remember_view(path: Path, view: View) -> None:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ps_tui.core.query import FuzzyIndex
     from ps_tui.core.reports import CustomerReport, MonthlyReport, Period, Recorded, WeeklyReport
     from ps_tui.core.view import Portfolio
+    from ps_tui.store.http import RemoteStore
 
 
 # --- the store ------------------------------------------------------------------------
@@ -204,6 +205,16 @@ def parse_day(text: str, field: str) -> dt.date:
 # --- writes ---------------------------------------------------------------------------
 
 
+async def _reachable(store: RemoteStore) -> StoreFile:
+    """The server's data, for a write: StoreOffline when only a cached copy
+    could be had (a write must not be decided on it)."""
+    data = await store.load()
+    if store.offline:
+        note = store.stale_note() or "the server cannot be reached"
+        raise StoreOffline(f"{note}; nothing was written")
+    return data
+
+
 def write(store: Store, change: Callable[[StoreFile], Write]) -> StoreFile:
     """Load the store, decide a write from its data with `change` (which may
     raise RequestProblem), and make it through the store: a file saved under
@@ -226,11 +237,7 @@ def write(store: Store, change: Callable[[StoreFile], Write]) -> StoreFile:
 
     async def remote() -> None:
         try:
-            data = await store.load()
-            if store.offline:
-                note = store.stale_note() or "the server cannot be reached"
-                raise StoreOffline(f"{note}; nothing was written")
-            wanted = change(data)
+            wanted = change(await _reachable(store))
             if isinstance(wanted, str):
                 written.append(await store.delete_implementation(wanted))
             else:
@@ -267,10 +274,7 @@ def write_many(
 
     async def remote() -> None:
         try:
-            data = await store.load()
-            if store.offline:
-                note = store.stale_note() or "the server cannot be reached"
-                raise StoreOffline(f"{note}; nothing was written")
+            data = await _reachable(store)
             written.append(data)
             for n, implementation in enumerate(change(data)):
                 try:

@@ -48,7 +48,7 @@ def checked_keymap(settings: Settings) -> dict[str, str]:
     2) names the file and line of an unknown id or a key that is not one."""
     if not settings.keymap:
         return {}
-    from ps_tui.config import keymap_origin
+    from ps_tui.config import origin_of
     from ps_tui.keymap import KeymapError, check_keymap, effective_keymap, registry
 
     known = registry()
@@ -57,7 +57,7 @@ def checked_keymap(settings: Settings) -> dict[str, str]:
         try:
             checked.update(check_keymap({binding_id: keys}, known))
         except KeymapError as error:
-            origin = keymap_origin(settings.config_path, binding_id)
+            origin = origin_of(settings.config_path, f"keymap.{binding_id}")
             raise Failure(f"{origin}: keymap: {error}") from None
     return effective_keymap(checked)
 
@@ -71,8 +71,8 @@ def checked_view_keys(settings: Settings) -> Settings:
 
     import msgspec
 
+    from ps_tui.config import origin_of
     from ps_tui.keymap import KeymapError, parse_keys
-    from ps_tui.store.locate import line_of, toml_lines
 
     views = []
     for index, view in enumerate(settings.views):
@@ -80,13 +80,25 @@ def checked_view_keys(settings: Settings) -> Settings:
             try:
                 view = msgspec.structs.replace(view, key=parse_keys(view.key))
             except KeymapError as error:
-                where = str(settings.config_path)
-                if settings.config_path is not None:
-                    text = settings.config_path.read_text(encoding="utf-8")
-                    where += f":{line_of(f'views[{index}].key', toml_lines(text))}"
+                where = origin_of(settings.config_path, f"views[{index}].key")
                 raise Failure(f"{where}: views[{index}].key: {error}") from None
         views.append(view)
     return replace(settings, views=tuple(views))
+
+
+def check_theme(settings: Settings) -> None:
+    """Failure (exit 2) naming the file and line of a theme Textual does not have."""
+    if settings.theme is None:
+        return
+    from textual.theme import BUILTIN_THEMES
+
+    if settings.theme in BUILTIN_THEMES:
+        return
+    from ps_tui.config import origin_of
+
+    where = origin_of(settings.config_path, "theme")
+    known = ", ".join(BUILTIN_THEMES)
+    raise Failure(f"{where}: theme: no theme {settings.theme!r} (themes: {known})")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -95,6 +107,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     keymap = checked_keymap(settings)
     settings = checked_view_keys(settings)
+    check_theme(settings)
     mouse = settings.mouse and not getattr(args, "no_mouse", False)
     command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
     app = PsApp(store=open_store(settings), settings=settings, command=command, keymap=keymap)

@@ -7,10 +7,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import Header
 
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
+from ps_tui.screens.host import host
 from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.nav import NavBar
 from ps_tui.widgets.status import StatusLine
@@ -38,6 +40,14 @@ class PsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "portfolio", self._portfolio_changed)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _: Theme) -> None:
+        # What was drawn as Rich text holds the old theme's colours: draw
+        # it again (now, or when shown).
+        portfolio = host(self).portfolio
+        if portfolio is not None:
+            self._portfolio_changed(replace(portfolio, changed=None))
 
     def _portfolio_changed(self, portfolio: Portfolio | None) -> None:
         if portfolio is None:

@@ -19,7 +19,7 @@ from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
 from ps_tui.widgets.charts import Histogram, TrendChart
 from ps_tui.widgets.gauge import GaugePanel
-from ps_tui.widgets.health import HEALTH_STYLES
+from ps_tui.widgets.tones import HEALTH_STYLES
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
 
 #: The gauges, in display order (keys of `core.gauges.readings`).

@@ -35,8 +35,8 @@ from ps_tui.messages import HistoryShown
 from ps_tui.screens.actions import ImplementationActions, edit_bindings
 from ps_tui.screens.host import host
 from ps_tui.widgets.footer import KeyFooter
-from ps_tui.widgets.health import HEALTH_STYLES
 from ps_tui.widgets.status import StatusLine
+from ps_tui.widgets.tones import BAD, GOOD, health_style, themed
 
 
 def _date(value: object) -> str:
@@ -73,7 +73,7 @@ class DetailScreen(ImplementationActions):
 
     #detail-warnings {
         padding: 0 1 1 1;
-        color: $warning;
+        color: $text-warning;
     }
     """
 
@@ -120,6 +120,7 @@ class DetailScreen(ImplementationActions):
 
     def on_mount(self) -> None:
         self.watch(self.app, "portfolio", self._show)
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._show(host(self).portfolio))
 
     def on_resize(self) -> None:
         self._render_facts()
@@ -139,7 +140,7 @@ class DetailScreen(ImplementationActions):
         title = Text.assemble(
             (impl.customer, "bold"),
             f"  {impl.id} · {impl.status.label} · ",
-            (health.label, HEALTH_STYLES[health]),
+            (health.label, health_style(self, health)),
         )
         if assessment is not None and assessment.by_risk:
             title.append(" (an open risk decided it)")
@@ -192,9 +193,9 @@ class DetailScreen(ImplementationActions):
             if step.slip is None:
                 slip = Text("—", style="dim")
             elif step.actual is None:
-                slip = Text(f"{step.slip}d late", style="bold red")
+                slip = Text(f"{step.slip}d late", style=themed(self, f"bold {BAD}"))
             else:
-                slip = Text(f"{step.slip:+d}d", style="red" if step.late else "green")
+                slip = Text(f"{step.slip:+d}d", style=themed(self, BAD if step.late else GOOD))
             done = Text(_date(step.actual)) if step.actual else Text("not yet", style="dim")
             steps.add_row(step.name, step.owner or "—", _date(step.planned), done, slip)
 

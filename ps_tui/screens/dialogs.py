@@ -40,7 +40,7 @@ DIALOG_CSS = """
 }
 
 .field-error {
-    color: $error;
+    color: $text-error;
     height: auto;
 }
 """

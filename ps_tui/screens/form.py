@@ -106,7 +106,7 @@ class FormScreen(ModalScreen[str | None]):
     }
 
     #form-reason {
-        color: $warning;
+        color: $text-warning;
         height: auto;
         padding: 1 0 0 0;
     }

@@ -59,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
     }
 
     .help-heading {
-        color: $accent;
+        color: $text-accent;
         text-style: bold;
     }
     """

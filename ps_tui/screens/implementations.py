@@ -29,7 +29,7 @@ from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.host import host
-from ps_tui.widgets.health import HEALTH_STYLES
+from ps_tui.widgets.tones import BAD, HEALTH_STYLES, themed
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
 
 SCOPE_WORDS = {
@@ -69,10 +69,12 @@ class BadWord(Highlighter):
 
     def __init__(self) -> None:
         self.span: tuple[int, int] | None = None
+        #: The mark, in the theme's colours (set by the screen).
+        self.style = "bold underline"
 
     def highlight(self, text: Text) -> None:
         if self.span is not None and self.span[1] <= len(text):
-            text.stylize("bold red underline", *self.span)
+            text.stylize(self.style, *self.span)
 
 
 def row_cell(row: Row, key: str) -> Cell:
@@ -81,7 +83,7 @@ def row_cell(row: Row, key: str) -> Cell:
     if key == "health":
         return text, HEALTH_STYLES[row.health]
     if key == "days" and row.elapsed is not None and row.elapsed > row.target:
-        return text, "red"
+        return text, BAD
     return text, None
 
 
@@ -158,6 +160,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     # -- data -----------------------------------------------------------------
 
     def show_portfolio(self, portfolio: Portfolio) -> None:
+        self._bad_word.style = themed(self, f"bold underline {BAD}")
         previous, self._portfolio = self._portfolio, portfolio
         if previous is not None and portfolio.changed is not None and self._sorted:
             self._update_rows(portfolio, portfolio.changed)

@@ -10,28 +10,31 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
+from textual.dom import DOMNode
 from textual.widgets import DataTable, Static
 
 from ps_tui.core.model import StoreFile
 from ps_tui.core.team import ROLE_TITLES, LoadBand, MemberLoad, load_band, load_explanation, team_load
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
+from ps_tui.widgets.tones import BAD, GOOD, WARN, themed
 
 BAR_WIDTH = 8
 #: Row keys of role headings start with this (no member name can).
 ROLE_ROW = "\x00role:"
 #: How each load band looks; its word is always beside the colour.
-BAND_STYLES = {LoadBand.OK: "green", LoadBand.BUSY: "yellow", LoadBand.OVER: "bold red"}
+BAND_STYLES = {LoadBand.OK: GOOD, LoadBand.BUSY: WARN, LoadBand.OVER: f"bold {BAD}"}
 
 
-def load_text(load: MemberLoad) -> Text:
-    """A bar against capacity with the percentage and a word: ok, busy, over."""
+def load_text(load: MemberLoad, node: DOMNode) -> Text:
+    """A bar against capacity with the percentage and a word: ok, busy, over,
+    in the colours of `node`'s theme."""
     share = load.share
     if share is None:
         return Text("no capacity set", style="dim")
     filled = min(BAR_WIDTH, round(share * BAR_WIDTH))
     band = load_band(share)
-    style = BAND_STYLES[band]
+    style = themed(node, BAND_STYLES[band])
     return Text.assemble(
         ("█" * filled, style), ("░" * (BAR_WIDTH - filled), "dim"), f" {share:.0%} ", (band.value, style)
     )
@@ -126,7 +129,7 @@ class TeamScreen(PsScreen):
                 member.slack or "—",
                 str(load.active),
                 f"{load.weekly_hours:.0f}/{member.capacity_hours} h",
-                load_text(load),
+                load_text(load, self),
                 key=member.name,
             )
         # The cursor on a person (the one it was on before a reload), never a heading.

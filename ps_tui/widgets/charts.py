@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
+from ps_tui.widgets.tones import BAD, GOOD, WARN, themed
+
 if TYPE_CHECKING:
     from ps_tui.core.histogram import Bucket
 
@@ -20,7 +22,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 #: Each chart draws its own title: a widget less per chart at launch.
 _TITLED_CSS = """
 {name} {{ padding-top: 1; }}
-{name} > .chart--title {{ color: $accent; text-style: bold; }}
+{name} > .chart--title {{ color: $text-accent; text-style: bold; }}
 """
 
 
@@ -83,11 +85,11 @@ class TrendChart(_Titled):
             text.append(f"{label:>{axis - 1}} ", style="dim")
             for _, value, _ in points:
                 cell = self._cell(value, row, rows, scale, column)
-                style = "green" if value is not None and value <= self.target else "red"
+                style = themed(self, GOOD if value is not None and value <= self.target else BAD)
                 if cell.strip():
                     text.append(cell, style=style)
                 elif row == target_row:
-                    text.append("┄" * column, style="yellow")
+                    text.append("┄" * column, style=themed(self, WARN))
                 else:
                     text.append(cell)
             text.append("\n")
@@ -151,7 +153,7 @@ class Histogram(_Titled):
             count = bucket.count
             bar = "█" * round(count / most * room) if most else ""
             text.append(f"{bucket.label:>{label_width}} ", style="dim")
-            text.append(bar or "▏", style="green" if bucket.within(self.target) else "red")
+            text.append(bar or "▏", style=themed(self, GOOD if bucket.within(self.target) else BAD))
             text.append(f" {count} ({count / total:.0%})")
             if index < len(self.buckets) - 1:
                 text.append("\n")

@@ -50,9 +50,9 @@ class GaugePanel(Widget):
         height: auto;
         padding: 0 1;
     }
-    GaugePanel > .gauges--good { color: $success; }
-    GaugePanel > .gauges--warn { color: $warning; }
-    GaugePanel > .gauges--bad { color: $error; }
+    GaugePanel > .gauges--good { color: $text-success; }
+    GaugePanel > .gauges--warn { color: $text-warning; }
+    GaugePanel > .gauges--bad { color: $text-error; }
     GaugePanel > .gauges--neutral { color: $text; }
     GaugePanel > .gauges--frame { color: $panel-lighten-2; }
     GaugePanel > .gauges--title { color: $text; }

@@ -110,7 +110,7 @@ class LookupAnswer(Vertical):
         self._row(
             "segment",
             Content.from_markup(
-                "[bold $accent]$name[/] [$text-muted]· $why[/]",
+                "[bold $text-accent]$name[/] [$text-muted]· $why[/]",
                 name=answer.segment.name,
                 why=answer.segment_reason,
             ),
@@ -202,12 +202,14 @@ class RelatedRules(Horizontal):
             if answer.discount.matched is not None:
                 deciding.add(id(answer.discount.matched))
             deciding.update(id(rule) for rule in answer.discount.candidates)
-        lines = [Content.from_markup("[bold $accent]Discount rules[/] [$text-muted](first match wins)[/]")]
+        lines = [
+            Content.from_markup("[bold $text-accent]Discount rules[/] [$text-muted](first match wins)[/]")
+        ]
         width = max((len(reference.segment_name(r.segment)) for r in reference.discounts.rules), default=0)
         for rule in reference.discounts.rules:
             here = id(rule) in deciding
             other = segment_id is not None and rule.segment != segment_id
-            pointer = "[$accent]▸[/]" if here else " "
+            pointer = "[$text-accent]▸[/]" if here else " "
             line = Content.from_markup(
                 f"{pointer} $segment $arr [{DISCOUNT_STYLES[rule.status]}]$status[/]",
                 segment=reference.segment_name(rule.segment).ljust(width),
@@ -223,7 +225,7 @@ class RelatedRules(Horizontal):
                 lines.append(Content.from_markup("[$text-muted]$text[/]", text=part))
         self.query_one("#related-discounts", Static).update(Content("\n").join(lines))
 
-        lines = [Content.from_markup("[bold $accent]Slack support[/]")]
+        lines = [Content.from_markup("[bold $text-accent]Slack support[/]")]
         for offering, slack in slack_summary(reference):
             line = Content.from_markup(
                 f"{mark(offering.id)}[b]$name[/b]: $slack", name=offering.name, slack=slack
@@ -231,7 +233,7 @@ class RelatedRules(Horizontal):
             lines.append(line.stylize("dim") if dim(offering.id) else line)
         self.query_one("#related-slack", Static).update(Content("\n").join(lines))
 
-        lines = [Content.from_markup("[bold $accent]Packages[/]")]
+        lines = [Content.from_markup("[bold $text-accent]Packages[/]")]
         for offering_id, name, hours in package_summary(reference):
             line = Content.from_markup(f"{mark(offering_id)}[b]$name[/b]: $hours", name=name, hours=hours)
             lines.append(line.stylize("dim") if dim(offering_id) else line)

@@ -23,6 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ps_tui.widgets.tones import themed
+
 RowT = TypeVar("RowT")
 
 #: A cell's text and an optional Rich style string for it.
@@ -319,14 +321,22 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
     def _row_strip(self, index: int) -> Strip:
         row = self._rows[index]
         base = self.rich_style
-        if index == self.cursor_row:
+        cursor = index == self.cursor_row
+        if cursor:
             base = base + self.get_component_rich_style("vtable--cursor")
         elif index % 2:
             base = base + self.get_component_rich_style("vtable--zebra")
         segments = []
         for column, width in zip(self.columns, self._widths, strict=True):
             text, style = self._cell(row, column.key)
-            cell_style = base + Style.parse(style) if style else base
+            cell_style = base
+            if style:
+                parsed = Style.parse(themed(self, style))
+                # On the cursor's bar a cell keeps its weight but not its
+                # colour, which may not read on the bar (its words say it).
+                cell_style = base + (
+                    Style(bold=parsed.bold, underline=parsed.underline) if cursor else parsed
+                )
             segments.append(Segment(" ", base))
             segments.append(Segment(fit(text, width, column.align), cell_style))
         return Strip(segments)

@@ -1,0 +1,97 @@
+"""Themes: `theme` in the config, the palette's choice saved into it, and
+colours taken from the theme's variables so light themes stay readable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from ps_tui.app import PsApp
+from ps_tui.cli import main
+from ps_tui.config import Settings, read_config, resolve
+from ps_tui.core.health import Health
+from ps_tui.session import open_store
+from ps_tui.widgets.tones import HEALTH_STYLES, themed
+from tests.apps import demo_app, settle
+from tests.conftest import TODAY
+
+PACKAGE = Path(__file__).parent.parent / "ps_tui"
+
+#: Rich's colour names: a widget naming one paints it whatever the theme.
+FIXED = re.compile(r"""["'](?:bold |dim |italic )*(?:red|green|yellow|blue|magenta|cyan|white|black)\b""")
+
+
+def test_no_screen_or_widget_paints_a_fixed_colour() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in [*PACKAGE.glob("screens/*.py"), *PACKAGE.glob("widgets/*.py")]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if FIXED.search(line)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "solarized-light", "ansi-dark"])
+async def test_health_takes_the_themes_text_colours(theme: str) -> None:
+    app = demo_app()
+    async with app.run_test() as pilot:
+        app.theme = theme
+        await pilot.pause()
+        variables = app.get_css_variables()
+        overdue = themed(app.screen, HEALTH_STYLES[Health.OVERDUE])
+        assert overdue.startswith("bold ")
+        expected = variables["text-error"]
+        assert overdue.split()[1] == (
+            expected.removeprefix("ansi_") if expected.startswith("ansi_") else expected.upper()
+        )
+
+
+def test_an_unknown_theme_names_the_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('me = "Ana"\ntheme = "solarised"\n', encoding="utf-8")
+    assert main(["--config", str(config)]) == 2
+    assert f"{config}:2: theme: no theme 'solarised'" in capsys.readouterr().err
+
+
+async def test_the_config_theme_is_applied_and_a_chosen_one_saved(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    original = '# mine\nme = "Louis Jarvis"\ntheme = "nord"\n\n[remote]\n# polls\nrefresh_seconds = 30\n'
+    config.write_text(original, encoding="utf-8")
+    settings = resolve(config=str(config), today=TODAY.isoformat(), env={})
+    app = PsApp(open_store(settings), settings)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.theme == "nord"
+        app.theme = "textual-light"
+        await settle(pilot)
+        app.theme = "solarized-light"
+        await settle(pilot)
+    assert read_config(config).theme == "solarized-light"
+    assert config.read_text(encoding="utf-8") == original.replace(
+        'theme = "nord"', 'theme = "solarized-light"'
+    )
+
+
+async def test_a_theme_chosen_without_a_config_file_creates_one(tmp_path: Path) -> None:
+    config = tmp_path / "new" / "config.toml"
+    app = PsApp(open_store(Settings(today=TODAY)), Settings(today=TODAY, config_path=config))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        app.theme = "textual-light"
+        await settle(pilot)
+    assert config.read_text(encoding="utf-8") == 'theme = "textual-light"\n'
+
+
+@pytest.mark.parametrize("key", ["1", "2", "4"], ids=["dashboard", "implementations", "team"])
+def test_a_light_theme(snap_compare: Any, key: str) -> None:
+    async def light(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+
+    settings = Settings(today=TODAY, theme="textual-light")
+    assert snap_compare(PsApp(open_store(settings), settings), terminal_size=(100, 30), run_before=light)
