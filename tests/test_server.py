@@ -32,8 +32,8 @@ from tests.server_process import TODAY, ServerProcess, isolated_env, start_serve
 
 TOKEN = "test-token-5f1c9"
 UNAUTHORIZED = {
-    "error": "missing or wrong bearer token; set PS_TUI_SERVER_TOKEN on the server and "
-    "token/PS_TUI_TOKEN on the client"
+    "error": "missing, wrong or revoked bearer token; set token/PS_TUI_TOKEN on the client to your "
+    "own token (`ps-tui serve token add NAME` on the server) or to the server's PS_TUI_SERVER_TOKEN"
 }
 API = "/api/v1"
 

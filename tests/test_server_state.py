@@ -51,9 +51,11 @@ class GatedStore(MemoryStore):
         super().__init__(store)
         self.gate = asyncio.Event()
 
-    async def save_implementation(self, implementation: Implementation) -> StoreFile:
+    async def save_implementation(
+        self, implementation: Implementation, *, who: str | None = None
+    ) -> StoreFile:
         await self.gate.wait()
-        return await super().save_implementation(implementation)
+        return await super().save_implementation(implementation, who=who)
 
 
 def page(state: ServerState, since: dt.datetime | None = None) -> tuple[list[str], dt.datetime, bool]:

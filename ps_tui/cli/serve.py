@@ -16,12 +16,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ps_tui.cli import tokens as token_command
 from ps_tui.cli.diagnostics import EXIT_FAILED, EXIT_OK, Failure, report
 from ps_tui.config import Settings
 
 if TYPE_CHECKING:
     from ps_tui.core.model import StoreFile
     from ps_tui.store.file import FileStore
+    from ps_tui.store.tokens import FileTokens
 
 NAME = "serve"
 ENV_SERVER_TOKEN = "PS_TUI_SERVER_TOKEN"
@@ -83,10 +85,13 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="share the store over HTTP (needs ps-tui[server])",
         description="Serve the configured store (--store, PS_TUI_STORE or the config) over HTTP "
-        "for the team's ps-tui clients. Writes need the bearer token from PS_TUI_SERVER_TOKEN or "
-        "--token-file; reads are open unless --protect-reads. API docs at /docs (Swagger UI, loaded "
+        "for the team's ps-tui clients. Writes need a bearer token: the shared one from "
+        "PS_TUI_SERVER_TOKEN or --token-file, or a member's own (`ps-tui serve token add NAME`); "
+        "reads are open unless --protect-reads. API docs at /docs (Swagger UI, loaded "
         "by the browser from cdn.jsdelivr.net; the schema itself is /openapi.json).",
     )
+    # `ps-tui serve token ...`: optional, so `ps-tui serve` alone serves.
+    token_command.add_parser(serve.add_subparsers(dest="serve_command", metavar="token"), common)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
     serve.add_argument(
         "--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
@@ -145,6 +150,8 @@ def _token(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "serve_command", None) == token_command.NAME:
+        return token_command.run(args, settings)
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn")):
         raise Failure("needs the server extra: pip install 'ps-tui[server]'")
     if settings.store is None:
@@ -158,25 +165,46 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         token = None if args.no_auth else _token(args)
     except ValueError as error:
         raise Failure(str(error)) from None
-    if token is None and not args.no_auth:
+    tokens = _tokens(args, settings.store)
+    if token is None and not args.no_auth and not (tokens is not None and tokens.exists()):
         raise Failure(
-            f"no token: set {ENV_SERVER_TOKEN} or give --token-file PATH, so that only the team can "
+            f"no token: set {ENV_SERVER_TOKEN} or give --token-file PATH, or give each member a token "
+            "of their own (`ps-tui serve token add NAME`), so that only the team can "
             "write (or --no-auth to let anyone who can connect write)"
         )
-    if token is None and args.protect_reads:
+    if args.no_auth and args.protect_reads:
         raise Failure("--protect-reads needs a token, and --no-auth has none")
 
     from ps_tui.store.file import FileStore
+    from ps_tui.store.tokens import NO_TOKEN_WHO, SHARED_TOKEN_WHO
 
     # Read here, before any event loop: see ps_tui/session.py on asyncio.run.
     # A StoreError is reported by ps_tui.cli.main.
-    # Everyone shares one token: a change is recorded as the server's until
-    # tokens name their holders.
-    who = "ps-tui serve (no token)" if token is None else "ps-tui serve (shared token)"
+    # Each write is recorded as its token's holder (the server passes it per
+    # request); this is the store's own name, for the shared token or none.
+    who = NO_TOKEN_WHO if args.no_auth else SHARED_TOKEN_WHO
     store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20, who=who)
     # Every check, whatever the size: a server writes what it loaded.
     data = store.read(thorough=True)
-    return _serve(args, settings, store, data, token)
+    return _serve(args, settings, store, data, token, tokens)
+
+
+def _tokens(args: argparse.Namespace, store: Path) -> FileTokens | None:
+    """The per-user tokens beside `store`, checked now (None with --no-auth).
+    Watched even when there is no file yet, so that a first `token add`
+    beside a shared token counts without a restart."""
+    from ps_tui.store.tokens import FileTokens, tokens_path
+
+    tokens = FileTokens(tokens_path(store))
+    if args.no_auth:
+        if tokens.exists():
+            raise Failure(
+                f"--no-auth and the per-user tokens in {tokens.location} contradict each other; "
+                "give one (remove that file, or serve without --no-auth)"
+            )
+        return None
+    tokens.check()  # a TokensUnusable is reported by ps_tui.cli.main
+    return tokens
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -202,7 +230,12 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _serve(
-    args: argparse.Namespace, settings: Settings, store: FileStore, data: StoreFile, token: str | None
+    args: argparse.Namespace,
+    settings: Settings,
+    store: FileStore,
+    data: StoreFile,
+    token: str | None,
+    tokens: FileTokens | None,
 ) -> int:
     import logging
 
@@ -226,12 +259,13 @@ def _serve(
     app = create_app(
         store,
         token=token,
+        tokens=tokens,
         protect_reads=args.protect_reads,
         body_timeout=args.body_timeout,
         today=settings.today,
         data=data,
     )
-    if token is None:
+    if args.no_auth:
         _say("WARNING: --no-auth: anyone who can connect can change the store")
         if os.environ.get(ENV_SERVER_TOKEN):
             _say(f"WARNING: --no-auth overrides {ENV_SERVER_TOKEN}")
@@ -241,7 +275,12 @@ def _serve(
             "in front before the token crosses a network"
         )
     reads = "reads need the token too" if args.protect_reads else "reads are open"
-    writes = "writes need the bearer token" if token else "writes are open"
+    writes = "writes are open"
+    if tokens is not None and tokens.exists():
+        shared = " or the shared one" if token else ""
+        writes = f"writes need a member's token ({tokens.location}){shared}"
+    elif token:
+        writes = "writes need the bearer token"
     shown = f"[{host}]" if ":" in host else host
     _say(
         f"serving {store.location} ({_count_of(len(data.implementations))}) at "

@@ -2,6 +2,7 @@
 FastAPI app that `ps-tui serve` runs with uvicorn.
 
     GET    /healthz                          {"status": "ok"}
+    GET    /api/v1/me                        whom the bearer token names: member, read-only
     GET    /api/v1/reference                 the store without its implementations
     PUT    /api/v1/reference                 replace the reference data (write)
     GET    /api/v1/implementations           filter, page, and changes since a time
@@ -20,6 +21,8 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
                                              UI's assets come from cdn.jsdelivr.net)
 
 Writes need `Authorization: Bearer <token>`; reads too with `protect_reads`.
+A per-user token's writes are recorded in the history as its member's; a
+read-only one gets 403 for a write (see auth.py).
 If-Match is optional: without it an update or delete applies whatever
 changed meanwhile (last write wins); with it a stale version gets 412 and
 the current one. Every error is JSON with an `error` message (see errors.py).
@@ -50,11 +53,12 @@ from ps_tui.core.reports import CustomerReport, MonthlyReport, WeeklyReport
 from ps_tui.core.validate import Problem
 from ps_tui.server import errors as api_errors
 from ps_tui.server import wire
-from ps_tui.server.auth import BearerAuth
+from ps_tui.server.auth import Access, BearerAuth
 from ps_tui.server.connections import quiet_accept_errors
 from ps_tui.server.errors import ApiError, error, invalid, json_response
 from ps_tui.server.state import ServerState, as_utc, quoted
 from ps_tui.store.base import Store
+from ps_tui.store.tokens import TokenRegistry
 
 access_log = logging.getLogger("ps_tui.server.access")
 
@@ -150,6 +154,17 @@ class ResponseHeaders:
         await self.app(scope, receive, sending)
 
 
+async def write_access(request: Request) -> Access:
+    """Whom a write acts for (401; 403 for a read-only token). The writes'
+    router depends on it, and a handler that declares it (`Writer`) gets the
+    same answer: FastAPI runs a dependency once per request."""
+    auth: BearerAuth = request.app.state.ps_tui_auth
+    return await auth.require_write(request)
+
+
+Writer = Annotated[Access, Depends(write_access)]
+
+
 def refused(problem: session.RequestProblem) -> ApiError:
     """A request the headless layer refuses: 422 with its message, each
     input named as its query parameter (the field's own name)."""
@@ -171,18 +186,20 @@ def create_app(
     store: Store,
     *,
     token: str | None,
+    tokens: TokenRegistry | None = None,
     protect_reads: bool = False,
     max_body: int = 1_000_000,
     body_timeout: float = wire.BODY_TIMEOUT,
     today: dt.date | None = None,
     data: StoreFile | None = None,
 ) -> FastAPI:
-    """The API over `store`. `token` None means no auth at all (`--no-auth`);
+    """The API over `store`. `token` is the shared token, `tokens` the
+    per-user ones; neither means no auth at all (`--no-auth`);
     a request body is refused past `max_body` bytes or `body_timeout` seconds;
     `today` fixes the date for the KPI and lookup (the real date otherwise);
     `data` is the store as already loaded (else it is loaded at startup)."""
     state = ServerState(store)
-    auth = BearerAuth(token)
+    auth = BearerAuth(token, tokens)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -199,12 +216,9 @@ def create_app(
                 if state.data is None:
                     await state.load(data)
 
-    def write_access(request: Request) -> None:
-        auth.require(request)
-
-    def read_access(request: Request) -> None:
+    async def read_access(request: Request) -> None:
         if protect_reads:
-            auth.require(request)
+            await auth.require(request)
 
     def today_now() -> dt.date:
         return today or dt.date.today()
@@ -226,6 +240,18 @@ def create_app(
     async def healthz() -> Response:
         return json_response(wire.ServerHealth("ok"))
 
+    @app.get(
+        "/api/v1/me",
+        responses={200: wire.json_content(wire.ref(wire.Me), "Whom the token names"), **wire.errors(401)},
+    )
+    async def me(request: Request) -> Response:
+        """The token's holder: the member (null for the shared token, or
+        none), whether it may only read, and whom the history records."""
+        access = await auth.require(request)
+        return json_response(
+            wire.Me(member=access.member, read_only=access.read_only, recorded_as=access.who)
+        )
+
     # -- reference ------------------------------------------------------------------
 
     @reads.get(
@@ -239,11 +265,11 @@ def create_app(
         "/reference",
         responses={
             200: wire.json_content(wire.ref(wire.ReferenceDocument), "The new reference data"),
-            **wire.errors(400, 408, 413, 422, 503),
+            **wire.errors(400, 403, 408, 413, 422, 503),
         },
         openapi_extra=wire.request_body(wire.ReferenceDocument),
     )
-    async def put_reference(request: Request) -> Response:
+    async def put_reference(request: Request, access: Writer) -> Response:
         body = await wire.read_body(request, max_body, body_timeout)
         document = wire.decode(body, wire.ReferenceDocument, "reference")
         if document.schema_version > SCHEMA_VERSION:
@@ -255,7 +281,7 @@ def create_app(
                 checked_reference(state.current(), reference)
             except InvalidData as refused:
                 raise invalid("reference", refused.problems) from None
-            saved = await state.replace_reference(reference)
+            saved = await state.replace_reference(reference, who=access.who)
         return json_response(wire.ReferenceDocument.of(saved))
 
     # -- history (declared before the implementation routes, which take any path) ---
@@ -355,29 +381,30 @@ def create_app(
         status_code=201,
         responses={
             201: {**implementation_response, "headers": etag_header},
-            **wire.errors(400, 408, 409, 413, 422, 503),
+            **wire.errors(400, 403, 408, 409, 413, 422, 503),
         },
         openapi_extra=wire.request_body(NewImplementation),
     )
-    async def create_implementation(request: Request) -> Response:
+    async def create_implementation(request: Request, access: Writer) -> Response:
         body = await wire.read_body(request, max_body, body_timeout)
         new = wire.decode(body, NewImplementation, "implementation")
         async with state.lock:
             # Without an id, the next one, as the TUI's `n` gives it.
-            created = await state.create(with_id(state.current(), new), today_now())
+            created = await state.create(with_id(state.current(), new), today_now(), who=access.who)
         return with_etag(created, 201)
 
     @writes.put(
         one,
         responses={
             200: {**implementation_response, "headers": etag_header},
-            **wire.errors(400, 404, 408, 412, 413, 422, 503),
+            **wire.errors(400, 403, 404, 408, 412, 413, 422, 503),
         },
         openapi_extra=wire.request_body(Implementation),
     )
     async def update_implementation(
         implementation_id: str,
         request: Request,
+        access: Writer,
         if_match: IfMatch = None,
     ) -> Response:
         body = await wire.read_body(request, max_body, body_timeout)
@@ -386,20 +413,21 @@ def create_app(
             message = f"must equal the id in the URL ({implementation_id!r}); an id cannot be changed"
             raise invalid("implementation", [Problem("id", message)])
         async with state.lock:
-            saved = await state.update(implementation, if_match, today_now())
+            saved = await state.update(implementation, if_match, today_now(), who=access.who)
         return with_etag(saved)
 
     @writes.delete(
         one,
         status_code=204,
-        responses={204: {"description": "Deleted"}, **wire.errors(404, 412, 503)},
+        responses={204: {"description": "Deleted"}, **wire.errors(403, 404, 412, 503)},
     )
     async def delete_implementation(
         implementation_id: str,
+        access: Writer,
         if_match: IfMatch = None,
     ) -> Response:
         async with state.lock:
-            await state.delete(implementation_id, if_match)
+            await state.delete(implementation_id, if_match, who=access.who)
         return Response(status_code=204)
 
     # -- views -------------------------------------------------------------------------
@@ -577,4 +605,5 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.state.ps_tui = state
+    app.state.ps_tui_auth = auth
     return app

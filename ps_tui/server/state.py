@@ -216,6 +216,8 @@ class ServerState:
         return [implementations[p] for p in sorted(positions[bisect.bisect_left(moments, since) :])]
 
     # -- writes (call under `lock`) --------------------------------------------------
+    # `who`: the request's token holder, whom the store's history records for
+    # this change (None: the store's own); passed down, never kept here.
 
     def _check_version(self, current: Implementation, if_match: str | None) -> None:
         tag = etag(current)
@@ -231,7 +233,9 @@ class ServerState:
                 {"ETag": quoted(tag)},
             )
 
-    async def create(self, implementation: Implementation, today: dt.date | None = None) -> Implementation:
+    async def create(
+        self, implementation: Implementation, today: dt.date | None = None, *, who: str | None = None
+    ) -> Implementation:
         existing = self.find(implementation.id)
         if existing is not None:
             raise ApiError(
@@ -243,29 +247,34 @@ class ServerState:
                     etag=etag(existing),
                 ),
             )
-        return await self._save(implementation, None, today)
+        return await self._save(implementation, None, today, who)
 
     async def update(
-        self, implementation: Implementation, if_match: str | None, today: dt.date | None = None
+        self,
+        implementation: Implementation,
+        if_match: str | None,
+        today: dt.date | None = None,
+        *,
+        who: str | None = None,
     ) -> Implementation:
         before = self.get(implementation.id)
         self._check_version(before, if_match)
-        return await self._save(implementation, before, today)
+        return await self._save(implementation, before, today, who)
 
-    async def delete(self, implementation_id: str, if_match: str | None) -> None:
+    async def delete(self, implementation_id: str, if_match: str | None, *, who: str | None = None) -> None:
         self._check_version(self.get(implementation_id), if_match)
         now = self._begin()
         try:
-            data = await self._write(lambda: self.store.delete_implementation(implementation_id))
+            data = await self._write(lambda: self.store.delete_implementation(implementation_id, who=who))
             self._replace(data)
             self.deleted[implementation_id] = now
         finally:
             self._writing_since = None
 
-    async def replace_reference(self, reference: Reference) -> StoreFile:
+    async def replace_reference(self, reference: Reference, *, who: str | None = None) -> StoreFile:
         self._begin()
         try:
-            data = await self._write(lambda: self.store.save_reference(reference), "reference")
+            data = await self._write(lambda: self.store.save_reference(reference, who=who), "reference")
             self._replace(data)
             return data
         finally:
@@ -277,7 +286,11 @@ class ServerState:
         return now
 
     async def _save(
-        self, implementation: Implementation, before: Implementation | None, today: dt.date | None
+        self,
+        implementation: Implementation,
+        before: Implementation | None,
+        today: dt.date | None,
+        who: str | None,
     ) -> Implementation:
         """Check and save; `before` is the stored version (None for a new one),
         `today` the server's date (the real one when None) for the dates that
@@ -288,7 +301,7 @@ class ServerState:
             raise invalid("implementation", problems)
         stamped = msgspec.structs.replace(implementation, updated=self._begin())
         try:
-            data = await self._write(lambda: self.store.save_implementation(stamped))
+            data = await self._write(lambda: self.store.save_implementation(stamped, who=who))
             self._replace(data)
         finally:
             self._writing_since = None

@@ -83,6 +83,17 @@ class ServerHealth(msgspec.Struct):
     status: str
 
 
+class Me(msgspec.Struct, kw_only=True):
+    """GET /api/v1/me: whom the bearer token names."""
+
+    #: The team member the token belongs to; null for the shared token (or none).
+    member: str | None
+    #: Whether the token may only read.
+    read_only: bool
+    #: Whom the history records for this token's writes.
+    recorded_as: str
+
+
 # --- request bodies -----------------------------------------------------------------
 
 
@@ -188,6 +199,7 @@ DOCUMENTS: tuple[Any, ...] = (
     *REPORTS,
     ErrorBody,
     ServerHealth,
+    Me,
 )
 REF = "#/components/schemas/{name}"
 
@@ -208,7 +220,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI responses for error statuses, each an ErrorBody."""
     descriptions = {
         400: "Malformed JSON or a malformed request",
-        401: "Missing or wrong bearer token",
+        401: "Missing, wrong or revoked bearer token",
+        403: "The token is read-only",
         404: "No implementation with that id",
         409: "An implementation with that id already exists",
         412: "If-Match does not match the current version (the body has `current` and `etag`)",

@@ -27,13 +27,19 @@ class Store(Protocol):
 
     async def load(self) -> StoreFile: ...
 
-    async def save_implementation(self, implementation: Implementation) -> StoreFile:
+    # `who`: the person the store's history records for this one change (a
+    # server passes its request's token holder); None is the store's own
+    # (the config's `me`). A store without a history of its own ignores it.
+
+    async def save_implementation(
+        self, implementation: Implementation, *, who: str | None = None
+    ) -> StoreFile:
         """Insert or replace (by id) one implementation."""
         ...
 
-    async def delete_implementation(self, implementation_id: str) -> StoreFile: ...
+    async def delete_implementation(self, implementation_id: str, *, who: str | None = None) -> StoreFile: ...
 
-    async def save_reference(self, reference: Reference) -> StoreFile: ...
+    async def save_reference(self, reference: Reference, *, who: str | None = None) -> StoreFile: ...
 
 
 @runtime_checkable

@@ -377,20 +377,20 @@ class FileStore:
         self._store, self._seen = store, _fingerprint(self.path, data)
         return store
 
-    def write(self, store: StoreFile) -> StoreFile:
+    def write(self, store: StoreFile, *, who: str | None = None) -> StoreFile:
         """Save a whole store: a new file in the app's layout, or, over the
         file that was read, only what differs from it."""
         with self._mutex, locked(self.path):
             before = self._check_unchanged()
-            self._write_unlocked(store, before)
+            self._write_unlocked(store, before, who or self.who)
         return store
 
-    def _write_unlocked(self, store: StoreFile, before: bytes | None) -> None:
+    def _write_unlocked(self, store: StoreFile, before: bytes | None, who: str) -> None:
         if before is None or self._store is None:
             data = encode_store(store, self.kind)
         else:
             data = edit_text(self.path, before.decode("utf-8"), self._store, store).encode("utf-8")
-            self._record(self._store, store, before, data)
+            self._record(self._store, store, before, data, who)
         try:
             atomic_write(self.path, data)
         except OSError as error:
@@ -399,15 +399,15 @@ class FileStore:
         self._store, self._seen = store, _fingerprint(self.path, data)
         sweep_stale_temps(self.path)
 
-    def _record(self, old: StoreFile, new: StoreFile, before: bytes, data: bytes) -> None:
+    def _record(self, old: StoreFile, new: StoreFile, before: bytes, data: bytes, who: str) -> None:
         """Append the save's events to the history, synced, before the store
         file is replaced: a change is never in the store without its record."""
         if self.history_path is None:
             return
         now = dt.datetime.now(dt.UTC)
-        events = events_between(old, new, self.who, now)
+        events = events_between(old, new, who, now)
         if events:
-            save = Save(at=now, who=self.who, parent=digest(before), digest=digest(data), events=events)
+            save = Save(at=now, who=who, parent=digest(before), digest=digest(data), events=events)
             try:
                 history_file.append(self.history_path, save)
             except StoreWriteFailed as failed:
@@ -453,7 +453,7 @@ class FileStore:
             )
         return data
 
-    def _edit(self, change: Callable[[StoreFile], StoreFile]) -> StoreFile:
+    def _edit(self, change: Callable[[StoreFile], StoreFile], who: str | None) -> StoreFile:
         with self._mutex, locked(self.path):
             if self._store is None:
                 self.read()
@@ -461,13 +461,14 @@ class FileStore:
             assert self._store is not None
             with edit_errors(self.location):
                 updated = change(self._store)
-            self._write_unlocked(updated, before)
+            self._write_unlocked(updated, before, who or self.who)
             return updated
 
-    def save_implementation_sync(self, implementation: Implementation) -> StoreFile:
-        return self._edit(lambda store: portfolio.upsert(store, implementation))
+    # `who`: whom the history records for this save (None: `self.who`).
 
-    def save_implementations_sync(self, implementations: Sequence[Implementation]) -> StoreFile:
+    def save_implementations_sync(
+        self, implementations: Sequence[Implementation], *, who: str | None = None
+    ) -> StoreFile:
         """Insert or replace several in one save (one history record): all
         of them are written, or none."""
 
@@ -476,13 +477,18 @@ class FileStore:
                 store = portfolio.upsert(store, implementation)
             return store
 
-        return self._edit(change)
+        return self._edit(change, who)
 
-    def delete_implementation_sync(self, implementation_id: str) -> StoreFile:
-        return self._edit(lambda store: portfolio.remove(store, implementation_id))
+    def save_implementation_sync(
+        self, implementation: Implementation, *, who: str | None = None
+    ) -> StoreFile:
+        return self._edit(lambda store: portfolio.upsert(store, implementation), who)
 
-    def save_reference_sync(self, reference: Reference) -> StoreFile:
-        return self._edit(lambda store: portfolio.replace_reference(store, reference))
+    def delete_implementation_sync(self, implementation_id: str, *, who: str | None = None) -> StoreFile:
+        return self._edit(lambda store: portfolio.remove(store, implementation_id), who)
+
+    def save_reference_sync(self, reference: Reference, *, who: str | None = None) -> StoreFile:
+        return self._edit(lambda store: portfolio.replace_reference(store, reference), who)
 
     # -- the Store protocol ---------------------------------------------------
 
@@ -496,11 +502,13 @@ class FileStore:
     async def load(self) -> StoreFile:
         return await asyncio.to_thread(self.read)
 
-    async def save_implementation(self, implementation: Implementation) -> StoreFile:
-        return await asyncio.to_thread(self.save_implementation_sync, implementation)
+    async def save_implementation(
+        self, implementation: Implementation, *, who: str | None = None
+    ) -> StoreFile:
+        return await asyncio.to_thread(self.save_implementation_sync, implementation, who=who)
 
-    async def delete_implementation(self, implementation_id: str) -> StoreFile:
-        return await asyncio.to_thread(self.delete_implementation_sync, implementation_id)
+    async def delete_implementation(self, implementation_id: str, *, who: str | None = None) -> StoreFile:
+        return await asyncio.to_thread(self.delete_implementation_sync, implementation_id, who=who)
 
-    async def save_reference(self, reference: Reference) -> StoreFile:
-        return await asyncio.to_thread(self.save_reference_sync, reference)
+    async def save_reference(self, reference: Reference, *, who: str | None = None) -> StoreFile:
+        return await asyncio.to_thread(self.save_reference_sync, reference, who=who)

@@ -164,7 +164,7 @@ class RemoteStore:
         if status == 401:
             raise StoreAuthFailed(
                 f"{self.url}: the server refused the token ({message}). Set `token` under [remote] in "
-                "config.toml or PS_TUI_TOKEN to the server's PS_TUI_SERVER_TOKEN."
+                "config.toml or PS_TUI_TOKEN to your own token or the server's PS_TUI_SERVER_TOKEN."
             )
         if status == 422:
             listed = body.get("problems")
@@ -406,7 +406,11 @@ class RemoteStore:
         self._check(response)
         return response
 
-    async def save_implementation(self, implementation: Implementation) -> StoreFile:
+    # `who` is not sent: the server records the holder of the token.
+
+    async def save_implementation(
+        self, implementation: Implementation, *, who: str | None = None
+    ) -> StoreFile:
         return await self._save(implementation, check_version=True)
 
     async def overwrite_implementation(self, implementation: Implementation) -> StoreFile:
@@ -446,7 +450,7 @@ class RemoteStore:
         self._etags[saved.id] = etag(saved)
         return updated
 
-    async def delete_implementation(self, implementation_id: str) -> StoreFile:
+    async def delete_implementation(self, implementation_id: str, *, who: str | None = None) -> StoreFile:
         data = self._writable()
         headers = {}
         if implementation_id in self._etags:
@@ -467,7 +471,7 @@ class RemoteStore:
         self._etags.pop(implementation_id, None)
         return updated
 
-    async def save_reference(self, reference: Reference) -> StoreFile:
+    async def save_reference(self, reference: Reference, *, who: str | None = None) -> StoreFile:
         data = self._writable()
         body = msgspec.json.encode(reference)
         await self._write(

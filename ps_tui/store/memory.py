@@ -11,7 +11,8 @@ QUICK_IMPLEMENTATIONS = 1_000
 
 
 class MemoryStore:
-    """Keeps the portfolio in memory; edits are checked but never written."""
+    """Keeps the portfolio in memory; edits are checked but never written (so
+    there is no history, and `who` is not kept)."""
 
     persistent = False
 
@@ -30,17 +31,19 @@ class MemoryStore:
     async def load(self) -> StoreFile:
         return self._store
 
-    async def save_implementation(self, implementation: Implementation) -> StoreFile:
+    async def save_implementation(
+        self, implementation: Implementation, *, who: str | None = None
+    ) -> StoreFile:
         with edit_errors(self.location):
             self._store = portfolio.upsert(self._store, implementation)
         return self._store
 
-    async def delete_implementation(self, implementation_id: str) -> StoreFile:
+    async def delete_implementation(self, implementation_id: str, *, who: str | None = None) -> StoreFile:
         with edit_errors(self.location):
             self._store = portfolio.remove(self._store, implementation_id)
         return self._store
 
-    async def save_reference(self, reference: Reference) -> StoreFile:
+    async def save_reference(self, reference: Reference, *, who: str | None = None) -> StoreFile:
         with edit_errors(self.location):
             self._store = portfolio.replace_reference(self._store, reference)
         return self._store
