@@ -1,10 +1,12 @@
 """Per-user tokens: `ps-tui serve token add|list|revoke`, and a real
 `ps-tui serve` that records each write as the member whose token made it,
 refuses a read-only token's writes (403) and a revoked token (401) without a
-restart."""
+restart, and with `--require-if-match` refuses a write without If-Match (428)
+while the real client keeps working."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import stat
@@ -18,6 +20,7 @@ import pytest
 
 from ps_tui.cli import main
 from ps_tui.data import default_store
+from ps_tui.store.http import RemoteStore
 from ps_tui.store.tokens import tokens_path
 from tests.server_process import TODAY, isolated_env, start_server, write_store
 
@@ -218,3 +221,54 @@ def test_a_token_revoked_or_added_counts_without_a_restart(tmp_path: Path, store
         ("three", "Louis Jarvis"),
         ("one", "Louis Jarvis"),
     ]
+
+
+def test_require_if_match_refuses_a_blind_write_and_the_client_still_works(
+    tmp_path: Path, store: Path
+) -> None:
+    home = tmp_path / "home"
+    louis = add_token(home, store, "Louis Jarvis")
+    first = default_store(TODAY).implementations[0]
+    with start_server(store, token=None, extra_args=["--require-if-match"]) as server:
+        with httpx.Client(base_url=server.url, headers=bearer(louis), timeout=10) as client:
+            got = client.get(f"{API}/implementations/{first.id}")
+            body = msgspec.to_builtins(msgspec.structs.replace(first, notes="blind"))
+            reference = client.get(f"{API}/reference")
+            blind = [
+                client.put(f"{API}/implementations/{first.id}", json=body),
+                client.delete(f"{API}/implementations/{first.id}"),
+                client.put(f"{API}/reference", json=reference.json()),
+            ]
+            stale = client.put(
+                f"{API}/reference", json=reference.json(), headers={"If-Match": '"not-the-etag"'}
+            )
+            seen = client.put(
+                f"{API}/implementations/{first.id}", json=body, headers={"If-Match": got.headers["etag"]}
+            )
+            # A POST creates: there is no version to name.
+            fresh = msgspec.to_builtins(msgspec.structs.replace(first, id="IMP-9001", customer="Hooli"))
+            assert client.post(f"{API}/implementations", json=fresh).status_code == 201
+        edited = ps_tui(home, "--remote", server.url, "edit", first.id, "--notes", "by the CLI", token=louis)
+        deleted = ps_tui(home, "--remote", server.url, "delete", "IMP-0002", "--yes", token=louis)
+
+        async def through_the_client() -> str:
+            remote = RemoteStore(server.url, louis, cache_dir=tmp_path / "cache")
+            try:
+                data = await remote.load()
+                await remote.save_reference(data.reference)
+                impl = data.implementations[0]
+                saved = await remote.overwrite_implementation(msgspec.structs.replace(impl, notes="mine"))
+                return next(i.notes for i in saved.implementations if i.id == impl.id)
+            finally:
+                await remote.aclose()
+
+        overwritten = asyncio.run(through_the_client())
+    for refused in blind:
+        assert refused.status_code == 428, refused.text
+        assert "send the ETag" in refused.json()["error"]
+    assert stale.status_code == 412 and "reference data changed" in stale.json()["error"]
+    assert reference.headers["etag"] == stale.headers["etag"]
+    assert seen.status_code == 200, seen.text
+    assert edited.returncode == 0, edited.stderr
+    assert deleted.returncode == 0, deleted.stderr
+    assert overwritten == "mine"

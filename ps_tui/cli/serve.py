@@ -104,6 +104,11 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         "--no-auth", action="store_true", help="no token at all: anyone who can connect may write"
     )
     serve.add_argument(
+        "--require-if-match",
+        action="store_true",
+        help="refuse (428) an update or delete that does not send the ETag it changes (If-Match)",
+    )
+    serve.add_argument(
         "--max-connections",
         type=_count,
         default=DEFAULT_MAX_CONNECTIONS,
@@ -261,6 +266,7 @@ def _serve(
         token=token,
         tokens=tokens,
         protect_reads=args.protect_reads,
+        require_if_match=args.require_if_match,
         body_timeout=args.body_timeout,
         today=settings.today,
         data=data,

@@ -407,14 +407,15 @@ class StoreFile(Reference):
         )
 
 
-def etag(implementation: Implementation) -> str:
-    """A version tag of one implementation: equal exactly when its content is.
+def etag(document: Implementation | Reference) -> str:
+    """A version tag of one implementation (or of the reference data): equal
+    exactly when its content is.
 
     The server sends it as the ETag; a client computes it for what it loaded
     and sends it back as If-Match, so a stale edit is refused, not applied."""
     import hashlib
 
-    return hashlib.sha256(msgspec.json.encode(implementation)).hexdigest()[:20]
+    return hashlib.sha256(msgspec.json.encode(document)).hexdigest()[:20]
 
 
 def json_schema() -> dict[str, object]:

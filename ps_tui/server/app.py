@@ -3,8 +3,8 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
 
     GET    /healthz                          {"status": "ok"}
     GET    /api/v1/me                        whom the bearer token names: member, read-only
-    GET    /api/v1/reference                 the store without its implementations
-    PUT    /api/v1/reference                 replace the reference data (write)
+    GET    /api/v1/reference                 the store without its implementations, its ETag
+    PUT    /api/v1/reference                 replace the reference data (write); If-Match honoured
     GET    /api/v1/implementations           filter, page, and changes since a time
     POST   /api/v1/implementations           create (write): 201, Location; no id: the next; 409 if taken
     GET    /api/v1/implementations/{id}      one, with its ETag
@@ -25,7 +25,8 @@ A per-user token's writes are recorded in the history as its member's; a
 read-only one gets 403 for a write (see auth.py).
 If-Match is optional: without it an update or delete applies whatever
 changed meanwhile (last write wins); with it a stale version gets 412 and
-the current one. Every error is JSON with an `error` message (see errors.py).
+the current one; with `require_if_match` a write without it gets 428.
+Every error is JSON with an `error` message (see errors.py).
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ IfMatch = Annotated[
     Header(
         alias="If-Match",
         description="the ETag you loaded; when the current version differs the change is refused "
-        "with 412 and the current version. Without it the last write wins.",
+        "with 412 and the current version. Without it the last write wins (428 when the server "
+        "runs with --require-if-match).",
     ),
 ]
 
@@ -188,6 +190,7 @@ def create_app(
     token: str | None,
     tokens: TokenRegistry | None = None,
     protect_reads: bool = False,
+    require_if_match: bool = False,
     max_body: int = 1_000_000,
     body_timeout: float = wire.BODY_TIMEOUT,
     today: dt.date | None = None,
@@ -195,6 +198,7 @@ def create_app(
 ) -> FastAPI:
     """The API over `store`. `token` is the shared token, `tokens` the
     per-user ones; neither means no auth at all (`--no-auth`);
+    `require_if_match` refuses an update or delete without If-Match (428);
     a request body is refused past `max_body` bytes or `body_timeout` seconds;
     `today` fixes the date for the KPI and lookup (the real date otherwise);
     `data` is the store as already loaded (else it is loaded at startup)."""
@@ -219,6 +223,16 @@ def create_app(
     async def read_access(request: Request) -> None:
         if protect_reads:
             await auth.require(request)
+
+    def precondition(if_match: str | None) -> None:
+        """With `require_if_match`, a change must say which version it changes."""
+        if require_if_match and if_match is None:
+            raise error(
+                428,
+                "this server requires If-Match on every update and delete: send the ETag you "
+                "loaded (GET the resource, then If-Match: its ETag header; * to overwrite whatever "
+                "is there)",
+            )
 
     def today_now() -> dt.date:
         return today or dt.date.today()
@@ -259,17 +273,19 @@ def create_app(
         responses={200: wire.json_content(wire.ref(wire.ReferenceDocument), "The reference data")},
     )
     async def get_reference() -> Response:
-        return json_response(wire.ReferenceDocument.of(state.current()))
+        data = state.current()
+        return json_response(wire.ReferenceDocument.of(data), headers={"ETag": quoted(etag(data.reference))})
 
     @writes.put(
         "/reference",
         responses={
             200: wire.json_content(wire.ref(wire.ReferenceDocument), "The new reference data"),
-            **wire.errors(400, 403, 408, 413, 422, 503),
+            **wire.errors(400, 403, 408, 412, 413, 422, 428, 503),
         },
         openapi_extra=wire.request_body(wire.ReferenceDocument),
     )
-    async def put_reference(request: Request, access: Writer) -> Response:
+    async def put_reference(request: Request, access: Writer, if_match: IfMatch = None) -> Response:
+        precondition(if_match)
         body = await wire.read_body(request, max_body, body_timeout)
         document = wire.decode(body, wire.ReferenceDocument, "reference")
         if document.schema_version > SCHEMA_VERSION:
@@ -281,8 +297,10 @@ def create_app(
                 checked_reference(state.current(), reference)
             except InvalidData as refused:
                 raise invalid("reference", refused.problems) from None
-            saved = await state.replace_reference(reference, who=access.who)
-        return json_response(wire.ReferenceDocument.of(saved))
+            saved = await state.replace_reference(reference, if_match, who=access.who)
+        return json_response(
+            wire.ReferenceDocument.of(saved), headers={"ETag": quoted(etag(saved.reference))}
+        )
 
     # -- history (declared before the implementation routes, which take any path) ---
 
@@ -397,7 +415,7 @@ def create_app(
         one,
         responses={
             200: {**implementation_response, "headers": etag_header},
-            **wire.errors(400, 403, 404, 408, 412, 413, 422, 503),
+            **wire.errors(400, 403, 404, 408, 412, 413, 422, 428, 503),
         },
         openapi_extra=wire.request_body(Implementation),
     )
@@ -407,6 +425,7 @@ def create_app(
         access: Writer,
         if_match: IfMatch = None,
     ) -> Response:
+        precondition(if_match)
         body = await wire.read_body(request, max_body, body_timeout)
         implementation = wire.decode(body, Implementation, "implementation")
         if implementation.id != implementation_id:
@@ -419,13 +438,14 @@ def create_app(
     @writes.delete(
         one,
         status_code=204,
-        responses={204: {"description": "Deleted"}, **wire.errors(403, 404, 412, 503)},
+        responses={204: {"description": "Deleted"}, **wire.errors(403, 404, 412, 428, 503)},
     )
     async def delete_implementation(
         implementation_id: str,
         access: Writer,
         if_match: IfMatch = None,
     ) -> Response:
+        precondition(if_match)
         async with state.lock:
             await state.delete(implementation_id, if_match, who=access.who)
         return Response(status_code=204)

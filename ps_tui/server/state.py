@@ -271,7 +271,16 @@ class ServerState:
         finally:
             self._writing_since = None
 
-    async def replace_reference(self, reference: Reference, *, who: str | None = None) -> StoreFile:
+    async def replace_reference(
+        self, reference: Reference, if_match: str | None = None, *, who: str | None = None
+    ) -> StoreFile:
+        tag = etag(self.current().reference)
+        if not if_match_allows(if_match, tag):
+            message = (
+                "the reference data changed since you loaded it; reload it and apply your edit "
+                "again (your change was not saved)"
+            )
+            raise ApiError(412, ErrorBody(message, etag=tag), {"ETag": quoted(tag)})
         self._begin()
         try:
             data = await self._write(lambda: self.store.save_reference(reference, who=who), "reference")

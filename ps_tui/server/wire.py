@@ -222,6 +222,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         400: "Malformed JSON or a malformed request",
         401: "Missing, wrong or revoked bearer token",
         403: "The token is read-only",
+        428: "The server requires If-Match (it runs with --require-if-match)",
         404: "No implementation with that id",
         409: "An implementation with that id already exists",
         412: "If-Match does not match the current version (the body has `current` and `etag`)",

@@ -390,14 +390,17 @@ class RemoteStore:
         return self._data
 
     async def _write(
-        self, send: Callable[[], Awaitable[httpx.Response]], mine: Implementation | None
+        self,
+        send: Callable[[], Awaitable[httpx.Response]],
+        mine: Implementation | None,
+        what: str = "this implementation",
     ) -> httpx.Response:
         response = await send()
         if response.status_code == 412:
             body = _json(response)
             current = msgspec.convert(body["current"], Implementation) if body.get("current") else None
             raise StoreConflict(
-                f"{self.url}: someone else changed this implementation since you loaded it",
+                f"{self.url}: someone else changed {what} since you loaded it",
                 mine=mine,
                 current=current,
             )
@@ -423,8 +426,8 @@ class RemoteStore:
         body = msgspec.json.encode(implementation)
         headers = {"Content-Type": "application/json"}
         if implementation.id in self._etags:
-            if check_version:
-                headers["If-Match"] = f'"{self._etags[implementation.id]}"'
+            # `*`: whatever is there, said outright (a server may require If-Match).
+            headers["If-Match"] = f'"{self._etags[implementation.id]}"' if check_version else "*"
             path = f"{API}/implementations/{quote(implementation.id, safe='')}"
             response = await self._write(
                 lambda: self._request("PUT", path, idempotent=True, content=body, headers=headers),
@@ -480,9 +483,10 @@ class RemoteStore:
                 f"{API}/reference",
                 idempotent=True,
                 content=body,
-                headers={"Content-Type": "application/json"},
+                headers={"Content-Type": "application/json", "If-Match": f'"{etag(data.reference)}"'},
             ),
             None,
+            "the reference data",
         )
         updated = data.with_reference(reference)
         self._data = updated
