@@ -28,7 +28,7 @@ from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.team import not_a_member
 from ps_tui.core.view import Portfolio
 from ps_tui.keys import InOrderKeys
-from ps_tui.messages import Done, StoreChanged, StoreFailed, StoreLoaded, StoreRefreshed
+from ps_tui.messages import Done, HolderKnown, StoreChanged, StoreFailed, StoreLoaded, StoreRefreshed
 from ps_tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ps_tui.core.views import View
     from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
+    from ps_tui.store.tokens import Holder
 from ps_tui.store.base import SharedStore, Store
 from ps_tui.store.errors import StoreConflict, StoreError
 from ps_tui.widgets.nav import SECTIONS
@@ -152,6 +153,8 @@ class PsApp(InOrderKeys):
         self._config_lock = asyncio.Lock()
         #: The theme last chosen, which the config is to hold.
         self._theme_wanted: str | None = None
+        #: Whom a shared server says the token belongs to (None: nobody, or not known yet).
+        self.holder: Holder | None = None
 
     async def on_load(self) -> None:
         # A store that loads in a blink is read before anything is drawn, so
@@ -215,17 +218,42 @@ class PsApp(InOrderKeys):
         ask once who this is, for the history (and the "mine" filter)."""
         from ps_tui.store.file import FileStore
 
+        if isinstance(self.store, SharedStore):
+            # The server records the token's holder: nothing to ask, only to learn.
+            if not self._asked_who:
+                self._asked_who = True
+                self._learn_holder(self.store)
+            return
         config = self.settings.config_path
         if self._asked_who or self.settings.me or config is None or not data.members:
             return
         if not isinstance(self.store, FileStore):
-            return  # the demo data saves nothing; a shared server records its own
+            return  # the demo data saves nothing
         self._asked_who = True
         from ps_tui.screens.whoami import WhoScreen
 
         names = [member.name for member in data.members]
         # After the first frame: the first load may come before any screen.
         self.call_after_refresh(self.push_screen, WhoScreen(names, str(config)), self._remember_who)
+
+    @work(exclusive=True, group="whoami")
+    async def _learn_holder(self, store: SharedStore) -> None:
+        self.post_message(HolderKnown(await store.holder()))
+
+    @on(HolderKnown)
+    def _holder_known(self, message: HolderKnown) -> None:
+        """A member's token: shown in the status line, and `me` (the "mine"
+        filter) when the config names nobody."""
+        from dataclasses import replace
+
+        holder = self.holder = message.holder
+        if self.portfolio is None:
+            return
+        members = self.portfolio.data.members
+        if holder is not None and not self.settings.me and not_a_member(holder.name, members) is None:
+            origin = f"{self.store.location}: your token"
+            self.settings = replace(self.settings, me=holder.name, me_origin=origin)
+        self.status = self._describe_source(self.portfolio.data)
 
     def _remember_who(self, name: str | None) -> None:
         if name is not None:
@@ -403,7 +431,9 @@ class PsApp(InOrderKeys):
                     f"retrying every {self.settings.refresh_seconds} s │ {count}"
                 )
             self.status_kind = ""
-            return f"{store.location} (shared, as of {fetched}) │ {count} · {today}"
+            holder = self.holder
+            who = "" if holder is None else f" as {holder.name}" + (", read-only" if holder.read_only else "")
+            return f"{store.location} (shared{who}, as of {fetched}) │ {count} · {today}"
         self.status_kind = ""
         return f"{_home_relative(Path(store.location))} │ {count} · {today}"
 

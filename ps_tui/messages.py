@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from ps_tui.core.history import Event
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
+
+if TYPE_CHECKING:
+    from ps_tui.store.tokens import Holder
 
 #: Called by the app's handler once an edit has landed (True) or failed (False).
 Done = Callable[[bool], None]
@@ -53,6 +57,14 @@ class StoreFailed(Message):
         self.done = done
         self.exception = exception
         self.kept = kept
+
+
+class HolderKnown(Message):
+    """A shared server said whom the client's token belongs to (None: nobody)."""
+
+    def __init__(self, holder: Holder | None) -> None:
+        super().__init__()
+        self.holder = holder
 
 
 class StoreRefreshed(Message):

@@ -272,3 +272,41 @@ def test_require_if_match_refuses_a_blind_write_and_the_client_still_works(
     assert edited.returncode == 0, edited.stderr
     assert deleted.returncode == 0, deleted.stderr
     assert overwritten == "mine"
+
+
+async def test_the_tui_knows_whom_its_token_names(tmp_path: Path, store: Path) -> None:
+    from ps_tui.app import PsApp
+    from ps_tui.config import Settings
+    from ps_tui.screens.whoami import WhoScreen
+    from tests.apps import settle
+
+    home = tmp_path / "home"
+    marc = add_token(home, store, "Marc LeBlanc")
+    config = tmp_path / "config.toml"
+    config.write_text("# names nobody\n")
+    with start_server(store, token=SHARED) as server:
+        settings = Settings(
+            today=TODAY, remote_url=server.url, remote_token=marc, refresh_seconds=3600, config_path=config
+        )
+        app = PsApp(RemoteStore(server.url, marc, cache_dir=tmp_path / "cache"), settings)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert not any(isinstance(screen, WhoScreen) for screen in app.screen_stack)
+            assert "(shared as Marc LeBlanc, as of" in app.status
+            assert app.settings.me == "Marc LeBlanc"  # the "mine" filter is theirs
+            await pilot.press("2")
+            await settle(pilot)
+            await pilot.press("p", "enter")  # advance the first row's milestone, today
+            await settle(pilot)
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            page = client.get(f"{API}/history").json()
+        # A shared-token client names nobody, and is told nothing.
+        shared = PsApp(
+            RemoteStore(server.url, SHARED, cache_dir=tmp_path / "cache-shared"),
+            Settings(today=TODAY, remote_url=server.url, remote_token=SHARED, refresh_seconds=3600),
+        )
+        async with shared.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert "(shared, as of" in shared.status and shared.settings.me is None
+    assert [(e["action"], e["who"]) for e in page["items"]] == [("advance", "Marc LeBlanc")]
+    assert config.read_text() == "# names nobody\n"  # nothing is written to the config

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ps_tui.core.model import Implementation, Reference, StoreFile
+
+if TYPE_CHECKING:
+    from ps_tui.store.tokens import Holder
 
 
 class Store(Protocol):
@@ -59,6 +62,11 @@ class SharedStore(Store, Protocol):
 
     async def overwrite_implementation(self, implementation: Implementation) -> StoreFile:
         """Save without the version check, after the user chose to."""
+        ...
+
+    async def holder(self) -> Holder | None:
+        """The team member the client's token belongs to, as the server says
+        (None: no token, a shared one, or the server cannot say)."""
         ...
 
     async def aclose(self) -> None: ...

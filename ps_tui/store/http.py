@@ -36,6 +36,7 @@ from ps_tui.store.errors import (
     StoreUnreadable,
     StoreWriteFailed,
 )
+from ps_tui.store.tokens import Holder
 
 T = TypeVar("T")
 
@@ -491,6 +492,30 @@ class RemoteStore:
         updated = data.with_reference(reference)
         self._data = updated
         return updated
+
+    # -- whom the token names -------------------------------------------------
+
+    async def holder(self) -> Holder | None:
+        """The team member the token belongs to (GET /api/v1/me); None for
+        no token, the shared token, or a server that cannot say."""
+        if not self._token:
+            return None
+        try:
+            response = await self._request("GET", f"{API}/me", idempotent=True)
+        except StoreError:
+            return None
+        if response.status_code != 200:
+            return None  # refused (the next write says why), or an older server
+        try:
+            me = msgspec.json.decode(response.content, type=_Me)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        return None if me.member is None else Holder(_shown(me.member), me.read_only)
+
+
+class _Me(msgspec.Struct):
+    member: str | None
+    read_only: bool
 
 
 class _HistoryPage(msgspec.Struct):
