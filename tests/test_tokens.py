@@ -21,7 +21,7 @@ import pytest
 from ps_tui.cli import main
 from ps_tui.data import default_store
 from ps_tui.store.http import RemoteStore
-from ps_tui.store.tokens import tokens_path
+from ps_tui.store.tokens import FileTokens, tokens_path
 from tests.server_process import TODAY, isolated_env, start_server, write_store
 
 API = "/api/v1"
@@ -110,6 +110,34 @@ def test_a_tokens_file_others_can_read_is_not_trusted(
     assert code == 2 and "others may read or change it (mode 0644)" in err and "chmod 600" in err
     code = main(["serve", "--store", str(store), "--no-auth"])
     assert code == 2 and "contradict" in capsys.readouterr().err
+
+
+def test_the_file_is_read_again_whenever_its_bytes_change(tmp_path: Path) -> None:
+    from ps_tui.store.tokens import Holder, TokensUnusable
+
+    tokens = FileTokens(tmp_path / "store.tokens.json")
+    assert tokens.check() == 0 and asyncio.run(tokens.identify("anything")) is None
+    first = tokens.add("Alex Fogg")
+    assert asyncio.run(tokens.identify(first)) == Holder("Alex Fogg", read_only=False)
+    # Revoked and added again at once: same size, perhaps the same inode and
+    # mtime; the content tells them apart.
+    assert tokens.revoke("Alex Fogg")
+    second = tokens.add("Alex Fogg", read_only=True)
+    assert asyncio.run(tokens.identify(first)) is None
+    assert asyncio.run(tokens.identify(second)) == Holder("Alex Fogg", read_only=True)
+    good = tokens.path.read_bytes()
+    os.chmod(tokens.path, 0o640)
+    with pytest.raises(TokensUnusable, match="others may read or change it"):
+        asyncio.run(tokens.identify(second))
+    os.chmod(tokens.path, 0o600)
+    tokens.path.write_bytes(b"{not json")
+    # A file that no longer reads trusts no token, not the last good ones.
+    with pytest.raises(TokensUnusable, match="not a ps-tui tokens file"):
+        asyncio.run(tokens.identify(second))
+    tokens.path.write_bytes(good)
+    assert asyncio.run(tokens.identify(second)) == Holder("Alex Fogg", read_only=True)
+    tokens.path.unlink()
+    assert asyncio.run(tokens.identify(second)) is None
 
 
 # --- through a real server ----------------------------------------------------------------
@@ -216,6 +244,13 @@ def test_a_token_revoked_or_added_counts_without_a_restart(tmp_path: Path, store
             "recorded_as": "ps-tui serve (shared token)",
         }
         page = client.get(f"{API}/history").json()
+        # A tokens file others could have changed is trusted no more: 503, saying why.
+        os.chmod(tokens_path(store), 0o644)
+        unusable = note(again, "five")
+        assert unusable.status_code == 503 and "chmod 600" in unusable.json()["error"]
+        assert note(SHARED, "five").status_code == 200  # the shared token needs no file
+        os.chmod(tokens_path(store), 0o600)
+        assert client.get(f"{API}/me", headers=bearer(again)).status_code == 200
     assert [(e["changes"][0]["after"], e["who"]) for e in page["items"]] == [
         ("four", "ps-tui serve (shared token)"),
         ("three", "Louis Jarvis"),
@@ -246,6 +281,7 @@ def test_require_if_match_refuses_a_blind_write_and_the_client_still_works(
                 f"{API}/implementations/{first.id}", json=body, headers={"If-Match": got.headers["etag"]}
             )
             # A POST creates: there is no version to name.
+            schema = client.get("/openapi.json").json()
             fresh = msgspec.to_builtins(msgspec.structs.replace(first, id="IMP-9001", customer="Hooli"))
             assert client.post(f"{API}/implementations", json=fresh).status_code == 201
         edited = ps_tui(home, "--remote", server.url, "edit", first.id, "--notes", "by the CLI", token=louis)
@@ -263,6 +299,9 @@ def test_require_if_match_refuses_a_blind_write_and_the_client_still_works(
                 await remote.aclose()
 
         overwritten = asyncio.run(through_the_client())
+    assert schema["paths"]["/api/v1/me"]["get"]["security"] == [{"bearer": []}]
+    put = schema["paths"]["/api/v1/implementations/{implementation_id}"]["put"]["responses"]
+    assert {"403", "412", "428"} <= set(put)
     for refused in blind:
         assert refused.status_code == 428, refused.text
         assert "send the ETag" in refused.json()["error"]

@@ -254,8 +254,9 @@ def complete_openapi(schema: dict[str, Any], *, protect_reads: bool, auth: bool)
             responses = operation.get("responses", {})
             if "422" in responses:
                 responses["422"] = json_content(ref(ErrorBody), "Invalid input")
-            writes = method != "get"
-            if auth and path.startswith("/api/") and (writes or protect_reads):
+            # Writes need a token, and so does asking whom it names.
+            needs_token = method != "get" or path == "/api/v1/me"
+            if auth and path.startswith("/api/") and (needs_token or protect_reads):
                 operation["security"] = [{"bearer": []}]
                 responses.setdefault("401", errors(401)[401])
     if not schemas:
