@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import io
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
@@ -462,6 +463,25 @@ class PsApp(InOrderKeys):
         from ps_tui.core.listing import Scope
 
         screen.filter_to(f'person:"{name}"', Scope.ACTIVE)
+
+    def export(self, path: Path, text: str, what: str) -> None:
+        """Write an export: to `path`, or as a download in a browser."""
+        if self.is_web:
+            self.deliver_text(io.StringIO(text), save_filename=path.name)
+            self.notify(f"{what} sent to the browser as {path.name}", timeout=4)
+            return
+        self._write_export(path, text, what)
+
+    @work(group="export")
+    async def _write_export(self, path: Path, text: str, what: str) -> None:
+        from ps_tui.export_file import ExportFailed, write_export
+
+        try:
+            await asyncio.to_thread(write_export, path, text)
+        except ExportFailed as failed:
+            self.notify(f"Not exported: {failed}", severity="error", timeout=8)
+            return
+        self.notify(f"{what} written to {path}", title="Exported", timeout=5)
 
     async def look_up(self, customer: str) -> None:
         """The Offerings screen's answer for `customer`."""

@@ -63,16 +63,10 @@ def print_json(document: object | Sequence[object]) -> None:
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> None:
-    """A header row and the rows in aligned columns, two spaces apart; a
-    column with `right` set is right-aligned (numbers)."""
-    lines = [list(header), *map(list, rows)]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for line in lines:
-        cells = [
-            text.rjust(width) if flush else text.ljust(width)
-            for text, width, flush in zip(line, widths, right, strict=True)
-        ]
-        print("  ".join(cells).rstrip())
+    """A header row and the rows in aligned columns (`summaries.aligned`)."""
+    from ps_tui.core.summaries import aligned
+
+    print(aligned(header, rows, right))
 
 
 def quiet_stdout() -> None:

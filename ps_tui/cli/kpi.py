@@ -23,10 +23,6 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object")
 
 
-def _days(value: float | None) -> str:
-    return "—" if value is None else f"{value:g} days"
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.session import kpi, load_portfolio, open_store, parse_window
 
@@ -36,30 +32,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(figures)
         return EXIT_OK
-    from ps_tui.core.kpi import TREND_MONTHS
+    from ps_tui.core.summaries import kpi_text
 
-    share = figures.within_target_share
-    # Each part under its own window: the summary is over the completions in
-    # the window, the counts are as of today, the trend covers its months.
-    scope = "all completions" if window is None else f"completions in the last {window} days"
-    lines = [
-        f"Implementation duration, kickoff to production-ready (as of {portfolio.today.isoformat()}), "
-        f"target {figures.target_days} days",
-        f"  {scope}:",
-        f"    completed        {figures.completed}",
-        f"    median           {_days(figures.median)}",
-        f"    p90              {_days(figures.p90)}",
-        f"    mean             {_days(figures.mean)}",
-        f"    within target    {'—' if share is None else f'{share:.0%}'}",
-        "  in progress today:",
-        f"    active           {figures.active}",
-        f"    at risk          {figures.at_risk}",
-        f"    overdue          {figures.overdue}",
-        f"  median days by month of completion, the last {TREND_MONTHS} months:",
-    ]
-    lines += [
-        f"    {m.month}  {'—' if m.median is None else f'{m.median:g}':>5}  ({m.count} completed)"
-        for m in figures.monthly
-    ]
-    print("\n".join(lines))
+    print(kpi_text(figures, portfolio.today, window))
     return EXIT_OK

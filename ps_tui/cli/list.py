@@ -125,11 +125,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         print_json(documents)
     elif args.format == "csv":
-        import csv
+        from ps_tui.core.export import rows_csv
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([column.key for column in columns])
-        writer.writerows([column.raw(document) for column in columns] for document in documents)
+        # The text the TUI's export writes for the same rows and columns.
+        sys.stdout.write(rows_csv(documents, columns))
     else:
         reference = portfolio.data
         rows = [[column.text(document, reference) for column in columns] for document in documents]

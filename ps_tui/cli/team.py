@@ -6,13 +6,10 @@ import argparse
 import sys
 from typing import Any
 
-from ps_tui.cli.diagnostics import EXIT_OK, print_json, print_table
+from ps_tui.cli.diagnostics import EXIT_OK, print_json
 from ps_tui.config import Settings
 
 NAME = "team"
-
-HEADER = ("Role", "Name", "Slack", "Active", "Hours/wk", "Load")
-RIGHT = (False, False, False, True, True, False)
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -27,28 +24,14 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ps_tui.core.team import load_band, load_explanation, team_load
+    from ps_tui.core.summaries import team_text
+    from ps_tui.core.team import load_explanation
     from ps_tui.session import load_store, open_store, team
 
     data = load_store(open_store(settings))
     if args.json:
         print_json(team(data))
         return EXIT_OK
-    rows = []
-    for load in team_load(data):
-        member = load.member
-        share = load.share
-        rows.append(
-            [
-                member.role.label,
-                member.name,
-                member.slack or "—",
-                str(load.active),
-                # To one decimal, as in the JSON.
-                f"{load.weekly_hours:.1f}/{member.capacity_hours}",
-                "no capacity" if share is None else f"{share:>4.0%} {load_band(share).value}",
-            ]
-        )
-    print_table(HEADER, rows, RIGHT)
+    print(team_text(data))
     print(load_explanation(data), file=sys.stderr)
     return EXIT_OK

@@ -69,6 +69,7 @@ class DashboardScreen(PsScreen):
     BINDINGS = [
         Binding("w", "cycle_window", "Window", id="dashboard.window"),
         Binding("enter", "open_selected", "Open", id="dashboard.open"),
+        Binding("y", "copy", "Copy KPI", show=False, id="dashboard.copy"),
     ]
 
     # Focus goes to the attention list on mount, without scrolling it into
@@ -126,6 +127,22 @@ class DashboardScreen(PsScreen):
         elif not compact and attention_first:
             body.move_child(title, after=charts)
             body.move_child(table, after=title)
+
+    def action_copy(self) -> None:
+        """Copy the KPI figures for the window on screen, as `ps-tui kpi` prints them."""
+        from ps_tui.core.documents import KpiDocument
+        from ps_tui.core.summaries import kpi_text
+
+        portfolio = host(self).portfolio
+        if portfolio is None:
+            self.notify("No figures yet", severity="warning", timeout=3)
+            return
+        data = portfolio.data
+        figures = compute_kpis(
+            data.implementations, portfolio.today, data.kpi, self.window, portfolio.assessments
+        )
+        self.app.copy_to_clipboard(kpi_text(KpiDocument.of(figures), portfolio.today, self.window))
+        self.notify(window_label(self.window), title="KPI copied to the clipboard", timeout=3)
 
     def action_cycle_window(self) -> None:
         index = WINDOWS.index(self.window) if self.window in WINDOWS else -1

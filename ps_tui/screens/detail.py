@@ -86,6 +86,7 @@ class DetailScreen(ImplementationActions):
         Binding("r", "add_risk", "Risk", id="detail.risk"),
         Binding("c", "close_risk", "Close risk", id="detail.close_risk"),
         Binding("u", "undo_advance", "Undo advance", id="detail.undo"),
+        Binding("y", "copy", "Copy status", show=False, id="detail.copy"),
     ]
 
     def __init__(self, impl_id: str) -> None:
@@ -233,6 +234,23 @@ class DetailScreen(ImplementationActions):
         for line in zip_longest(*columns, fillvalue=("", "")):
             grid.add_row(*(cell for pair in line for cell in pair))
         self.query_one("#detail-facts", Static).update(grid)
+
+    def action_copy(self) -> None:
+        """Copy the implementation's status in a line: where it is and what is next."""
+        portfolio = host(self).portfolio
+        impl = self.current()
+        if portfolio is None or impl is None:
+            return
+        assessment = portfolio.assessments.get(impl.id)
+        parts = [f"{impl.id} {impl.customer}", impl.status.label]
+        if assessment is not None:
+            parts.append(assessment.health.label)
+            if assessment.elapsed is not None:
+                parts.append(f"day {assessment.elapsed} of {assessment.target_days}")
+            if assessment.current:
+                parts.append(f"now: {portfolio.data.milestone_name(assessment.current)}")
+        self.app.copy_to_clipboard(" · ".join(parts))
+        self.notify(" · ".join(parts), title="Status copied to the clipboard", timeout=3)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Awaitable, Callable, Iterable
+    from pathlib import Path
 
     from textual.dom import DOMNode
 
@@ -70,6 +71,10 @@ class Host(Protocol):
 
     async def show_person(self, name: str) -> None:
         """The Implementations screen filtered to one person's active work."""
+
+    def export(self, path: Path, text: str, what: str) -> None:
+        """Write `text` to `path` (IO in a worker; in a browser, a download);
+        the app says how it went."""
 
     async def look_up(self, customer: str) -> None:
         """The Offerings screen's answer for a customer."""

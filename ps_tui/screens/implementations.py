@@ -24,6 +24,10 @@ from ps_tui.core.query import FuzzyIndex, Query, filter_rows, read_typed
 from ps_tui.core.view import Portfolio
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ps_tui.core.documents import RowDocument
+    from ps_tui.core.report import ReportColumn
     from ps_tui.core.views import View
 from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
@@ -110,6 +114,9 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         Binding("A", "scope('all')", "All", show=False, id="impl.scope.all"),
         Binding("enter", "open_detail", "Detail", id="impl.detail"),
         Binding("V", "save_view", "Save view", show=False, id="impl.save_view"),
+        Binding("E", "export", "Export", show=False, id="impl.export"),
+        Binding("y", "copy_row", "Copy row", show=False, id="impl.copy_row"),
+        Binding("Y", "copy_table", "Copy table", show=False, id="impl.copy_table"),
         *EDIT_BINDINGS,
     ]
 
@@ -371,6 +378,70 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             scope=self.scope.value,
             sort=("-" if self.sort_reverse else "") + self.sort_key,
             columns=[] if shown == everything else shown,
+        )
+
+    # -- export and copy: what is on screen ---------------------------------------
+
+    def _shown_documents(self) -> list[RowDocument]:
+        from ps_tui.core.documents import RowDocument
+
+        portfolio = host(self).portfolio
+        if portfolio is None:
+            return []
+        by_id, assessments = portfolio.by_id, portfolio.assessments
+        return [RowDocument.of(row, by_id[row.id], assessments[row.id]) for row in self._shown]
+
+    def _shown_columns(self) -> list[ReportColumn]:
+        from ps_tui.core.export import columns_for
+
+        return columns_for([column.key for column in self.table.columns])
+
+    def action_export(self) -> None:
+        from ps_tui.export_file import default_export_dir
+        from ps_tui.screens.export_dialog import ExportScreen
+
+        if not self._shown:
+            self.notify("No rows to export", severity="warning", timeout=3)
+            return
+        documents, columns = self._shown_documents(), self._shown_columns()
+        name = f"ps-tui-implementations-{host(self).today.isoformat()}.csv"
+        what = f"the {len(documents):,} rows on screen"
+
+        def chosen(answer: tuple[Path, str] | None) -> None:
+            if answer is None:
+                return
+            from ps_tui.core.export import export_text
+
+            portfolio = host(self).portfolio
+            assert portfolio is not None
+            path, kind = answer
+            host(self).export(path, export_text(kind, documents, columns, portfolio.data), what)
+
+        self.app.push_screen(ExportScreen(what, default_export_dir() / name), chosen)
+
+    def action_copy_row(self) -> None:
+        from ps_tui.core.export import row_line
+
+        portfolio = host(self).portfolio
+        row = self.table.cursor_row
+        if portfolio is None or not self._shown or row >= len(self._shown):
+            self.notify("No row to copy", severity="warning", timeout=3)
+            return
+        document = self._shown_documents()[row]
+        self.app.copy_to_clipboard(row_line(document, self._shown_columns(), portfolio.data))
+        self.notify(f"{document.id} {document.customer}", title="Row copied to the clipboard", timeout=3)
+
+    def action_copy_table(self) -> None:
+        from ps_tui.core.export import rows_markdown
+
+        portfolio = host(self).portfolio
+        if portfolio is None or not self._shown:
+            self.notify("No rows to copy", severity="warning", timeout=3)
+            return
+        text = rows_markdown(self._shown_documents(), self._shown_columns(), portfolio.data)
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            f"{len(self._shown):,} rows as a Markdown table", title="Copied to the clipboard", timeout=3
         )
 
     def action_save_view(self) -> None:

@@ -60,7 +60,21 @@ class TeamScreen(PsScreen):
 
     # Priority: ahead of the table's own enter, which the footer and `?` do
     # not show; enabled while the roster has focus (see check_action).
-    BINDINGS = [Binding("enter", "show_work", "Their work", id="team.work", priority=True)]
+    BINDINGS = [
+        Binding("enter", "show_work", "Their work", id="team.work", priority=True),
+        Binding("y", "copy", "Copy roster", show=False, id="team.copy"),
+    ]
+
+    def action_copy(self) -> None:
+        """Copy the roster with each load, as `ps-tui team` prints it."""
+        from ps_tui.core.summaries import team_text
+
+        portfolio = host(self).portfolio
+        if portfolio is None:
+            self.notify("No roster yet", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(team_text(portfolio.data))
+        self.notify("as ps-tui team prints it", title="Roster copied to the clipboard", timeout=3)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="team-body"):
