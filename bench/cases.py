@@ -336,6 +336,34 @@ def case_sort(plan: Plan) -> list[Row]:
     )
 
 
+def case_stall(plan: Plan) -> list[Row]:
+    timeout = 900 * plan.timeout_scale + 60
+    results = _tui_runs(plan, "stall", {"ps-tui": 1}, {}, timeout)
+    ours = results["ps-tui"]
+    notes = [
+        "one process: scope all; a burst '/seg:ent' posted at once, 7 backspaces, 'globex', esc s; "
+        "the figure is the longest the UI thread kept a 5 ms timer waiting in any of them"
+    ]
+    if ours.extra:
+        stalls = ours.extra[0]["stalls"]
+        settled = ours.extra[0]["settled"]
+        notes.append(
+            "per phase, longest stall / last key to rows drawn: "
+            + "; ".join(f"{n} {stalls[n] * 1000:.0f} / {settled[n] * 1000:.0f} ms" for n in stalls)
+        )
+    row = Row(
+        "stall",
+        f"longest UI stall while typing and sorting, {plan.json_count:,} rows",
+        "(absolute)",
+        ours.stat(),
+        None,
+        Budget("absolute", 0.050),
+        ours_missing=ours.missing() if not ours.values else "",
+        notes=notes,
+    )
+    return [row]
+
+
 def case_form(plan: Plan) -> list[Row]:
     timeout = 600 * plan.timeout_scale + 60
     params = {"text": "Acme", "repeats": plan.keystrokes}
@@ -582,6 +610,7 @@ CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "interactive": case_interactive,
     "filter": case_filter,
     "sort": case_sort,
+    "stall": case_stall,
     "form": case_form,
     "toml-load": case_toml_load,
     "toml-save": case_toml_save,

@@ -573,6 +573,87 @@ async def _form(prepared: Prepared, variant: str, text: str, repeats: int) -> di
     return {"samples": samples, "extra": extra}
 
 
+# -- the longest UI-thread stall -------------------------------------------------------
+
+
+class LoopLag:
+    """The longest the event loop (the UI thread) was kept from running a
+    5 ms timer, per phase: what a user feels as a frozen screen."""
+
+    TICK = 0.005
+
+    def __init__(self) -> None:
+        self.worst: dict[str, float] = {}
+        self.phase = "setup"
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(self.TICK)
+            late = time.perf_counter() - start - self.TICK
+            self.worst[self.phase] = max(self.worst.get(self.phase, 0.0), late)
+
+    def __enter__(self) -> LoopLag:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+async def _stall(prepared: Prepared, variant: str) -> dict[str, Any]:
+    """Type a burst, backspace it away, type free text, sort, at the
+    store's size: the longest stall of the UI thread in each, and the time
+    from a burst's last key to its rows on screen."""
+    if variant != "ps-tui":
+        return {"unavailable": "ps-tui only"}
+    from ps_tui.app import PsApp
+    from ps_tui.config import Settings
+    from ps_tui.screens.implementations import ImplementationsScreen
+    from ps_tui.store.memory import MemoryStore
+
+    count = len(prepared.rows)
+    app: App[Any] = PsApp(MemoryStore(prepared.data, location="bench"), Settings(today=TODAY))
+    frames = Frames(app)
+    settled: dict[str, float] = {}
+    async with app.run_test(size=SIZE) as pilot:
+
+        def all_shown() -> bool:
+            return isinstance(app.screen, ImplementationsScreen) and app.screen.table.row_count == count
+
+        ready = frames.when(all_shown)
+        await pilot.press("2", "A")
+        await frame(ready)
+        screen: Any = app.screen
+        table = screen.table
+        with LoopLag() as lag:
+
+            async def phase(name: str, keys: list[str], done: Callable[[], bool]) -> None:
+                _settle()
+                await pilot.pause(0.2)
+                lag.phase = name
+                drawn = frames.when(replaced(table, done))
+                for key in keys:
+                    press(app, key)
+                last = time.perf_counter()
+                settled[name] = await frame(drawn) - last
+                await pilot.pause(0.3)
+
+            await phase("burst seg:ent", ["slash", *"seg:ent"], lambda: screen._query.segments != ())
+            await phase("backspace run", ["backspace"] * 7, lambda: table.row_count == count)
+            await phase("free text globex", list("globex"), lambda: screen._query.free_text == "globex")
+            await phase(
+                "sort", ["escape", "s"], lambda: screen.sort_key != "health" and table.row_count == count
+            )
+        worst = max(lag.worst[name] for name in settled)
+    return {
+        "samples": [worst],
+        "extra": {"rows": count, "stalls": {n: lag.worst[n] for n in settled}, "settled": settled},
+    }
+
+
 def measure(path: Path, op: str, variant: str, **params: Any) -> dict[str, Any]:
     """Run TUI measurement `op` ("interactive", "filter", "sort", "form") for `variant`."""
     if variant == "fastdatatable":
@@ -588,4 +669,6 @@ def measure(path: Path, op: str, variant: str, **params: Any) -> dict[str, Any]:
         return asyncio.run(_sort(prepared, variant, **params))
     if op == "form":
         return asyncio.run(_form(prepared, variant, **params))
+    if op == "stall":
+        return asyncio.run(_stall(prepared, variant))
     raise ValueError(f"unknown TUI measurement {op!r}")

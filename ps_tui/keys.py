@@ -20,6 +20,7 @@ that arrive meanwhile wait, in order.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from functools import partial
 
 from textual import events
@@ -57,6 +58,17 @@ class InOrderKeys(App[None]):
         self._seen: tuple[object, ...] = ()
         self._watchdog: Timer | None = None
         self._watchdog_round = 0
+        #: What waits for every key typed so far to be read (`when_keys_read`).
+        self._on_quiet: list[Callable[[], object]] = []
+
+    def when_keys_read(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once every key typed so far has had its effect: a
+        screen that recomputes after each key (a filter) does it once for a
+        burst, for its last state."""
+        if self._settling or self._held:
+            self._on_quiet.append(callback)
+        else:
+            self.call_later(callback)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
@@ -162,3 +174,7 @@ class InOrderKeys(App[None]):
         self._watched = []
         if self._held:
             await self._hand_on(self._held.popleft())
+        elif self._on_quiet:
+            waiting, self._on_quiet = self._on_quiet, []
+            for callback in waiting:
+                callback()

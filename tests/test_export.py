@@ -191,4 +191,6 @@ async def test_y_in_the_detail_view_copies_its_status(monkeypatch: pytest.Monkey
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-    assert copied == ["IMP-0031 Los Pollos Hermanos · Active · overdue · day 40 of 30 · now: Instance configuration"]
+    assert copied == [
+        "IMP-0031 Los Pollos Hermanos · Active · overdue · day 40 of 30 · now: Instance configuration"
+    ]

@@ -63,6 +63,9 @@ class Host(Protocol):
         the `changed` implementations, and `done` hears the outcome. `kept`
         tells the user where their change is if the store refuses it."""
 
+    def when_keys_read(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once every key typed so far has had its effect."""
+
     def reload(self) -> None:
         """Read the store again; `portfolio` changes once it is read."""
 

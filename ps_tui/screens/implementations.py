@@ -135,6 +135,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         #: The saved view last applied, named in the count line while the
         #: screen still shows it.
         self._view: View | None = None
+        #: A refilter is asked for and waits for the keys typed so far.
+        self._refilter_due = False
+        #: The row the cursor is to stay on when it runs.
+        self._keep: str | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filter-bar"):
@@ -241,6 +245,25 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         return typed.query
 
     def _refilter(self, keep_id: str | None = None) -> None:
+        """Show the rows of the current filter and scope, once the keys
+        typed so far have had their effect: a burst of keys filters once,
+        for its last text, not once per key."""
+        if self._portfolio is None:
+            return
+        if keep_id is not None:
+            self._keep = keep_id
+        elif not self._refilter_due:
+            self._keep = self._cursor_id()
+        if not self._refilter_due:
+            self._refilter_due = True
+            host(self).when_keys_read(self._refilter_now)
+
+    def _refilter_now(self) -> None:
+        """Run the refilter asked for, if it has not run yet."""
+        if not self._refilter_due:
+            return
+        self._refilter_due = False
+        keep_id, self._keep = self._keep, None
         if self._portfolio is None:
             return
         me = host(self).settings.me
@@ -347,7 +370,9 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         box = self.query_one("#filter", Input)
         box.value = text
         self._query = self._parse(text)
+        # Asked by the app, not typed: no keys to wait for.
         self._refilter()
+        self._refilter_now()
         self.set_focus(self.table)
 
     def apply_view(self, view: View) -> None:

@@ -1,0 +1,51 @@
+"""A burst of keys in the filter box filters once, for its last text: the
+keys typed meanwhile are read first (`InOrderKeys.when_keys_read`)."""
+
+from __future__ import annotations
+
+import pytest
+
+import ps_tui.screens.implementations as implementations
+from ps_tui.screens.implementations import ImplementationsScreen
+from tests.apps import burst, demo_app, settle
+
+
+async def test_a_burst_of_keys_filters_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[str] = []
+    original = implementations.filter_rows
+
+    def counted(rows, query, index):  # type: ignore[no-untyped-def]
+        runs.append(query.free_text)
+        return original(rows, query, index)
+
+    monkeypatch.setattr(implementations, "filter_rows", counted)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "A")
+        await settle(pilot)
+        runs.clear()
+        burst(app, "slash", *"globex")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ImplementationsScreen)
+        assert [row.customer for row in screen.table.rows] == ["Globex Corporation"]
+        assert runs == ["globex"]
+        runs.clear()
+        burst(app, *["backspace"] * 6)
+        await settle(pilot)
+        assert runs == [""]
+        assert len(screen.table.rows) == 42
+
+
+async def test_keys_typed_one_at_a_time_each_filter() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "A", "slash")
+        counts = []
+        for key in "pollos":
+            await pilot.press(key)
+            await settle(pilot)
+            counts.append(len(app.screen.table.rows))  # type: ignore[attr-defined]
+    assert counts[-1] == 1 and counts[0] > counts[-1]
