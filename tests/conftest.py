@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.databases import Cluster, start_cluster
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -22,3 +25,19 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     for name in ("PS_TUI_CONFIG", "PS_TUI_STORE", "PS_TUI_TODAY", "PS_TUI_ME"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL server for the session (see tests/databases.py)."""
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> str:
+    """A fresh database with the schema, for one test."""
+    return postgres_cluster.fresh()

@@ -85,7 +85,11 @@ class ServerProcess:
         extra_args: Sequence[str] = (),
         today: dt.date = TODAY,
         port: int | None = None,
+        database: str | None = None,
     ) -> None:
+        #: With `database`, the server serves it (`--database URL`) and
+        #: `store_path` only says where its home and log go.
+        self.database = database
         self.store_path = Path(store_path)
         self.token = token
         self.extra_args = tuple(extra_args)
@@ -111,8 +115,7 @@ class ServerProcess:
             "-m",
             "ps_tui",
             "serve",
-            "--store",
-            str(self.store_path),
+            *(("--database", self.database) if self.database else ("--store", str(self.store_path))),
             "--port",
             str(self.port),
             "--today",
@@ -198,9 +201,13 @@ def start_server(
     token: str | None,
     extra_args: Sequence[str] = (),
     today: dt.date = TODAY,
+    database: str | None = None,
 ) -> ServerProcess:
     """Start `ps-tui serve --store STORE_PATH --port <free> --today TODAY
     [extra_args]` with PS_TUI_SERVER_TOKEN=token (none when token is None:
-    pass `--no-auth` in extra_args then) and wait until it answers. Call
-    `.stop()` when done (or use it as a context manager)."""
-    return ServerProcess(store_path, token=token, extra_args=extra_args, today=today).start()
+    pass `--no-auth` in extra_args then) and wait until it answers; with
+    `database`, `--database DATABASE` instead of `--store`. Call `.stop()`
+    when done (or use it as a context manager)."""
+    return ServerProcess(
+        store_path, token=token, extra_args=extra_args, today=today, database=database
+    ).start()

@@ -18,6 +18,7 @@ from ps_tui import __version__
 from ps_tui.cli import (
     advance,
     close,
+    db,
     delete,
     edit,
     history,
@@ -54,6 +55,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     list_command,
     lookup,
     serve,
+    db,
     kpi,
     team,
     history,

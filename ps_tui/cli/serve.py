@@ -22,6 +22,7 @@ from ps_tui.config import Settings
 
 if TYPE_CHECKING:
     from ps_tui.core.model import StoreFile
+    from ps_tui.server.database import DatabaseState
     from ps_tui.store.file import FileStore
     from ps_tui.store.tokens import FileTokens
 
@@ -99,6 +100,12 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--token-file", metavar="PATH", help=f"read the bearer token from PATH (else env {ENV_SERVER_TOKEN})"
     )
+    serve.add_argument(
+        "--database",
+        metavar="URL",
+        help="serve the store in this database instead of a store file: sqlite:///PATH or "
+        "postgresql://... (put one in with `ps-tui db upgrade URL` and `ps-tui db import URL STORE`)",
+    )
     serve.add_argument("--protect-reads", action="store_true", help="reads need the token too")
     serve.add_argument(
         "--no-auth", action="store_true", help="no token at all: anyone who can connect may write"
@@ -159,7 +166,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return token_command.run(args, settings)
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn")):
         raise Failure("needs the server extra: pip install 'ps-tui[server]'")
-    if settings.store is None:
+    if settings.store is None and not args.database:
         raise Failure(
             "no store to serve: give --store PATH, set PS_TUI_STORE or `store` in the config "
             "(the demo data is not served; `ps-tui init` creates a store)"
@@ -170,7 +177,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         token = None if args.no_auth else _token(args)
     except ValueError as error:
         raise Failure(str(error)) from None
-    tokens = _tokens(args, settings.store)
+    # The per-user tokens file lies beside the store file (with --database:
+    # beside the configured store file, if there is one).
+    tokens = None if settings.store is None else _tokens(args, settings.store)
     if token is None and not args.no_auth and not (tokens is not None and tokens.exists()):
         raise Failure(
             f"no token: set {ENV_SERVER_TOKEN} or give --token-file PATH, or give each member a token "
@@ -188,6 +197,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # Each write is recorded as its token's holder (the server passes it per
     # request); this is the store's own name, for the shared token or none.
     who = NO_TOKEN_WHO if args.no_auth else SHARED_TOKEN_WHO
+    if args.database:
+        state = _database_state(args.database, who)
+        return _serve(args, settings, state, state.current(), token, tokens)
+    assert settings.store is not None
     store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20, who=who)
     # Every check, whatever the size: a server writes what it loaded.
     data = store.read(thorough=True)
@@ -210,6 +223,31 @@ def _tokens(args: argparse.Namespace, store: Path) -> FileTokens | None:
         return None
     tokens.check()  # a TokensUnusable is reported by ps_tui.cli.main
     return tokens
+
+
+def _database_state(url: str, who: str) -> DatabaseState:
+    """The database at `url`, its schema current and its store read (the
+    driver is imported only now)."""
+    from ps_tui.db import BadDatabaseUrl, parse_url
+    from ps_tui.db.migrate import pending
+    from ps_tui.db.opening import open_database
+    from ps_tui.server.database import DatabaseState
+
+    try:
+        parsed = parse_url(url)
+    except BadDatabaseUrl as bad:
+        raise Failure(f"--database {bad}") from None
+    database = open_database(parsed)
+    missing = pending(database)
+    if missing:
+        database.close()
+        raise Failure(
+            f"{database.location}: the schema lacks {', '.join(m.label for m in missing)}; "
+            f"run `ps-tui db upgrade {parsed.shown}` first"
+        )
+    state = DatabaseState(database=database, who=who)
+    state.refresh()
+    return state
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -237,7 +275,7 @@ def _listen(host: str, port: int) -> socket.socket:
 def _serve(
     args: argparse.Namespace,
     settings: Settings,
-    store: FileStore,
+    store: FileStore | DatabaseState,
     data: StoreFile,
     token: str | None,
     tokens: FileTokens | None,
@@ -261,8 +299,11 @@ def _serve(
     limit = connection_cap(args.max_connections, raise_file_limit())
     if limit < args.max_connections:
         _say(f"note: at most {limit} connections, as the limit on open files allows (ulimit -n)")
+    from ps_tui.store.file import FileStore
+
     app = create_app(
-        store,
+        store if isinstance(store, FileStore) else None,
+        backend=None if isinstance(store, FileStore) else store,
         token=token,
         tokens=tokens,
         protect_reads=args.protect_reads,

@@ -5,7 +5,7 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
     GET    /api/v1/me                        whom the bearer token names: member, read-only
     GET    /api/v1/reference                 the store without its implementations, its ETag
     PUT    /api/v1/reference                 replace the reference data (write); If-Match honoured
-    GET    /api/v1/implementations           filter, page, and changes since a time
+    GET    /api/v1/implementations           filter, page, and changes since a change number or time
     POST   /api/v1/implementations           create (write): 201, Location; no id: the next; 409 if taken
     GET    /api/v1/implementations/{id}      one, with its ETag
     PUT    /api/v1/implementations/{id}      update (write); If-Match honoured
@@ -57,7 +57,7 @@ from ps_tui.server import wire
 from ps_tui.server.auth import Access, BearerAuth
 from ps_tui.server.connections import quiet_accept_errors
 from ps_tui.server.errors import ApiError, error, invalid, json_response
-from ps_tui.server.state import ServerState, as_utc, quoted
+from ps_tui.server.state import Backend, ChangesQuery, ServerState, as_utc, quoted
 from ps_tui.store.base import Store
 from ps_tui.store.tokens import TokenRegistry
 
@@ -185,8 +185,9 @@ def parse_since(text: str) -> dt.datetime:
 
 
 def create_app(
-    store: Store,
+    store: Store | None = None,
     *,
+    backend: Backend | None = None,
     token: str | None,
     tokens: TokenRegistry | None = None,
     protect_reads: bool = False,
@@ -201,8 +202,12 @@ def create_app(
     `require_if_match` refuses an update or delete without If-Match (428);
     a request body is refused past `max_body` bytes or `body_timeout` seconds;
     `today` fixes the date for the KPI and lookup (the real date otherwise);
-    `data` is the store as already loaded (else it is loaded at startup)."""
-    state = ServerState(store)
+    `data` is the store as already loaded (else it is loaded at startup).
+    `backend` serves a store other than a Store (a database) instead."""
+    if backend is None:
+        assert store is not None, "a Store or a backend to serve"
+        backend = ServerState(store)
+    state: Backend = backend
     auth = BearerAuth(token, tokens)
 
     @asynccontextmanager
@@ -215,10 +220,7 @@ def create_app(
             restore()
 
     async def loaded() -> None:
-        if state.data is None:
-            async with state.lock:
-                if state.data is None:
-                    await state.load(data)
+        await state.ready(data)
 
     async def read_access(request: Request) -> None:
         if protect_reads:
@@ -306,7 +308,7 @@ def create_app(
 
     async def history_page(request: session.HistoryRequest, limit: int, offset: int) -> Response:
         try:
-            events, _ = await asyncio.to_thread(session.history, state.store, request)
+            events = await state.history(request)
         except session.RequestProblem as problem:
             raise refused(problem) from None
         page = wire.HistoryPage(
@@ -362,13 +364,23 @@ def create_app(
                 json_schema_extra={"format": "date-time"},
             ),
         ] = None,
+        since: Annotated[
+            int | None,
+            Query(
+                ge=0,
+                description="only what changed after this change number (the `seq` of an earlier "
+                "answer), and the ids deleted since: complete across restarts; a server whose store "
+                "is a file numbers no changes (its answers have no `seq`)",
+            ),
+        ] = None,
         limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Response:
-        since = parse_since(updated_since) if updated_since is not None else None
-        found = state.list_changes(
-            status=status, owner=owner, segment=segment, since=since, limit=limit, offset=offset
-        )
+        if since is not None and updated_since is not None:
+            message = "give since or updated_since, not both"
+            raise invalid("request", [Problem("query.since", message)])
+        moment = parse_since(updated_since) if updated_since is not None else None
+        found = await state.changes(ChangesQuery(status, owner, segment, moment, since, limit, offset))
         page = wire.ImplementationPage(
             items=found.items,
             total=found.total,
@@ -377,6 +389,7 @@ def create_app(
             deleted=found.deleted,
             server_time=found.server_time,
             complete=found.complete,
+            seq=found.seq,
         )
         return json_response(page)
 
@@ -569,7 +582,7 @@ def create_app(
         today = today_now()
         try:
             session.report_period("week", week, today)
-            recorded = await asyncio.to_thread(session.report_history, state.store)
+            recorded = await state.recorded()
             document = await asyncio.to_thread(
                 session.weekly_report, state.current(), today, request, recorded
             )

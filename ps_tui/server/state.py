@@ -1,6 +1,10 @@
 """The store as the server holds it: loaded once, kept in memory, written
 through the Store one change at a time.
 
+`Backend` is what the endpoints ask of it; `ServerState` is the file (or
+memory) one, `server/database.py`'s `DatabaseState` the database one. Both
+keep the whole store in memory for the portfolio-wide answers (`Snapshot`).
+
 Every write runs under one asyncio.Lock: check (exists, If-Match, fits the
 reference data), stamp `updated`, save through the Store (a FileStore saves
 atomically in a thread), then swap the in-memory copy. A failed save leaves
@@ -17,15 +21,20 @@ import bisect
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import msgspec
 
+from ps_tui import session
+from ps_tui.core.history import Event
 from ps_tui.core.model import Implementation, Reference, Status, StoreFile, etag
 from ps_tui.core.offerings import CustomerIndex, customers_from_implementations
 from ps_tui.core.portfolio import UnknownImplementation, entry_problems, prepare
+from ps_tui.core.reports import Recorded
+from ps_tui.core.validate import Problem
 from ps_tui.core.view import Portfolio
 from ps_tui.server.errors import ApiError, ErrorBody, error, invalid
-from ps_tui.session import Listing
+from ps_tui.session import HistoryRequest, Listing
 from ps_tui.store.base import Store
 from ps_tui.store.errors import StoreConflict, StoreError, StoreInvalid
 
@@ -78,6 +87,20 @@ def if_match_allows(header: str | None, current: str) -> bool:
 
 
 @dataclass(frozen=True)
+class ChangesQuery:
+    """What GET /api/v1/implementations asks for: filters, paging, and the
+    changes after a time (`since`) or a change number (`since_seq`)."""
+
+    status: Status | None = None
+    owner: str | None = None
+    segment: str | None = None
+    since: dt.datetime | None = None
+    since_seq: int | None = None
+    limit: int = 1000
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class Changes:
     """What `list_changes` found: one page and the sync bookkeeping."""
 
@@ -86,37 +109,115 @@ class Changes:
     deleted: list[str]
     server_time: dt.datetime
     complete: bool
+    #: The number of the last change in the answer, for `since` (None: the
+    #: backend numbers no changes).
+    seq: int | None = None
 
 
-@dataclass
-class ServerState:
-    """The loaded store, the write lock and the change log."""
+class Backend(Protocol):
+    """What the endpoints ask of the store they serve. Writes are called
+    under `lock`; `ready` before every request."""
 
-    store: Store
+    lock: asyncio.Lock
+
+    @property
+    def location(self) -> str: ...
+
+    async def ready(self, data: StoreFile | None = None) -> None:
+        """Loaded (`data`: as already read at startup), and current."""
+        ...
+
+    def current(self) -> StoreFile: ...
+
+    def get(self, implementation_id: str) -> Implementation: ...
+
+    def portfolio(self, today: dt.date) -> Portfolio: ...
+
+    def listing(self, today: dt.date) -> Listing: ...
+
+    def customers(self) -> CustomerIndex: ...
+
+    async def changes(self, query: ChangesQuery) -> Changes: ...
+
+    async def create(
+        self, implementation: Implementation, today: dt.date | None = None, *, who: str | None = None
+    ) -> Implementation: ...
+
+    async def update(
+        self,
+        implementation: Implementation,
+        if_match: str | None,
+        today: dt.date | None = None,
+        *,
+        who: str | None = None,
+    ) -> Implementation: ...
+
+    async def delete(
+        self, implementation_id: str, if_match: str | None, *, who: str | None = None
+    ) -> None: ...
+
+    async def replace_reference(
+        self, reference: Reference, if_match: str | None = None, *, who: str | None = None
+    ) -> StoreFile: ...
+
+    async def history(self, request: HistoryRequest) -> list[Event]:
+        """The recorded changes that match, newest first (`session.history`'s answer)."""
+        ...
+
+    async def recorded(self) -> Recorded:
+        """The history the reports are told from (`session.report_history`'s)."""
+        ...
+
+
+def stale(current: Implementation) -> ApiError:
+    """412 for a change made to an older version than `current`."""
+    tag = etag(current)
+    return ApiError(
+        412,
+        ErrorBody(
+            f"implementation {current.id!r} changed since you loaded it; reload it and "
+            "apply your edit again (your change was not saved)",
+            current=current,
+            etag=tag,
+        ),
+        {"ETag": quoted(tag)},
+    )
+
+
+def check_reference_version(current: StoreFile, if_match: str | None) -> None:
+    """412 unless `if_match` allows changing the reference data of `current`."""
+    tag = etag(current.reference)
+    if not if_match_allows(if_match, tag):
+        message = (
+            "the reference data changed since you loaded it; reload it and apply your edit "
+            "again (your change was not saved)"
+        )
+        raise ApiError(412, ErrorBody(message, etag=tag), {"ETag": quoted(tag)})
+
+
+def taken(existing: Implementation) -> ApiError:
+    """409 for a create with the id of one that exists."""
+    return ApiError(
+        409,
+        ErrorBody(
+            f"an implementation with id {existing.id!r} already exists; update it with PUT instead",
+            current=existing,
+            etag=etag(existing),
+        ),
+    )
+
+
+@dataclass(kw_only=True)
+class Snapshot:
+    """The whole store in memory and what is computed from it, cached per version."""
+
     data: StoreFile | None = None
-    #: When `data` was (re)loaded from the store; changes before it are unknown.
-    loaded_at: dt.datetime = field(default_factory=utc_now)
-    #: Id -> when it was last deleted through this server.
-    deleted: dict[str, dt.datetime] = field(default_factory=dict)
     #: Bumped on every change of `data`; keys the caches below.
     version: int = 0
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    #: Set while a write is between stamping `updated` and swapping `data`.
-    _writing_since: dt.datetime | None = None
     _index: tuple[int, dict[str, int]] | None = None
     _portfolio: tuple[int, dt.date, Portfolio] | None = None
     _customers: tuple[int, CustomerIndex] | None = None
     _listing: tuple[int, dt.date, Listing] | None = None
-    _by_time: tuple[int, list[dt.datetime], list[int]] | None = None
-
-    # -- loading ------------------------------------------------------------------
-
-    async def load(self, data: StoreFile | None = None) -> StoreFile:
-        """Load the store (or take `data` already loaded from it)."""
-        loaded = data if data is not None else await self.store.load()
-        self._replace(loaded)
-        self.loaded_at = utc_now()
-        return loaded
 
     def current(self) -> StoreFile:
         assert self.data is not None, "the store is loaded at startup"
@@ -125,8 +226,6 @@ class ServerState:
     def _replace(self, data: StoreFile) -> None:
         self.data = data
         self.version += 1
-
-    # -- reads --------------------------------------------------------------------
 
     def find(self, implementation_id: str) -> Implementation | None:
         data = self.current()
@@ -164,6 +263,65 @@ class ServerState:
             index = CustomerIndex(customers_from_implementations(self.current().implementations))
             cached = self._customers = (self.version, index)
         return cached[1]
+
+
+@dataclass
+class ServerState(Snapshot):
+    """The loaded store, the write lock and the change log."""
+
+    store: Store
+    #: When `data` was (re)loaded from the store; changes before it are unknown.
+    loaded_at: dt.datetime = field(default_factory=utc_now)
+    #: Id -> when it was last deleted through this server.
+    deleted: dict[str, dt.datetime] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: Set while a write is between stamping `updated` and swapping `data`.
+    _writing_since: dt.datetime | None = None
+    _by_time: tuple[int, list[dt.datetime], list[int]] | None = None
+
+    @property
+    def location(self) -> str:
+        return self.store.location
+
+    # -- loading ------------------------------------------------------------------
+
+    async def load(self, data: StoreFile | None = None) -> StoreFile:
+        """Load the store (or take `data` already loaded from it)."""
+        loaded = data if data is not None else await self.store.load()
+        self._replace(loaded)
+        self.loaded_at = utc_now()
+        return loaded
+
+    async def ready(self, data: StoreFile | None = None) -> None:
+        if self.data is None:
+            async with self.lock:
+                if self.data is None:
+                    await self.load(data)
+
+    # -- reads --------------------------------------------------------------------
+
+    async def history(self, request: HistoryRequest) -> list[Event]:
+        events, _ = await asyncio.to_thread(session.history, self.store, request)
+        return events
+
+    async def recorded(self) -> Recorded:
+        return await asyncio.to_thread(session.report_history, self.store)
+
+    async def changes(self, query: ChangesQuery) -> Changes:
+        if query.since_seq is not None:
+            message = (
+                "this server keeps its store in a file and numbers no changes; "
+                "send updated_since (with the server_time of the last answer)"
+            )
+            raise invalid("request", [Problem("query.since", message)])
+        return self.list_changes(
+            status=query.status,
+            owner=query.owner,
+            segment=query.segment,
+            since=query.since,
+            limit=query.limit,
+            offset=query.offset,
+        )
 
     def list_changes(
         self,
@@ -220,33 +378,15 @@ class ServerState:
     # this change (None: the store's own); passed down, never kept here.
 
     def _check_version(self, current: Implementation, if_match: str | None) -> None:
-        tag = etag(current)
-        if not if_match_allows(if_match, tag):
-            raise ApiError(
-                412,
-                ErrorBody(
-                    f"implementation {current.id!r} changed since you loaded it; reload it and "
-                    "apply your edit again (your change was not saved)",
-                    current=current,
-                    etag=tag,
-                ),
-                {"ETag": quoted(tag)},
-            )
+        if not if_match_allows(if_match, etag(current)):
+            raise stale(current)
 
     async def create(
         self, implementation: Implementation, today: dt.date | None = None, *, who: str | None = None
     ) -> Implementation:
         existing = self.find(implementation.id)
         if existing is not None:
-            raise ApiError(
-                409,
-                ErrorBody(
-                    f"an implementation with id {implementation.id!r} already exists; "
-                    "update it with PUT instead",
-                    current=existing,
-                    etag=etag(existing),
-                ),
-            )
+            raise taken(existing)
         return await self._save(implementation, None, today, who)
 
     async def update(
@@ -274,13 +414,7 @@ class ServerState:
     async def replace_reference(
         self, reference: Reference, if_match: str | None = None, *, who: str | None = None
     ) -> StoreFile:
-        tag = etag(self.current().reference)
-        if not if_match_allows(if_match, tag):
-            message = (
-                "the reference data changed since you loaded it; reload it and apply your edit "
-                "again (your change was not saved)"
-            )
-            raise ApiError(412, ErrorBody(message, etag=tag), {"ETag": quoted(tag)})
+        check_reference_version(self.current(), if_match)
         self._begin()
         try:
             data = await self._write(lambda: self.store.save_reference(reference, who=who), "reference")

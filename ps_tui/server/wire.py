@@ -57,13 +57,18 @@ class ImplementationPage(msgspec.Struct, kw_only=True):
     total: int
     limit: int
     offset: int
-    #: Ids deleted since `updated_since` (empty without it); never an id that exists now.
+    #: Ids deleted since `since` or `updated_since` (empty without either); never an id that exists now.
     deleted: list[str]
     #: Send this back as `updated_since` to get what changed after this answer.
     server_time: dt.datetime
-    #: False when `updated_since` is before the server loaded the store: the
-    #: changes before that are unknown, so reload everything.
+    #: False when `updated_since` is before the server loaded the store (or
+    #: `since` is a number this database never gave): the changes before that
+    #: are unknown, so reload everything.
     complete: bool
+    #: The number of the last change this answer includes: send it back as
+    #: `since` for every change after it. None when the store is a file (use
+    #: `updated_since` with `server_time` then).
+    seq: int | None = None
 
 
 class HistoryPage(msgspec.Struct, kw_only=True):

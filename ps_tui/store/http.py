@@ -83,6 +83,9 @@ class RemoteStore:
         self._data: StoreFile | None = None
         self._etags: dict[str, str] = {}
         self._server_time: str | None = None
+        #: The server's number of the last change loaded (None: it numbers
+        #: none, as a file-backed server; `updated_since` is polled then).
+        self._seq: int | None = None
         #: True while the data shown is the cached copy.
         self.offline = False
         #: When the data shown was fetched from the server.
@@ -265,6 +268,8 @@ class RemoteStore:
         reference = self._decode(response, StoreFile, "the reference data")
         implementations: list[Implementation] = []
         server_time = None
+        seq: int | None = None
+        restarts = 0
         offset = 0
         contents: list[bytes] = []
         page: httpx.Response | None = first
@@ -276,13 +281,19 @@ class RemoteStore:
             self._check(page)
             listing = self._decode(page, _Listing, "a page of implementations")
             contents.append(page.content)
-            server_time = server_time or listing.server_time
+            if server_time is None:
+                server_time, seq = listing.server_time, listing.seq
+            elif listing.seq != seq and restarts < len(BACKOFF):
+                # A change between pages moved what the offsets point at: again.
+                implementations, offset, contents, server_time, page = [], 0, [], None, None
+                restarts += 1
+                continue
             implementations.extend(listing.items)
             offset += len(listing.items)
             if not listing.items or offset >= listing.total:
                 break
             page = None
-        self._server_time = server_time
+        self._server_time, self._seq = server_time, seq
         data = msgspec.structs.replace(reference, implementations=implementations)
         self._vet(_store_problems(data, [response.content, *contents]), "the data")
         return data
@@ -301,12 +312,12 @@ class RemoteStore:
                     f"{self.url}: still unreachable; showing the copy from {self._fetched_text()}"
                 )
             return data, None
+        # A server that numbers its changes is asked for those after the
+        # last one seen (complete across its restarts); else by time.
+        since = {"since": str(self._seq)} if self._seq is not None else {"updated_since": self._server_time}
         try:
             response = await self._request(
-                "GET",
-                f"{API}/implementations",
-                idempotent=True,
-                params={"updated_since": self._server_time, "limit": 10000},
+                "GET", f"{API}/implementations", idempotent=True, params={**since, "limit": 10000}
             )
         except StoreOffline:
             # Keep showing what we have; edits wait until a refresh reconnects.
@@ -316,7 +327,7 @@ class RemoteStore:
         listing = self._decode(response, _Listing, "the changes")
         if not listing.complete or listing.total > len(listing.items):
             return await self.load(), None
-        self._server_time = listing.server_time
+        self._server_time, self._seq = listing.server_time, listing.seq
         clue = may_hold_control(response.content)
         problems = [
             problem
@@ -377,7 +388,7 @@ class RemoteStore:
         if _store_problems(data, [content]):
             return None  # written by a version with looser rules: not a copy to show
         self.fetched = meta.fetched
-        self._server_time = None  # the next refresh is a full load
+        self._server_time = self._seq = None  # the next refresh is a full load
         return data
 
     # -- writing --------------------------------------------------------------
@@ -529,6 +540,7 @@ class _Listing(msgspec.Struct, gc=False):
     server_time: str
     deleted: list[str] = msgspec.field(default_factory=list)
     complete: bool = True
+    seq: int | None = None
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -1,0 +1,104 @@
+"""PostgreSQL through psycopg 3 and its connection pool (the `db` extra).
+
+Imported only when a `postgresql://` URL is used. Writes run at READ
+COMMITTED (the change-sequence row they take first serialises them); reads
+that need several statements to agree run at REPEATABLE READ, read only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from ps_tui.db import POSTGRESQL, DatabaseUrl
+from ps_tui.db.connection import BUSY_TIMEOUT_SECONDS, Cursor, DatabaseError, DatabaseUnavailable, Params, Row
+
+try:
+    import psycopg
+    import psycopg_pool
+except ImportError as missing:  # pragma: no cover - depends on what is installed
+    raise DatabaseError(
+        f"PostgreSQL needs the db extra: pip install 'ps-tui[db]' ({missing.name} is missing)"
+    ) from None
+
+#: Connections each process keeps at most.
+POOL_SIZE = 8
+
+
+@lru_cache(maxsize=256)
+def _dialect(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s` (no statement here holds a literal `?` or `%`)."""
+    return sql.replace("?", "%s")
+
+
+class _PostgresCursor:
+    def __init__(self, connection: psycopg.Connection[Any], location: str) -> None:
+        self._connection = connection
+        self._location = location
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        with _pg_errors(self._location):
+            return self._connection.execute(_dialect(sql), params).rowcount
+
+    def many(self, sql: str, rows: Sequence[Params]) -> None:
+        with _pg_errors(self._location), self._connection.cursor() as cursor:
+            cursor.executemany(_dialect(sql), rows)
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        with _pg_errors(self._location):
+            row: Row | None = self._connection.execute(_dialect(sql), params).fetchone()
+            return row
+
+    def all(self, sql: str, params: Params = ()) -> list[Row]:
+        with _pg_errors(self._location):
+            return list(self._connection.execute(_dialect(sql), params).fetchall())
+
+
+@contextmanager
+def _pg_errors(location: str) -> Iterator[None]:
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as failed:
+        reason = str(failed).strip().splitlines()[0] if str(failed).strip() else type(failed).__name__
+        raise DatabaseUnavailable(f"{location}: the database is unavailable ({reason}); try again") from None
+    except psycopg.errors.AdminShutdown as failed:  # pragma: no cover - a subclass of OperationalError
+        raise DatabaseUnavailable(f"{location}: the database is restarting ({failed})") from None
+    except psycopg.Error as failed:
+        raise DatabaseError(f"{location}: {str(failed).strip()}") from None
+
+
+class PostgresDatabase:
+    dialect = POSTGRESQL
+
+    def __init__(self, url: DatabaseUrl) -> None:
+        self.location = url.shown
+        self._pool = psycopg_pool.ConnectionPool(
+            url.url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            open=False,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            kwargs={"autocommit": True},
+            # A connection the server dropped (a restart) is noticed before use.
+            check=psycopg_pool.ConnectionPool.check_connection,
+        )
+        with _pg_errors(self.location):
+            self._pool.open(wait=False)
+
+    @contextmanager
+    def _transaction(self, first: str | None) -> Iterator[Cursor]:
+        with _pg_errors(self.location), self._pool.connection() as connection, connection.transaction():
+            if first is not None:
+                connection.execute(first)
+            yield _PostgresCursor(connection, self.location)
+
+    def read(self) -> Any:
+        return self._transaction("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    def write(self) -> Any:
+        return self._transaction(None)
+
+    def close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,292 @@
+"""Every statement on the store's tables, written once for both dialects
+(see `migrations/` for the tables themselves).
+
+An implementation is kept as msgspec encodes it (the JSON the API sends),
+beside the columns the list filters and the change feed read: its status,
+its IE owner casefolded, its segment, its version (one more with every
+write), the number of the change that wrote it, and its ETag (the same
+content digest `core.model.etag` gives, so a client's If-Match means the
+same against a file and a database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import msgspec
+
+from ps_tui.core.history import Save, events_between
+from ps_tui.core.model import Implementation, Reference, Status, StoreFile, etag
+from ps_tui.db.connection import Cursor
+
+_ENCODER = msgspec.json.Encoder()
+_IMPLEMENTATION = msgspec.json.Decoder(Implementation)
+_REFERENCE = msgspec.json.Decoder(Reference)
+_SAVE = msgspec.json.Decoder(Save)
+
+
+def moment_text(moment: dt.datetime) -> str:
+    """A time as the tables keep it: UTC, to the microsecond, one fixed width,
+    so that text order is time order."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One implementation's row."""
+
+    implementation: Implementation
+    version: int
+    etag: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What changed after a change number: the implementations written (in
+    store order), the ids deleted (and not written again), the reference
+    data if it changed (a store without implementations), and the number of
+    the last change."""
+
+    seq: int
+    #: (position, implementation), in store order.
+    implementations: list[tuple[int, Implementation]]
+    deleted: list[str]
+    reference: StoreFile | None
+
+
+def current_seq(cursor: Cursor) -> int:
+    row = cursor.one("SELECT seq FROM change_sequence WHERE only_row = 1")
+    return int(row[0]) if row else 0
+
+
+def next_seq(cursor: Cursor) -> int:
+    """Take the next change number. The row stays locked until the
+    transaction ends, so writers commit in the order of their numbers and a
+    reader that has seen change N has seen every change before it."""
+    row = cursor.one("UPDATE change_sequence SET seq = seq + 1 WHERE only_row = 1 RETURNING seq")
+    assert row is not None, "the change_sequence row is made by the first migration"
+    return int(row[0])
+
+
+def reference_store(cursor: Cursor) -> StoreFile | None:
+    """The reference data as a store without implementations; None before an import."""
+    row = cursor.one("SELECT schema_version, document FROM reference WHERE only_row = 1")
+    if row is None:
+        return None
+    return _as_store(int(row[0]), str(row[1]))
+
+
+def _as_store(schema_version: int, document: str) -> StoreFile:
+    reference = _REFERENCE.decode(document)
+    return StoreFile(schema_version=schema_version, implementations=[]).with_reference(reference)
+
+
+def delta_since(cursor: Cursor, since: int) -> Delta:
+    """Everything changed after change `since` (0: everything there is)."""
+    seq = current_seq(cursor)
+    rows = cursor.all(
+        "SELECT position, document FROM implementations WHERE seq > ? ORDER BY position", (since,)
+    )
+    written = [(int(row[0]), _IMPLEMENTATION.decode(row[1])) for row in rows]
+    ids = {impl.id for _, impl in written}
+    deleted = [gone for gone in deleted_since(cursor, since) if gone not in ids]
+    reference_row = cursor.one(
+        "SELECT schema_version, document FROM reference WHERE only_row = 1 AND seq > ?", (since,)
+    )
+    reference = None if reference_row is None else _as_store(int(reference_row[0]), str(reference_row[1]))
+    return Delta(seq, written, deleted, reference)
+
+
+def deleted_since(cursor: Cursor, since: int) -> list[str]:
+    """The ids deleted after change `since` that do not exist now."""
+    rows = cursor.all(
+        "SELECT DISTINCT c.implementation FROM changes c WHERE c.action = 'delete' AND c.seq > ? "
+        "AND NOT EXISTS (SELECT 1 FROM implementations i WHERE i.id = c.implementation) "
+        "ORDER BY c.implementation",
+        (since,),
+    )
+    return [str(row[0]) for row in rows]
+
+
+def change_time(cursor: Cursor, seq: int) -> dt.datetime | None:
+    """When change `seq` was made (None: no such change)."""
+    row = cursor.one("SELECT at FROM changes WHERE seq = ?", (seq,))
+    return (
+        None
+        if row is None
+        else dt.datetime.strptime(str(row[0]), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    )
+
+
+def seq_before(cursor: Cursor, moment: dt.datetime) -> int:
+    """The number of the last change before `moment` (for `updated_since`)."""
+    row = cursor.one("SELECT MIN(seq) FROM changes WHERE at >= ?", (moment_text(moment),))
+    if row is None or row[0] is None:
+        return current_seq(cursor)
+    return int(row[0]) - 1
+
+
+def stored(cursor: Cursor, implementation_id: str) -> Stored | None:
+    row = cursor.one(
+        "SELECT document, version, etag, position FROM implementations WHERE id = ?", (implementation_id,)
+    )
+    if row is None:
+        return None
+    return Stored(_IMPLEMENTATION.decode(row[0]), int(row[1]), str(row[2]), int(row[3]))
+
+
+def all_ids(cursor: Cursor) -> list[str]:
+    return [str(row[0]) for row in cursor.all("SELECT id FROM implementations")]
+
+
+def _columns(implementation: Implementation) -> tuple[str, str | None, str, str, str]:
+    owner = implementation.ie_owner.casefold() if implementation.ie_owner is not None else None
+    document = _ENCODER.encode(implementation).decode("utf-8")
+    return implementation.status.value, owner, implementation.segment, etag(implementation), document
+
+
+def insert(cursor: Cursor, implementation: Implementation, seq: int, position: int | None = None) -> int:
+    """A new implementation, last in the store's order (or at `position`); its position."""
+    if position is None:
+        row = cursor.one("SELECT COALESCE(MAX(position), 0) + 1 FROM implementations")
+        assert row is not None
+        position = int(row[0])
+    status, owner, segment, tag, document = _columns(implementation)
+    cursor.run(
+        "INSERT INTO implementations (id, position, version, seq, etag, status, ie_owner_folded, segment, "
+        "document) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",
+        (implementation.id, position, seq, tag, status, owner, segment, document),
+    )
+    return position
+
+
+def insert_all(cursor: Cursor, implementations: list[Implementation], seq: int) -> None:
+    """Implementations into an empty table, in this order (an import)."""
+    rows = [
+        (implementation.id, position, seq, *_columns(implementation))
+        for position, implementation in enumerate(implementations, 1)
+    ]
+    cursor.many(
+        "INSERT INTO implementations (id, position, version, seq, status, ie_owner_folded, segment, etag, "
+        "document) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def all_implementations(cursor: Cursor) -> list[Implementation]:
+    rows = cursor.all("SELECT document FROM implementations ORDER BY position")
+    return [_IMPLEMENTATION.decode(row[0]) for row in rows]
+
+
+def update(cursor: Cursor, implementation: Implementation, version: int, seq: int) -> bool:
+    """Write `implementation` over its stored `version`: False when the row
+    is no longer at that version (the check and the write are one statement)."""
+    status, owner, segment, tag, document = _columns(implementation)
+    changed = cursor.run(
+        "UPDATE implementations SET version = version + 1, seq = ?, etag = ?, status = ?, "
+        "ie_owner_folded = ?, segment = ?, document = ? WHERE id = ? AND version = ?",
+        (seq, tag, status, owner, segment, document, implementation.id, version),
+    )
+    return changed == 1
+
+
+def delete(cursor: Cursor, implementation_id: str, version: int) -> bool:
+    changed = cursor.run(
+        "DELETE FROM implementations WHERE id = ? AND version = ?", (implementation_id, version)
+    )
+    return changed == 1
+
+
+def log_change(cursor: Cursor, seq: int, at: dt.datetime, action: str, implementation_id: str | None) -> None:
+    cursor.run(
+        "INSERT INTO changes (seq, at, action, implementation) VALUES (?, ?, ?, ?)",
+        (seq, moment_text(at), action, implementation_id),
+    )
+
+
+def write_reference(cursor: Cursor, store: StoreFile, seq: int) -> None:
+    """Insert or replace the one row of reference data (from `store`'s reference fields)."""
+    reference = Reference(**{name: getattr(store, name) for name in Reference.__struct_fields__})
+    document = _ENCODER.encode(reference).decode("utf-8")
+    changed = cursor.run(
+        "UPDATE reference SET version = version + 1, seq = ?, schema_version = ?, document = ? "
+        "WHERE only_row = 1",
+        (seq, store.schema_version, document),
+    )
+    if changed == 0:
+        cursor.run(
+            "INSERT INTO reference (only_row, version, seq, schema_version, document) VALUES (1, 1, ?, ?, ?)",
+            (seq, store.schema_version, document),
+        )
+
+
+def page(
+    cursor: Cursor,
+    *,
+    status: Status | None,
+    owner: str | None,
+    segment: str | None,
+    since: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Implementation], int]:
+    """One page of the implementations that match, in store order, and how many match."""
+    tests: list[str] = []
+    params: list[object] = []
+    for column, value in (
+        ("status", None if status is None else status.value),
+        ("ie_owner_folded", None if owner is None else owner.casefold()),
+        ("segment", segment),
+    ):
+        if value is not None:
+            tests.append(f"{column} = ?")
+            params.append(value)
+    if since is not None:
+        tests.append("seq > ?")
+        params.append(since)
+    where = f" WHERE {' AND '.join(tests)}" if tests else ""
+    count = cursor.one(f"SELECT COUNT(*) FROM implementations{where}", params)
+    rows = cursor.all(
+        f"SELECT document FROM implementations{where} ORDER BY position LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [_IMPLEMENTATION.decode(row[0]) for row in rows], int(count[0]) if count else 0
+
+
+# -- history ------------------------------------------------------------------------------
+
+
+def record(cursor: Cursor, old: StoreFile, new: StoreFile, who: str, at: dt.datetime) -> None:
+    """The history record of the change from `old` to `new` (the events
+    `core.history` names, as a history file records them). A database has no
+    file digests: each record's `parent` is the one before's `digest`, and
+    its `digest` the hash of the two, so the records form the same chain."""
+    events = events_between(old, new, who, at)
+    if not events:
+        return
+    row = cursor.one("SELECT digest FROM history ORDER BY id DESC LIMIT 1")
+    parent = str(row[0]) if row else ""
+    digest = hashlib.sha256(parent.encode() + _ENCODER.encode(events)).hexdigest()
+    add_save(cursor, Save(at=at, who=who, parent=parent, digest=digest, events=events))
+
+
+def _save_row(save: Save) -> tuple[str, str, str, str]:
+    return moment_text(save.at), save.who, save.digest, _ENCODER.encode(save).decode("utf-8")
+
+
+def add_save(cursor: Cursor, save: Save) -> None:
+    cursor.run("INSERT INTO history (at, who, digest, record) VALUES (?, ?, ?, ?)", _save_row(save))
+
+
+def add_saves(cursor: Cursor, saves: list[Save]) -> None:
+    cursor.many(
+        "INSERT INTO history (at, who, digest, record) VALUES (?, ?, ?, ?)", [_save_row(s) for s in saves]
+    )
+
+
+def saves(cursor: Cursor) -> list[Save]:
+    """Every recorded save, oldest first."""
+    return [_SAVE.decode(row[0]) for row in cursor.all("SELECT record FROM history ORDER BY id")]

@@ -1,0 +1,45 @@
+"""Moving a store between a file and a database, history included.
+
+`import_store` puts a store and its history records into an empty database
+(as change 1); `export_store` reads them back out. Nothing is re-encoded on
+the way: each implementation is the struct the file held, each history
+record the `Save` its line held, so a file taken in and out again gives the
+same store and the same records (`tests/test_db_transfer.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from ps_tui.core.history import Save
+from ps_tui.core.model import StoreFile
+from ps_tui.db import tables
+from ps_tui.db.connection import Database, DatabaseError
+
+
+def import_store(database: Database, store: StoreFile, saves: list[Save]) -> None:
+    """Put `store` and `saves` (oldest first) into `database`, which must hold no store yet."""
+    with database.write() as cursor:
+        if tables.reference_store(cursor) is not None or tables.all_ids(cursor):
+            raise DatabaseError(
+                f"{database.location}: already holds a store; import into a new database "
+                "(export this one first to keep it)"
+            )
+        seq = tables.next_seq(cursor)
+        tables.write_reference(cursor, store, seq)
+        tables.insert_all(cursor, store.implementations, seq)
+        tables.log_change(cursor, seq, dt.datetime.now(dt.UTC), "import", None)
+        tables.add_saves(cursor, saves)
+
+
+def export_store(database: Database) -> tuple[StoreFile, list[Save]]:
+    """The store in `database` and its history records, oldest first."""
+    with database.read() as cursor:
+        reference = tables.reference_store(cursor)
+        if reference is None:
+            raise DatabaseError(f"{database.location}: holds no store yet; nothing to export")
+        implementations = tables.all_implementations(cursor)
+        saves = tables.saves(cursor)
+    return msgspec.structs.replace(reference, implementations=implementations), saves
