@@ -66,11 +66,13 @@ class Cluster:
         self.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
         return self.url(name)
 
-    def restart(self) -> None:
-        """Stop the server at once (as a crash) and start it again."""
+    def stop_server(self) -> None:
+        """Stop the server at once, as a crash would."""
         self.run(
             str(self.bin / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "-w", "stop"
         )
+
+    def start_server(self) -> None:
         self._start()
 
     def _start(self) -> None:

@@ -111,9 +111,27 @@ def test_headless_subcommands_load_no_textual(command: str, tmp_path: Path) -> N
         from ps_tui.cli import main
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             code = main({argv!r})
-        heavy = ("textual", "httpx", "fastapi", "uvicorn")
+        heavy = ("textual", "httpx", "fastapi", "uvicorn", "sqlite3", "psycopg", "psycopg_pool")
         heavy = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
         print(json.dumps({{"code": code, "heavy": heavy}}))
         """
     )
     assert found == {"code": 0, "heavy": []}
+
+
+def test_a_database_command_loads_only_its_own_driver(tmp_path: Path) -> None:
+    # `ps-tui db` on SQLite needs sqlite3 and nothing of the TUI, the HTTP
+    # client, the server or the PostgreSQL driver.
+    argv = ["db", "upgrade", f"sqlite:///{tmp_path / 'ps-tui.db'}"]
+    found = _run(
+        f"""
+        import contextlib, io, json, sys
+        from ps_tui.cli import main
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = main({argv!r})
+        heavy = ("textual", "httpx", "fastapi", "uvicorn", "psycopg", "psycopg_pool")
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+        print(json.dumps({{"code": code, "heavy": heavy, "sqlite3": "sqlite3" in sys.modules}}))
+        """
+    )
+    assert found == {"code": 0, "heavy": [], "sqlite3": True}

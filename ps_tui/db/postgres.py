@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ps_tui.db import POSTGRESQL, DatabaseUrl
-from ps_tui.db.connection import BUSY_TIMEOUT_SECONDS, Cursor, DatabaseError, DatabaseUnavailable, Params, Row
+from ps_tui.db.connection import Cursor, DatabaseError, DatabaseUnavailable, Params, Row
 
 try:
     import psycopg
@@ -25,6 +25,8 @@ except ImportError as missing:  # pragma: no cover - depends on what is installe
 
 #: Connections each process keeps at most.
 POOL_SIZE = 8
+#: How long a request waits for a connection (the database down: then 503).
+POOL_TIMEOUT_SECONDS = 5.0
 
 
 @lru_cache(maxsize=256)
@@ -79,7 +81,7 @@ class PostgresDatabase:
             min_size=1,
             max_size=POOL_SIZE,
             open=False,
-            timeout=BUSY_TIMEOUT_SECONDS,
+            timeout=POOL_TIMEOUT_SECONDS,
             kwargs={"autocommit": True},
             # A connection the server dropped (a restart) is noticed before use.
             check=psycopg_pool.ConnectionPool.check_connection,
