@@ -126,6 +126,7 @@ def _export(database: Database, path: Path) -> None:
     if pending(database):
         raise Failure(f"{database.location}: holds no ps-tui store (run `ps-tui db upgrade` and import one)")
     data, saves = export_store(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if saves:
         encoder = msgspec.json.Encoder()
         atomic_write(records, b"".join(encoder.encode(save) + b"\n" for save in saves), backup=False)
