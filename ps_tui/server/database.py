@@ -83,13 +83,17 @@ class DatabaseState(Snapshot):
 
     def refresh(self) -> None:
         """Bring the copy up to the database's last change (blocking)."""
+        # Read once: another thread may move the copy on meanwhile.
+        since, loaded = self.seq, self.data is not None
         with self.database.read() as cursor:
             latest = tables.current_seq(cursor)
-            if latest == self.seq and self.data is not None:
+            if latest == since and loaded:
                 return
             # A database that went back (restored, or made anew) is read whole.
-            delta = tables.delta_since(cursor, self.seq if latest >= self.seq else 0)
-        self._apply(delta, whole=latest < self.seq or self.data is None)
+            backwards = latest < since
+            whole = backwards or not loaded
+            delta = tables.delta_since(cursor, 0 if whole else since)
+        self._apply(delta, whole=whole, backwards=backwards)
 
     def _catch_up(self, cursor: Cursor, upto: int) -> None:
         """Within a write that took change `upto + 1`: the copy up to `upto`."""
@@ -97,12 +101,14 @@ class DatabaseState(Snapshot):
             delta = tables.delta_since(cursor, self.seq)
             self._apply(tables.Delta(upto, delta.implementations, delta.deleted, delta.reference))
 
-    def _apply(self, delta: tables.Delta, whole: bool = False) -> None:
+    def _apply(self, delta: tables.Delta, *, whole: bool = False, backwards: bool = False) -> None:
+        """Merge `delta` into the copy (`whole`: it is everything, from change
+        0; `backwards`: even though the copy is at a later change)."""
         with self._guard:
-            if whole:
-                self._rows, self._reference, self.seq = {}, None, 0
-            elif delta.seq <= self.seq and self.data is not None:
+            if self.data is not None and delta.seq <= self.seq and not backwards:
                 return  # another thread brought it this far already
+            if whole:
+                self._rows, self._reference = {}, None
             if delta.reference is not None:
                 self._reference = delta.reference
             if self._reference is None:
