@@ -56,8 +56,9 @@ def _applied(cursor: Cursor) -> set[int]:
     return {int(row[0]) for row in cursor.all("SELECT version FROM schema_migrations")}
 
 
-def upgrade(database: Database) -> list[Migration]:
-    """Apply what is missing; the migrations applied now (none: up to date)."""
+def upgrade(database: Database, upto: int | None = None) -> list[Migration]:
+    """Apply what is missing (up to migration `upto`, else all); the
+    migrations applied now (none: up to date)."""
     with database.write() as cursor:
         if database.dialect == "postgresql":
             # Two processes upgrading at once: the second waits, then finds nothing to do.
@@ -66,7 +67,7 @@ def upgrade(database: Database) -> list[Migration]:
         done = _applied(cursor)
         applied: list[Migration] = []
         for migration in migrations(database.dialect):
-            if migration.number in done:
+            if migration.number in done or (upto is not None and migration.number > upto):
                 continue
             for statement in migration.statements():
                 cursor.run(statement)

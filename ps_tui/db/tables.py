@@ -142,10 +142,31 @@ def all_ids(cursor: Cursor) -> list[str]:
     return [str(row[0]) for row in cursor.all("SELECT id FROM implementations")]
 
 
-def _columns(implementation: Implementation) -> tuple[str, str | None, str, str, str]:
+#: The columns `_columns` gives, in its order, after id, position, version and seq.
+_COLUMNS = "status, ie_owner_folded, segment, etag, kickoff, production_ready, document"
+
+Columns = tuple[str, str | None, str, str, str | None, str | None, str]
+
+
+def _columns(implementation: Implementation) -> Columns:
     owner = implementation.ie_owner.casefold() if implementation.ie_owner is not None else None
     document = _ENCODER.encode(implementation).decode("utf-8")
-    return implementation.status.value, owner, implementation.segment, etag(implementation), document
+    kickoff, ready = implementation.kickoff, implementation.production_ready
+    return (
+        implementation.status.value,
+        owner,
+        implementation.segment,
+        etag(implementation),
+        None if kickoff is None else kickoff.isoformat(),
+        None if ready is None else ready.isoformat(),
+        document,
+    )
+
+
+_INSERT = (
+    f"INSERT INTO implementations (id, position, version, seq, {_COLUMNS}) "
+    "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def insert(cursor: Cursor, implementation: Implementation, seq: int, position: int | None = None) -> int:
@@ -154,12 +175,7 @@ def insert(cursor: Cursor, implementation: Implementation, seq: int, position: i
         row = cursor.one("SELECT COALESCE(MAX(position), 0) + 1 FROM implementations")
         assert row is not None
         position = int(row[0])
-    status, owner, segment, tag, document = _columns(implementation)
-    cursor.run(
-        "INSERT INTO implementations (id, position, version, seq, etag, status, ie_owner_folded, segment, "
-        "document) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",
-        (implementation.id, position, seq, tag, status, owner, segment, document),
-    )
+    cursor.run(_INSERT, (implementation.id, position, seq, *_columns(implementation)))
     return position
 
 
@@ -169,11 +185,7 @@ def insert_all(cursor: Cursor, implementations: list[Implementation], seq: int) 
         (implementation.id, position, seq, *_columns(implementation))
         for position, implementation in enumerate(implementations, 1)
     ]
-    cursor.many(
-        "INSERT INTO implementations (id, position, version, seq, status, ie_owner_folded, segment, etag, "
-        "document) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    cursor.many(_INSERT, rows)
 
 
 def all_implementations(cursor: Cursor) -> list[Implementation]:
@@ -184,11 +196,11 @@ def all_implementations(cursor: Cursor) -> list[Implementation]:
 def update(cursor: Cursor, implementation: Implementation, version: int, seq: int) -> bool:
     """Write `implementation` over its stored `version`: False when the row
     is no longer at that version (the check and the write are one statement)."""
-    status, owner, segment, tag, document = _columns(implementation)
     changed = cursor.run(
-        "UPDATE implementations SET version = version + 1, seq = ?, etag = ?, status = ?, "
-        "ie_owner_folded = ?, segment = ?, document = ? WHERE id = ? AND version = ?",
-        (seq, tag, status, owner, segment, document, implementation.id, version),
+        "UPDATE implementations SET version = version + 1, seq = ?, status = ?, ie_owner_folded = ?, "
+        "segment = ?, etag = ?, kickoff = ?, production_ready = ?, document = ? "
+        "WHERE id = ? AND version = ?",
+        (seq, *_columns(implementation), implementation.id, version),
     )
     return changed == 1
 
@@ -290,3 +302,57 @@ def add_saves(cursor: Cursor, saves: list[Save]) -> None:
 def saves(cursor: Cursor) -> list[Save]:
     """Every recorded save, oldest first."""
     return [_SAVE.decode(row[0]) for row in cursor.all("SELECT record FROM history ORDER BY id")]
+
+
+# -- the KPI's statistics -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Durations:
+    """The implementation durations (kickoff to production-ready, in days) of
+    the completions in a window: how many, their median and nearest-rank p90
+    (as `core.stats.median` and `percentile(..., 90)`), None when there are none."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+
+def durations(cursor: Cursor, dialect: str, today: dt.date, window_days: int | None) -> Durations:
+    """`core.kpi.compute_kpis`'s completed, median and p90, in SQL: completed
+    implementations with both dates, production-ready on or before `today`
+    and, with a window, after `today - window_days`."""
+    params: list[object] = [today.isoformat()]
+    window = ""
+    if window_days is not None:
+        window = " AND production_ready > ?"
+        params.append((today - dt.timedelta(days=window_days)).isoformat())
+    chosen = (
+        "FROM implementations WHERE status = 'completed' AND kickoff IS NOT NULL "
+        f"AND production_ready IS NOT NULL AND production_ready <= ?{window}"
+    )
+    if dialect == "postgresql":
+        row = cursor.one(
+            "SELECT COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY production_ready - kickoff), "
+            f"percentile_disc(0.9) WITHIN GROUP (ORDER BY production_ready - kickoff) {chosen}",
+            params,
+        )
+        assert row is not None
+        count = int(row[0])
+        return Durations(count, _number(row[1]), _number(row[2]))
+    # SQLite has no percentile functions: the middle rows and the row of
+    # rank ceil(0.9 n) (in whole numbers: (9n + 9) // 10), by offset.
+    days = "CAST(julianday(production_ready) - julianday(kickoff) AS INTEGER)"
+    counted = cursor.one(f"SELECT COUNT(*) {chosen}", params)
+    count = int(counted[0]) if counted else 0
+    if count == 0:
+        return Durations(0, None, None)
+    ordered = f"SELECT {days} {chosen} ORDER BY 1 LIMIT ? OFFSET ?"
+    middle = cursor.all(ordered, [*params, 2 - count % 2, (count - 1) // 2])
+    p90 = cursor.one(ordered, [*params, 1, (9 * count + 9) // 10 - 1])
+    assert p90 is not None
+    return Durations(count, sum(int(row[0]) for row in middle) / len(middle), float(p90[0]))
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
