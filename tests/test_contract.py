@@ -284,3 +284,10 @@ def test_the_history_is_recorded(served: Served) -> None:
         {"field": "notes", "before": first.notes, "after": "Moved to a weekly call"}
     ]
     assert [e["action"] for e in one.json()["items"]] == ["edit"]
+
+
+def test_out_of_range_numbers_are_refused_or_empty(served: Served) -> None:
+    huge = httpx.get(f"{served.url}{API}/implementations", params={"since": 2**64}, timeout=10)
+    assert huge.status_code == 422
+    far = page(served, offset=10**30)
+    assert ids(far) == [] and far["total"] == len(default_store(TODAY).implementations)

@@ -260,6 +260,7 @@ def page(
         tests.append("seq > ?")
         params.append(since)
     where = f" WHERE {' AND '.join(tests)}" if tests else ""
+    offset = min(offset, 2**62)  # past any table, and within a 64-bit integer
     count = cursor.one(f"SELECT COUNT(*) FROM implementations{where}", params)
     rows = cursor.all(
         f"SELECT document FROM implementations{where} ORDER BY position LIMIT ? OFFSET ?",

@@ -65,6 +65,8 @@ access_log = logging.getLogger("ps_tui.server.access")
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
+#: The largest change number a client may send (the project's whole-number bound).
+MAX_SEQ = 2**53 - 1
 
 #: The If-Match header parameter of PUT and DELETE (optional: absent, the last write wins).
 IfMatch = Annotated[
@@ -368,6 +370,7 @@ def create_app(
             int | None,
             Query(
                 ge=0,
+                le=MAX_SEQ,
                 description="only what changed after this change number (the `seq` of an earlier "
                 "answer), and the ids deleted since: complete across restarts; a server whose store "
                 "is a file numbers no changes (its answers have no `seq`)",
