@@ -134,3 +134,25 @@ def test_a_postgresql_restart_is_503_then_service_resumes(
         assert httpx.get(f"{server.url}{API}/implementations", timeout=30).status_code == 200
         assert httpx.post(f"{server.url}{API}/implementations", json=body, headers=HEADERS).status_code == 201
         assert "internal" not in server.log()
+
+
+def test_a_member_token_is_recorded_in_the_database_history(tmp_path: Path) -> None:
+    from tests.test_tokens import add_token
+
+    store = write_store(tmp_path / "store.toml")
+    url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
+    db_import(tmp_path / "home", url, store)
+    louis = add_token(tmp_path / "home", store, "Louis Jarvis")
+    # The tokens file is the one beside the store named with --store.
+    server = ServerProcess(store, token=None, database=url, extra_args=["--store", str(store)]).start()
+    try:
+        new = msgspec.to_builtins(Implementation(id="IMP-9300", customer="Token Co", segment="smb"))
+        made = httpx.post(
+            f"{server.url}{API}/implementations", json=new, headers={"Authorization": f"Bearer {louis}"}
+        )
+        assert made.status_code == 201
+        assert httpx.post(f"{server.url}{API}/implementations", json=new).status_code == 401
+        history = httpx.get(f"{server.url}{API}/history").json()["items"]
+    finally:
+        server.stop()
+    assert [(e["who"], e["action"]) for e in history] == [("Louis Jarvis", "create")]

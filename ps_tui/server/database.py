@@ -39,6 +39,8 @@ from ps_tui.server.state import (
     Changes,
     ChangesQuery,
     Snapshot,
+    Today,
+    Who,
     check_reference_version,
     if_match_allows,
     stale,
@@ -180,12 +182,7 @@ class DatabaseState(Snapshot):
         return await blocking(lambda: self._save(implementation, None, today, who, creating=True))
 
     async def update(
-        self,
-        implementation: Implementation,
-        if_match: str | None,
-        today: dt.date | None = None,
-        *,
-        who: str | None = None,
+        self, implementation: Implementation, if_match: str | None, today: Today = None, *, who: Who = None
     ) -> Implementation:
         return await blocking(lambda: self._save(implementation, if_match, today, who, creating=False))
 

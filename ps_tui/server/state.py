@@ -114,6 +114,12 @@ class Changes:
     seq: int | None = None
 
 
+#: The server's date for a write's entry checks (None: the real one).
+Today = dt.date | None
+#: Whom a write is recorded as (None: the backend's own name).
+Who = str | None
+
+
 class Backend(Protocol):
     """What the endpoints ask of the store they serve. Writes are called
     under `lock`; `ready` before every request."""
@@ -144,12 +150,7 @@ class Backend(Protocol):
     ) -> Implementation: ...
 
     async def update(
-        self,
-        implementation: Implementation,
-        if_match: str | None,
-        today: dt.date | None = None,
-        *,
-        who: str | None = None,
+        self, implementation: Implementation, if_match: str | None, today: Today = None, *, who: Who = None
     ) -> Implementation: ...
 
     async def delete(
