@@ -272,6 +272,29 @@ def _last(kind: int, parity: int) -> int:
     return max(r for r in range(100) if r % 5 == kind and (kind != 0 or r % 2 == parity))
 
 
+def test_multi_line_notes_are_written_as_a_multi_line_string(store: FileStore) -> None:
+    notes = 'Kickoff call went well.\nNext: "VPN" access, see C:\\vpn\\setup.'
+    store.save_implementation_sync(msgspec.structs.replace(impl(store, "IMP-0002"), notes=notes))
+    # A line of the file a line of the text; the rest of the file as it was.
+    assert saved_text(store) == replaced(
+        ORIGINAL,
+        (
+            'ie_owner = "Marc LeBlanc"\n',
+            'ie_owner = "Marc LeBlanc"\nnotes = """\nKickoff call went well.\n'
+            'Next: \\"VPN\\" access, see C:\\\\vpn\\\\setup."""\n',
+        ),
+    )
+    assert impl(FileStore(store.path), "IMP-0002").notes == notes
+
+
+def test_multi_line_notes_replace_a_multi_line_string_in_place(store: FileStore) -> None:
+    notes = "VPN is up.\n[[implementations]] still is no header."
+    store.save_implementation_sync(msgspec.structs.replace(impl(store, "IMP-0001"), notes=notes))
+    assert saved_text(store) == replaced(
+        ORIGINAL, (_NOTES, 'notes = """\nVPN is up.\n[[implementations]] still is no header."""\n')
+    )
+
+
 # -- JSON -------------------------------------------------------------------------
 
 
@@ -291,6 +314,21 @@ def test_json_edit_touches_only_its_members(tmp_path: Path) -> None:
             '"customer": "Initech Corp",\n            "segment": "mm",\n',
         ),
     )
+
+
+def test_json_edit_writes_multi_line_notes_in_their_member(tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    data = FileStore(FIXTURE).read()
+    text = json.dumps(json.loads(encode_store(data, "json")), indent=4) + "\n"
+    path.write_text(text, encoding="utf-8")
+    store = FileStore(path)
+    store.read()
+    first = data.implementations[0]
+    store.save_implementation_sync(msgspec.structs.replace(first, notes='VPN is up.\nSay "thanks".'))
+    assert path.read_text(encoding="utf-8") == replaced(
+        text, (json.dumps(first.notes), json.dumps('VPN is up.\nSay "thanks".'))
+    )
+    assert FileStore(path).read().implementations[0].notes == 'VPN is up.\nSay "thanks".'
 
 
 # -- the layout the app writes ------------------------------------------------------

@@ -32,7 +32,14 @@ import msgspec
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.store.layout import changed_fields, is_struct_list, pair, plain
 from ps_tui.store.toml_text import TOKEN, Item, Path, Section, lex, outline
-from ps_tui.store.toml_write import dump_store, encode_value, inline_table_lines, key_text, section_text
+from ps_tui.store.toml_write import (
+    dump_store,
+    encode_value,
+    inline_table_lines,
+    key_text,
+    key_value_text,
+    section_text,
+)
 
 
 class _Unsupported(Exception):
@@ -248,7 +255,7 @@ class _Editor:
             body = "".join(f"{indent}{encode_value(v)},{self.nl}" for v in new)
             replacement = f"[{self.nl}{body}{closing}]"
         else:
-            replacement = encode_value(new)
+            replacement = key_value_text(new, self.nl)
         self.edit(item.value_start, item.value_end, replacement)
 
     def patch_inline_array(self, spans: list[tuple[int, int]], old: list[Any], new: list[Any]) -> None:
@@ -401,7 +408,7 @@ class _Editor:
                 if path == ("implementations",):
                     self.inserted.append((len(self.edits) - 1, element))
             return
-        self._insert_key(path, owner, encode_value(new), order)
+        self._insert_key(path, owner, key_value_text(new, self.nl), order)
 
     def _inline_for(self, path: Path) -> bool:
         return self.inline_lists and path == ("implementations",)

@@ -22,6 +22,21 @@ _ESCAPES.update({0x7F: "\\u007f", ord('"'): '\\"', ord("\\"): "\\\\"})
 _ESCAPES.update({8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"})
 
 
+#: Escapes inside a multi-line basic string: a newline is written as one.
+_MULTILINE_ESCAPES = {**_ESCAPES}
+del _MULTILINE_ESCAPES[10]
+
+
+def key_value_text(value: Any, nl: str = "\n") -> str:
+    """The value of a `key = value` line: as `encode_value`, but text that
+    spans lines (notes) as a multi-line string, one line of the file a line
+    of the text, so the file reads as the text does."""
+    if isinstance(value, str) and "\n" in value:
+        lines = [line.translate(_MULTILINE_ESCAPES) for line in value.split("\n")]
+        return '"""' + nl + nl.join(lines) + '"""'
+    return encode_value(value)
+
+
 def encode_value(value: Any) -> str:
     """A value as TOML inline text."""
     if isinstance(value, msgspec.Struct | list | enum.Enum):
@@ -70,7 +85,7 @@ def section_text(
             else:
                 nested.extend(section_text((*path, key), element, True, nl) for element in value)
         else:
-            lines.append(f"{key_text((key,))} = {encode_value(value)}")
+            lines.append(f"{key_text((key,))} = {key_value_text(value, nl)}")
     return nl.join(lines) + nl + "".join(nl + text for text in nested)
 
 
@@ -95,5 +110,5 @@ def dump_store(store: StoreFile) -> str:
             inline = key == "implementations"
             sections.extend(section_text((key,), element, True, "\n", inline) for element in value)
         else:
-            lines.append(f"{key_text((key,))} = {encode_value(value)}")
+            lines.append(f"{key_text((key,))} = {key_value_text(value)}")
     return HEADER_COMMENT + "\n".join(lines) + "\n" + "".join("\n" + text for text in sections)
