@@ -16,13 +16,14 @@ TODAY = dt.date(2026, 11, 30)
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test runs with a throwaway home, config and cache directory and no
-    PS_TUI_* variables, so nothing reads or writes the real user's files."""
+    PS_TUI_* variables, so nothing reads or writes the real user's files; and
+    no editor, so notes are typed in the form unless a test sets one."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    for name in ("PS_TUI_CONFIG", "PS_TUI_STORE", "PS_TUI_TODAY", "PS_TUI_ME"):
+    for name in ("PS_TUI_CONFIG", "PS_TUI_STORE", "PS_TUI_TODAY", "PS_TUI_ME", "VISUAL", "EDITOR"):
         monkeypatch.delenv(name, raising=False)
     return home
 

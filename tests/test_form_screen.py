@@ -7,7 +7,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from ps_tui.core.forms import rebase
 from ps_tui.core.model import Implementation
@@ -40,7 +40,8 @@ async def edit_first(pilot: Pilot[None]) -> tuple[ImplementationsScreen, FormScr
 
 
 def text(form: FormScreen, name: str) -> str:
-    return form.query_one(f"#field-{name}", Input).value
+    widget = form.query_one(f"#field-{name}")
+    return widget.text if isinstance(widget, TextArea) else form.query_one(f"#field-{name}", Input).value
 
 
 def on_disk(path: Path, impl_id: str) -> Implementation:
@@ -121,7 +122,7 @@ async def test_ctrl_r_in_the_form_reloads_and_keeps_what_was_typed(store_path: P
         _listing, form = await edit_first(pilot)
         impl = form.impl
         assert impl is not None
-        form.query_one("#field-notes", Input).value = "typed here"
+        form.query_one("#field-notes", TextArea).load_text("typed here")
         form.query_one("#field-customer", Input).value = "Mine Co"
         await settle(pilot)
         # Someone else changes the same implementation on disk.
@@ -150,7 +151,7 @@ async def test_ctrl_r_with_nothing_changed_on_disk_says_so(store_path: Path) -> 
     app = demo_app(store=store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         _listing, form = await edit_first(pilot)
-        form.query_one("#field-notes", Input).value = "typed here"
+        form.query_one("#field-notes", TextArea).load_text("typed here")
         await settle(pilot)
         said: list[str] = []
         app.notify = lambda message, **kw: said.append(str(message))  # type: ignore[method-assign]

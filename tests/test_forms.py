@@ -435,9 +435,11 @@ def test_editing_keeps_id_milestones_and_risks() -> None:
     assert result.implementation.risks == base.risks
 
 
-def test_a_problem_outside_the_form_is_reported_by_its_path() -> None:
+def test_a_milestone_problem_is_reported_under_the_milestone_editor() -> None:
     base = implementation(7, milestones=[Milestone(key="kickoff", owner="Gone Person")])
-    assert parse(valid(), base).errors == {"milestones[0].owner": "unknown team member 'Gone Person'"}
+    assert parse(valid(), base).errors == {
+        "milestones": "Project kickoff owner: unknown team member 'Gone Person'"
+    }
 
 
 def test_an_implementation_may_keep_a_package_outside_the_list() -> None:

@@ -123,6 +123,27 @@ def test_screens_and_widgets_never_import_the_app() -> None:
             assert "ps_tui.app" not in imported, name
 
 
+#: The standard library's file, process and OS modules: none is for a screen.
+IO_MODULES = {"io", "os", "pathlib", "shutil", "subprocess", "tempfile"}
+
+
+def test_screens_and_widgets_do_no_file_or_process_io() -> None:
+    """Handing text to the user's editor writes a file and runs a process:
+    that is `ps_tui.editor`'s, which the form calls; no screen or widget
+    imports what would do it."""
+    for name, path in module_names().items():
+        if not name.startswith(("ps_tui.screens", "ps_tui.widgets")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                named = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                named = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            assert not named & IO_MODULES, f"{name} imports {sorted(named & IO_MODULES)}"
+
+
 def test_the_graph_sees_type_only_relative_and_nested_imports(tmp_path: Path) -> None:
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, NamedTuple, TypeVar
 
+import msgspec
+
 from ps_tui.core.date_rules import check_entry, kickoff_key
 from ps_tui.core.model import (
     CUSTOM_PACKAGE,
@@ -29,6 +31,7 @@ from ps_tui.core.model import (
     Status,
 )
 from ps_tui.core.parse import ParseError, parse_amount, parse_count, parse_date
+from ps_tui.core.plan import planned, replan_changes
 from ps_tui.core.portfolio import prepare
 from ps_tui.core.segments import resolve_segment, segment_for_developers
 from ps_tui.core.validate import check_implementation
@@ -93,6 +96,11 @@ FORM_FIELDS: tuple[FormField, ...] = (
 
 _FIELDS = {f.name: f for f in FORM_FIELDS}
 
+#: Where the form reports a problem of a milestone (but the kickoff one's
+#: date, which is the kickoff field's): under its milestone editor.
+MILESTONES = "milestones"
+_LABELS = {**{f.name: f.label for f in FORM_FIELDS}, MILESTONES: "Milestones"}
+
 
 def field_choices(form_field: FormField, reference: Reference) -> tuple[Choice, ...]:
     """The options of a choice or member field, reference data included
@@ -113,12 +121,16 @@ def field_choices(form_field: FormField, reference: Reference) -> tuple[Choice, 
 
 @dataclass(frozen=True)
 class FormResult:
-    """The implementation, or why not: `errors` maps a field name (or, for a
-    part the form does not edit, a store path such as `milestones[2].owner`)
-    to a message. `errors` is empty exactly when `implementation` is set."""
+    """The implementation, or why not: `errors` maps a field name (`MILESTONES`
+    for the milestones' problems, or, for a part the form does not edit, a
+    store path such as `risks[0].closed`) to a message. `errors` is empty
+    exactly when `implementation` is set. `draft` is the implementation as
+    far as it could be read (stand-ins where a field failed), prepared as the
+    store would keep it: what the form's milestone editor shows."""
 
     implementation: Implementation | None
     errors: dict[str, str] = field(default_factory=dict)
+    draft: Implementation | None = None
 
 
 T = TypeVar("T")
@@ -171,18 +183,24 @@ def parse_form(
     base: Implementation | None,
     new_id: str,
     today: dt.date | None = None,
+    milestones: list[Milestone] | None = None,
 ) -> FormResult:
     """The implementation described by the form `values` (field name -> text;
-    a missing field counts as blank).
+    a missing field counts as blank) and its milestone editor (`milestones`;
+    None while it was not used).
 
-    Editing keeps `base`'s id, milestones and risks; a new implementation gets
-    `new_id` and the reference milestones, undated, owned by the IE owner. A
-    blank segment is derived from the developer count. The implementation is
-    what the store would keep (`portfolio.prepare`: the kickoff milestone done
-    on the kickoff date). Finally the store's own checks run, and given
-    `today` those of data as it enters (`check_entry`), and their problems are
-    reported on the fields they concern: a milestone's date, which the form
-    does not edit, on the kickoff that it follows from or contradicts."""
+    Editing keeps `base`'s id and risks, and its milestones unless the editor
+    gives others; a new implementation gets `new_id` and the editor's
+    milestones or else the reference milestones, owned by the IE owner and
+    planned from the package. A blank segment is derived from the developer
+    count. The implementation is what the store would keep
+    (`portfolio.prepare`: the kickoff milestone done on the kickoff date).
+    Finally the store's own checks run, and given `today` those of data as it
+    enters (`check_entry`), and their problems are reported on the fields
+    they concern: a milestone's actual date on the kickoff that it follows
+    from or contradicts (the editor refuses a wrong one as it is typed, so
+    only a change of kickoff makes one wrong), its other problems under the
+    milestone editor (`MILESTONES`)."""
     read = _Reader(values)
     customer = read.text("customer")
     if not customer:
@@ -208,13 +226,13 @@ def parse_form(
     instance_url = read.text("instance_url")
     if instance_url and not re.match(r"https?://", instance_url, re.I):
         read.fail("instance_url", "must start with http:// or https://")
-    if base is not None:
-        milestones, risks = base.milestones, base.risks
-    else:
+    risks = base.risks if base is not None else []
+    if milestones is None and base is not None:
+        milestones = base.milestones
+    elif milestones is None:
         owner = people["ie_owner"]
         owner = owner if owner in members else None  # an unknown owner is reported once, on ie_owner
         milestones = [Milestone(key=m.key, owner=owner) for m in reference.milestones]
-        risks = []
     implementation = Implementation(
         id=base.id if base is not None else new_id,
         # Stand-ins where a field failed: the result is then discarded, but the
@@ -259,11 +277,53 @@ def parse_form(
                 read.fail("kickoff", problem.message)
             else:
                 read.fail("kickoff", f"{reference.milestone_name(milestone.key)} done: {problem.message}")
+        elif match := re.fullmatch(r"milestones\[(\d+)\]\.(\w+)", problem.path):
+            step = reference.milestone_name(implementation.milestones[int(match[1])].key)
+            read.fail(MILESTONES, f"{step} {_MILESTONE_PARTS.get(match[2], match[2])}: {problem.message}")
         else:
             read.fail(problem.path, problem.message)
     if read.errors:
-        return FormResult(None, read.errors)
-    return FormResult(implementation, {})
+        return FormResult(None, read.errors, implementation)
+    return FormResult(implementation, {}, implementation)
+
+
+_MILESTONE_PARTS = {"planned": "planned", "actual": "done on", "owner": "owner", "key": "milestone"}
+
+
+class Move(NamedTuple):
+    """A milestone a re-plan moves: its name, its planned date now and after."""
+
+    key: str
+    name: str
+    before: dt.date | None
+    after: dt.date | None
+
+
+def replan_moves(
+    draft: Implementation, kickoff: dt.date | None, package: str, reference: Reference
+) -> list[Move]:
+    """What re-planning the form's `draft` from its package would move, when
+    its kickoff or package is no longer the `kickoff` and `package` its plan
+    was made for (`plan.replan_changes`: only milestones not done yet)."""
+    planned_for = msgspec.structs.replace(draft, kickoff=kickoff, package=package)
+    keys = replan_changes(planned_for, draft, reference)
+    if not keys:
+        return []
+    new = {m.key: m.planned for m in planned(draft, reference)}
+    return [
+        Move(m.key, reference.milestone_name(m.key), m.planned, new.get(m.key))
+        for m in draft.milestones
+        if m.key in keys
+    ]
+
+
+def moves_text(moves: Iterable[Move]) -> str:
+    """The moves as lines: `Infrastructure: 2026-11-27 → 2026-12-04`."""
+    return "\n".join(
+        f"{m.name}: {m.before.isoformat() if m.before else 'none'} → "
+        f"{m.after.isoformat() if m.after else 'none'}"
+        for m in moves
+    )
 
 
 def _segment(read: _Reader, reference: Reference, developers: int | None) -> str | None:
@@ -347,7 +407,7 @@ def rebase(typed: Mapping[str, str], base: Mapping[str, str], fresh: Mapping[str
 
 def field_labels(names: Iterable[str]) -> str:
     """The labels of the fields `names`, as a list in words."""
-    return ", ".join(_FIELDS[name].label if name in _FIELDS else name for name in names)
+    return ", ".join(_LABELS.get(name, name) for name in names)
 
 
 def blank_form(reference: Reference) -> dict[str, str]:
@@ -394,14 +454,18 @@ def form_values(impl: Implementation) -> dict[str, str]:
 
 __all__ = [
     "FORM_FIELDS",
+    "MILESTONES",
     "Choice",
     "FormField",
     "FormResult",
+    "Move",
     "Rebased",
     "blank_form",
     "field_choices",
     "field_labels",
     "form_values",
+    "moves_text",
     "parse_form",
     "rebase",
+    "replan_moves",
 ]

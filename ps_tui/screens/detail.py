@@ -218,7 +218,9 @@ class DetailScreen(ImplementationActions):
             )
         if not impl.risks:
             risks.add_row("", "—", "", "", "", Text("no risks logged (r logs one)", style="dim"), "")
-        self.query_one("#detail-notes", Static).update(impl.notes or Text("no notes", style="dim"))
+        # Stored text is shown as text, never read as markup; its lines as they are.
+        notes = Text(impl.notes) if impl.notes else Text("no notes", style="dim")
+        self.query_one("#detail-notes", Static).update(notes)
         self._load_history()
 
     def _render_facts(self) -> None:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from textual.widgets.button import ButtonVariant
 
 from ps_tui.core.parse import ParseError, parse_date
 
@@ -66,17 +67,21 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes") -> None:
+    def __init__(
+        self, question: str, yes: str = "Yes", no: str = "No", variant: ButtonVariant = "error"
+    ) -> None:
         super().__init__()
         self._question = question
         self._yes = yes
+        self._no = no
+        self._variant = variant
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self._question, classes="dialog-question", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self._yes} (y)", variant="error", id="yes")
-                yield Button("No (n)", id="no")
+                yield Button(f"{self._yes} (y)", variant=self._variant, id="yes")
+                yield Button(f"{self._no} (n)", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -1,33 +1,50 @@
 """The new/edit implementation form: every field checked as you type.
 
 Save stays disabled, with the reason shown, while anything is invalid. A save
-runs in a worker; if it fails, the form stays open with everything typed."""
+runs in a worker; if it fails, the form stays open with everything typed.
+
+Below the fields, the milestones: enter on one edits its planned date,
+actual date and owner (the detail view's editor). A new implementation shows
+the plan its package gives it; changing the kickoff or the package offers to
+re-plan what is not done yet. Notes span lines: typed in a text area, or,
+when $VISUAL or $EDITOR is set, written in that editor (enter on them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
+import msgspec
+from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
+from ps_tui import editor
+from ps_tui.core.date_rules import field_label
 from ps_tui.core.forms import (
     FORM_FIELDS,
+    MILESTONES,
     FormField,
     FormResult,
+    Move,
     blank_form,
     field_choices,
     field_labels,
     form_values,
+    moves_text,
     parse_form,
     rebase,
+    replan_moves,
 )
-from ps_tui.core.model import Implementation, StoreFile
-from ps_tui.core.portfolio import next_id
+from ps_tui.core.model import Implementation, Milestone, StoreFile
+from ps_tui.core.plan import planned
+from ps_tui.core.portfolio import entry_problems, next_id
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.dialogs import DIALOG_CSS
 from ps_tui.screens.host import host
@@ -54,6 +71,24 @@ class FieldError(Static):
         focused = self.screen.focused
         if self.display and focused is not None and focused.parent is self.parent:
             self.scroll_visible(animate=False)
+
+
+class NotesArea(TextArea):
+    """The notes: typed here, or, when the user has an editor (`external`),
+    shown read-only and written in that editor on enter."""
+
+    BINDINGS = [Binding("enter", "external", "Edit in $EDITOR", id="form.notes_editor")]
+
+    class EditRequested(Message):
+        """Enter on read-only notes: the screen hands them to the editor."""
+
+        def __init__(self, area: NotesArea) -> None:
+            super().__init__()
+            self.area = area
+
+    def action_external(self) -> None:
+        if self.read_only:
+            self.post_message(self.EditRequested(self))
 
 
 class FormScreen(ModalScreen[str | None]):
@@ -101,8 +136,24 @@ class FormScreen(ModalScreen[str | None]):
         height: auto;
     }
 
-    .form-cell Input, .form-cell Select {
+    .form-cell Input, .form-cell Select, .form-cell TextArea {
         width: 100%;
+    }
+
+    .form-cell TextArea {
+        height: auto;
+        min-height: 2;
+        max-height: 6;
+        background: $boost;
+    }
+
+    #form-milestones-title {
+        padding: 1 0 0 0;
+        color: $text-muted;
+    }
+
+    #form-milestones {
+        height: auto;
     }
 
     #form-reason {
@@ -136,6 +187,14 @@ class FormScreen(ModalScreen[str | None]):
         #: The id for a new implementation, and the store it was found in.
         self._new_id_in: StoreFile | None = None
         self._next_id = ""
+        #: The milestones as edited here (None: not edited, so a new one's
+        #: follow its package's plan and an edited one's are kept), the
+        #: kickoff and package their plan is for, and what the table shows.
+        self._milestones: list[Milestone] | None = None
+        self._planned_for = (impl.kickoff, impl.package) if impl is not None else (None, "")
+        self._shown_milestones: list[Milestone] | None = None
+        #: The editor notes are written in; None: they are typed in the form.
+        self._editor = editor.find_editor()
 
     @property
     def reference(self) -> StoreFile:
@@ -148,13 +207,17 @@ class FormScreen(ModalScreen[str | None]):
         values = form_values(self.impl) if self.impl else blank_form(self.reference)
         with Vertical(classes="dialog", id="form-box"):
             yield Static(f"[b]{title}[/b]", id="form-title")
-            with VerticalScroll(id="form-fields"), Grid(id="form-grid"):
-                for field in FORM_FIELDS:
-                    label = field.label + (" *" if field.required else "")
-                    yield Label(label, classes="form-label")
-                    with Vertical(classes="form-cell"):
-                        yield self._widget(field, values.get(field.name, ""))
-                        yield FieldError("", classes="field-error", id=f"error-{field.name}")
+            with VerticalScroll(id="form-fields"):
+                with Grid(id="form-grid"):
+                    for field in FORM_FIELDS:
+                        label = field.label + (" *" if field.required else "")
+                        yield Label(label, classes="form-label")
+                        with Vertical(classes="form-cell"):
+                            yield self._widget(field, values.get(field.name, ""))
+                            yield FieldError("", classes="field-error", id=f"error-{field.name}")
+                yield Static("Milestones (enter edits one)", id="form-milestones-title")
+                yield DataTable(id="form-milestones", cursor_type="row", zebra_stripes=True)
+                yield FieldError("", classes="field-error", id=f"error-{MILESTONES}")
             yield Static("", id="form-reason")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -172,11 +235,22 @@ class FormScreen(ModalScreen[str | None]):
                 compact=True,
             )
             return select
+        if field.name == "notes":
+            hint = "enter: edit in " + self._editor[0] if self._editor else "several lines; tab leaves"
+            return NotesArea(
+                value,
+                id=f"field-{field.name}",
+                read_only=self._editor is not None,
+                compact=True,
+                placeholder=hint,
+            )
         return Input(
             value, placeholder=_PLACEHOLDERS.get(field.name, ""), id=f"field-{field.name}", compact=True
         )
 
     def on_mount(self) -> None:
+        table = self.query_one("#form-milestones", DataTable)
+        table.add_columns("Milestone", "Planned", "Done on", "Owner")
         self.validate()
         #: The text of every field as the form showed it on the version it
         #: edits: what the user typed is what differs from it.
@@ -198,6 +272,8 @@ class FormScreen(ModalScreen[str | None]):
             widget = self.query_one(f"#field-{field.name}")
             if isinstance(widget, Select):
                 out[field.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, TextArea):
+                out[field.name] = widget.text
             else:
                 out[field.name] = cast(Input, widget).value
         return out
@@ -218,14 +294,23 @@ class FormScreen(ModalScreen[str | None]):
         Runs on every key: only the messages that changed are redrawn, since
         each one redrawn lays the whole form out again."""
         reference = self.reference
-        result = parse_form(self.values(), reference, self.impl, self._new_id(reference), host(self).today)
+        result = parse_form(
+            self.values(),
+            reference,
+            self.impl,
+            self._new_id(reference),
+            host(self).today,
+            milestones=self._milestones,
+        )
         self.result = result
-        for field in FORM_FIELDS:
-            message = result.errors.get(field.name, "")
-            if self._shown_errors.get(field.name) == message:
+        if result.draft is not None and result.draft.milestones != self._shown_milestones:
+            self._show_milestones(result.draft.milestones)
+        for field in (*(f.name for f in FORM_FIELDS), MILESTONES):
+            message = result.errors.get(field, "")
+            if self._shown_errors.get(field) == message:
                 continue
-            self._shown_errors[field.name] = message
-            error = self.query_one(f"#error-{field.name}", FieldError)
+            self._shown_errors[field] = message
+            error = self.query_one(f"#error-{field}", FieldError)
             error.update(message)
             error.display = bool(message)
             if message:
@@ -241,8 +326,152 @@ class FormScreen(ModalScreen[str | None]):
 
     @on(Input.Changed)
     @on(Select.Changed)
+    @on(TextArea.Changed)
     def _changed(self) -> None:
         self.validate()
+
+    # -- the milestones ---------------------------------------------------------
+
+    def _show_milestones(self, milestones: list[Milestone]) -> None:
+        """Redraw the milestone table (only when its milestones changed)."""
+        self._shown_milestones = list(milestones)
+        table = self.query_one("#form-milestones", DataTable)
+        row = table.cursor_row
+        table.clear()
+        reference = self.reference
+        for m in milestones:
+            table.add_row(
+                reference.milestone_name(m.key),
+                m.planned.isoformat() if m.planned else "—",
+                m.actual.isoformat() if m.actual else Text("not yet", style="dim"),
+                Text(m.owner) if m.owner else Text("—", style="dim"),
+                key=m.key,
+            )
+        if milestones:
+            table.move_cursor(row=min(max(row, 0), len(milestones) - 1), animate=False)
+
+    def _draft(self) -> Implementation | None:
+        result = self.result or self.validate()
+        return result.draft
+
+    @on(DataTable.RowSelected, "#form-milestones")
+    def _milestone_chosen(self, event: DataTable.RowSelected) -> None:
+        from ps_tui.screens.log_dialogs import MilestoneScreen
+
+        draft = self._draft()
+        if draft is None or not 0 <= event.cursor_row < len(draft.milestones):
+            return
+        base = list(draft.milestones)
+        index = event.cursor_row
+        reference = self.reference
+        key = base[index].key
+
+        def with_it(new: Milestone) -> Implementation:
+            return msgspec.structs.replace(draft, milestones=[*base[:index], new, *base[index + 1 :]])
+
+        def check(new: Milestone) -> str | None:
+            # The milestones' own problems: those of the other fields are the form's.
+            changed = with_it(new)
+            for problem in entry_problems(reference, changed, self.impl, host(self).today):
+                if problem.path.startswith("milestones["):
+                    return f"{field_label(changed, reference, problem.path)}: {problem.message}"
+            return None
+
+        def edited(new: object) -> None:
+            if not isinstance(new, Milestone) or new == base[index]:
+                return
+            if self._milestones is None:
+                self._planned_for = (draft.kickoff, draft.package)
+            self._milestones = with_it(new).milestones
+            if key == base[0].key == reference.milestones[0].key and new.actual is not None:
+                # The kickoff milestone and the kickoff are one fact.
+                self._set_field("kickoff", new.actual.isoformat())
+            self.validate()
+
+        members = [m.name for m in reference.members]
+        title = f"{draft.customer if self.impl else 'New implementation'}: {reference.milestone_name(key)}"
+        self.app.push_screen(MilestoneScreen(title, base[index], members, check), edited)
+
+    def _moves(self) -> list[Move]:
+        """What a re-plan would move now; none while a new implementation's
+        milestones just follow its package's plan."""
+        draft = self._draft()
+        if draft is None or (self.impl is None and self._milestones is None):
+            return []
+        kickoff, package = self._planned_for
+        return replan_moves(draft, kickoff, package, self.reference)
+
+    def offer_replan(self, then: Callable[[], None] | None = None) -> bool:
+        """Ask whether to re-plan the milestones not done yet, when the
+        kickoff or the package changed since their plan was made; `then`
+        runs once answered. False when there is nothing to ask."""
+        from ps_tui.screens.dialogs import ConfirmScreen
+
+        moves = self._moves()
+        draft = self._draft()
+        if not moves or draft is None:
+            return False
+        planned_for = (draft.kickoff, draft.package)
+        what = "kickoff" if planned_for[0] != self._planned_for[0] else "package"
+        question = (
+            f"The {what} changed. Re-plan the milestones not done yet from the package's plan?\n"
+            f"{moves_text(moves)}\nDone milestones keep their dates."
+        )
+
+        def answered(yes: bool | None) -> None:
+            self._planned_for = planned_for
+            if yes:
+                self._milestones = planned(draft, self.reference)
+                self.validate()
+                self.notify(f"Re-planned {len(moves)} milestone(s) from the package's plan", timeout=4)
+            if then is not None:
+                then()
+
+        self.app.push_screen(
+            ConfirmScreen(question, yes="Re-plan", no="Keep the plan", variant="primary"), answered
+        )
+        return True
+
+    @on(Input.Blurred, "#field-kickoff")
+    def _kickoff_left(self) -> None:
+        # Not when the terminal lost focus: only when the user left the field.
+        if self.is_current and not self._saving and self.app.app_focus and self.focused is not None:
+            self.offer_replan()
+
+    @on(Select.Changed, "#field-package")
+    def _package_changed(self) -> None:
+        if self.is_current and not self._saving and hasattr(self, "_base"):
+            self.validate()
+            self.offer_replan()
+
+    # -- the notes --------------------------------------------------------------
+
+    @on(NotesArea.EditRequested)
+    def _edit_notes(self, event: NotesArea.EditRequested) -> None:
+        """The notes in the user's editor; the app is suspended meanwhile."""
+        command = self._editor
+        if command is None:
+            return
+        area = event.area
+        text, failure = area.text, None
+        try:
+            with self.app.suspend():
+                # Caught inside: the app resumes only when the block ends normally.
+                try:
+                    text = editor.edit_text(area.text, command)
+                except editor.EditorFailed as failed:
+                    failure = failed
+        except SuspendNotSupported:
+            # No terminal to hand over (a browser, say): type them here.
+            area.read_only = False
+            self.notify("Type the notes here: this terminal cannot run an editor", timeout=5)
+            return
+        if failure is not None:
+            self.notify(f"The notes are unchanged: {failure}", severity="warning", timeout=8)
+            return
+        if text != area.text:
+            area.load_text(text)
+            self.validate()
 
     # -- save -----------------------------------------------------------------
 
@@ -254,8 +483,13 @@ class FormScreen(ModalScreen[str | None]):
             return
         if result.implementation is None:
             name = next(iter(result.errors))
-            self.query_one(f"#field-{name}").focus()
+            target = "#form-milestones" if name == MILESTONES else f"#field-{name}"
+            found = self.query(target)
+            if found:
+                found.first().focus()
             self.notify("Fix the marked fields first", severity="warning", timeout=3)
+            return
+        if self.offer_replan(then=self.action_save):
             return
         impl = result.implementation
         self._saving = True
@@ -329,6 +563,8 @@ class FormScreen(ModalScreen[str | None]):
             return
         moved = rebase(self.values(), self._base, self._shown_as(form_values(fresh)))
         self.impl = fresh
+        if self._milestones is None:
+            self._planned_for = (fresh.kickoff, fresh.package)
         for field in moved.taken:
             self._set_field(field, moved.values[field])
         self._base = self._shown_as(form_values(fresh))
@@ -359,6 +595,8 @@ class FormScreen(ModalScreen[str | None]):
         widget = self.query_one(f"#field-{name}")
         if isinstance(widget, Select):
             widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.load_text(value)
         else:
             cast(Input, widget).value = value
 

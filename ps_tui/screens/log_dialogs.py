@@ -1,8 +1,8 @@
 """The detail view's editors: one milestone (planned, actual, owner) and one
 risk (text, severity, owner, mitigation, who may see it, opened, closed).
 
-Each checks as the form does: a field that does not parse is refused inline
-and keeps what was typed; the whole implementation is then checked by the
+Each checks as the form does, as it is typed: a field that does not parse
+is refused inline and keeps what was typed; the whole implementation is then checked by the
 caller's `check` (the store's rules and the dates as they enter), whose
 first problem is shown before anything is saved."""
 
@@ -67,6 +67,11 @@ class _Editor(ModalScreen[object]):
         refused = self._check(value)
         error.update(refused or "")
         return None if refused else value
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        """Checked as typed, as the form is: the problem shows at once."""
+        self._try()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
