@@ -184,3 +184,22 @@ def test_closing_the_open_risks_never_closes_one_before_it_opened() -> None:
     impl = new(risks=[Risk(text="a", opened=KICKOFF), opened_later, done])
     closed = close_open_risks(impl, TODAY - dt.timedelta(days=1))
     assert [r.closed for r in closed.risks] == [TODAY - dt.timedelta(days=1), TODAY, KICKOFF]
+
+
+def test_the_demo_is_planned_from_the_bundled_packages() -> None:
+    """One source of truth: each demo implementation's planned dates are its
+    package's plan in the bundled store, counted from its kickoff."""
+    from ps_tui.data import default_store
+
+    store = default_store(TODAY)
+    assert check_store(store) == []
+    for impl in store.implementations:
+        package = store.package(impl.package)
+        assert package is not None and package.plan, impl.package
+        assert impl.kickoff is not None
+        days = {step.milestone: step.day for step in package.plan}
+        assert dates(impl) == {key: impl.kickoff + dt.timedelta(days=day) for key, day in days.items()}, (
+            impl.id
+        )
+        # and a re-plan from its package would move nothing
+        assert replan_changes(msgspec.structs.replace(impl, kickoff=None), impl, store) == []

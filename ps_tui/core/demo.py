@@ -67,9 +67,6 @@ CUSTOMERS = [
     ("Müller & Søn Maschinenbau", "enterprise"),
 ]
 
-#: Planned offset in days of each milestone from kickoff, in lifecycle order.
-PLAN_OFFSETS = (0, 6, 11, 17, 23, 29)
-
 _ARR = {
     "smb": (15_000, 60_000),
     "mm": (40_000, 160_000),
@@ -101,26 +98,39 @@ def _developers(rng: random.Random, ref: Reference, segment_id: str) -> int | No
     return rng.randint(max(segment.min_developers, 5), high)
 
 
+def plan_offsets(ref: Reference, package: str) -> list[int | None]:
+    """Days after kickoff each milestone is due, in lifecycle order, from the
+    package's plan in the store (None for a milestone it does not plan): the
+    demo is planned as a real implementation on that package is."""
+    found = ref.package(package)
+    days = {} if found is None else {step.milestone: step.day for step in found.plan}
+    return [days.get(m.key) for m in ref.milestones]
+
+
 def _milestones(
     rng: random.Random,
     ref: Reference,
     kickoff: dt.date,
+    offsets: list[int | None],
     done: int,
     owner: str | None,
     today: dt.date,
     slip: int,
 ) -> list[Milestone]:
-    """Milestones with planned dates; the first `done` have actual dates that
-    drift later by up to `slip` days in total and never pass today."""
+    """Milestones planned `offsets` days after kickoff; the first `done` have
+    actual dates that drift later by up to `slip` days in total and never
+    pass today."""
     out = []
     drift = 0
-    for index, definition in enumerate(ref.milestones):
-        planned = kickoff + dt.timedelta(days=PLAN_OFFSETS[min(index, len(PLAN_OFFSETS) - 1)])
+    due = kickoff
+    for index, (definition, offset) in enumerate(zip(ref.milestones, offsets, strict=True)):
+        planned = None if offset is None else kickoff + dt.timedelta(days=offset)
+        due = planned or due
         actual = None
         if index < done:
             if index:
                 drift += rng.randint(0, max(0, slip // max(1, len(ref.milestones) - 1)))
-            actual = min(planned + dt.timedelta(days=drift), today)
+            actual = min(due + dt.timedelta(days=drift), today)
         out.append(Milestone(key=definition.key, planned=planned, actual=actual, owner=owner))
     return out
 
@@ -159,6 +169,8 @@ def demo_implementations(ref: Reference, today: dt.date, seed: int = 7) -> list[
         if deployment is Deployment.MANAGED_CLOUD:
             hosting = Hosting.GCP
         package = "advanced" if segment == "strategic" and number % 3 else "standard"
+        offsets = plan_offsets(ref, package)
+        last_day = max((day for day in offsets if day is not None), default=0)
         kickoff: dt.date | None
         production_ready = None
         risks: list[Risk] = []
@@ -167,16 +179,17 @@ def demo_implementations(ref: Reference, today: dt.date, seed: int = 7) -> list[
             duration = rng.choice([16, 19, 22, 24, 26, 27, 28, 29, 30, 31, 34, 38, 45, 52])
             production_ready = today - dt.timedelta(days=5 + (number * 19) % 350)
             kickoff = production_ready - dt.timedelta(days=duration)
-            milestones = _milestones(rng, ref, kickoff, n_steps, ie, production_ready, max(0, duration - 29))
+            slip = max(0, duration - last_day)
+            milestones = _milestones(rng, ref, kickoff, offsets, n_steps, ie, production_ready, slip)
             if milestones:
                 milestones[-1].actual = production_ready
         elif status is Status.ACTIVE:
             age = [3, 8, 12, 15, 18, 20, 22, 24, 26, 28, 31, 35, 40, 9, 14][(number - 19) % 15]
             kickoff = today - dt.timedelta(days=age)
-            done = min(n_steps - 1, 1 + sum(age >= offset for offset in PLAN_OFFSETS[1:]))
+            done = min(n_steps - 1, 1 + sum(age >= day for day in offsets[1:] if day is not None))
             if age > 25:
                 done = max(1, done - 2)  # the late ones are late because they are behind
-            milestones = _milestones(rng, ref, kickoff, done, ie, today, age // 4)
+            milestones = _milestones(rng, ref, kickoff, offsets, done, ie, today, age // 4)
             if age > 20 or number % 4 == 0:
                 risks.append(
                     Risk(
@@ -187,10 +200,10 @@ def demo_implementations(ref: Reference, today: dt.date, seed: int = 7) -> list[
                 )
         elif status is Status.PLANNED:
             kickoff = today + dt.timedelta(days=7 * (number % 5 + 1))
-            milestones = _milestones(rng, ref, kickoff, 0, ie, today, 0)
+            milestones = _milestones(rng, ref, kickoff, offsets, 0, ie, today, 0)
         elif status is Status.ON_HOLD:
             kickoff = today - dt.timedelta(days=30 + number)
-            milestones = _milestones(rng, ref, kickoff, 2, ie, today, 6)
+            milestones = _milestones(rng, ref, kickoff, offsets, 2, ie, today, 6)
             risks.append(
                 Risk(
                     text="Customer paused the project pending budget approval",
@@ -200,7 +213,7 @@ def demo_implementations(ref: Reference, today: dt.date, seed: int = 7) -> list[
             )
         else:
             kickoff = today - dt.timedelta(days=90 + number)
-            milestones = _milestones(rng, ref, kickoff, 1, ie, today, 0)
+            milestones = _milestones(rng, ref, kickoff, offsets, 1, ie, today, 0)
         slug = customer.lower().split()[0].replace("'", "").replace("ü", "u").replace("ø", "o")
         out.append(
             Implementation(
