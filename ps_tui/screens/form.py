@@ -390,7 +390,9 @@ class FormScreen(ModalScreen[str | None]):
 
         members = [m.name for m in reference.members]
         title = f"{draft.customer if self.impl else 'New implementation'}: {reference.milestone_name(key)}"
-        self.app.push_screen(MilestoneScreen(title, base[index], members, check), edited)
+        # Kept in the form: the store has it once the form is saved.
+        editor_screen = MilestoneScreen(title, base[index], members, check, ok="Keep")
+        self.app.push_screen(editor_screen, edited)
 
     def _moves(self) -> list[Move]:
         """What a re-plan would move now; none while a new implementation's

@@ -48,10 +48,11 @@ class _Editor(ModalScreen[object]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="editor.cancel")]
 
-    def __init__(self, title: str, check: Check) -> None:
+    def __init__(self, title: str, check: Check, ok: str = "Save") -> None:
         super().__init__()
         self._title = title
         self._check = check
+        self._ok_label = ok
 
     def build(self) -> object:
         """What the inputs describe; raises ValueError with the problem."""
@@ -87,7 +88,7 @@ class _Editor(ModalScreen[object]):
     def buttons(self) -> ComposeResult:
         yield Static("", classes="field-error", id="editor-error")
         with Horizontal(classes="dialog-buttons"):
-            yield Button("Save (enter)", variant="primary", id="ok", compact=True)
+            yield Button(f"{self._ok_label} (enter)", variant="primary", id="ok", compact=True)
             yield Button("Cancel (esc)", id="cancel", compact=True)
 
 
@@ -104,8 +105,10 @@ class MilestoneScreen(_Editor):
 
     CSS = "MilestoneScreen { align: center middle; }\n" + _EDITOR_CSS
 
-    def __init__(self, title: str, milestone: Milestone, members: Sequence[str], check: Check) -> None:
-        super().__init__(title, check)
+    def __init__(
+        self, title: str, milestone: Milestone, members: Sequence[str], check: Check, ok: str = "Save"
+    ) -> None:
+        super().__init__(title, check, ok)
         self._milestone = milestone
         self._members = members
 
