@@ -18,7 +18,7 @@ from ps_tui.core.forms import replan_moves
 from ps_tui.core.model import Implementation, Milestone, Status
 from ps_tui.data import default_store
 from ps_tui.screens.dialogs import ConfirmScreen
-from ps_tui.screens.form import FormScreen
+from ps_tui.screens.form import FormScreen, LeaveScreen
 from ps_tui.screens.log_dialogs import MilestoneScreen
 from ps_tui.store.file import FileStore
 from tests.apps import demo_app, settle
@@ -126,7 +126,7 @@ async def test_a_milestone_is_edited_in_the_form_and_saved(path: Path) -> None:
         assert app.screen is form
         row = table_rows(form)[index]
         assert row[1:] == [(TODAY + 5 * DAY).isoformat(), "not yet", "Louis Jarvis"]
-        assert form.edited() == [] and not form.query_one("#save").disabled
+        assert form.edited() == ["milestones"] and not form.query_one("#save").disabled
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is not form
@@ -164,6 +164,24 @@ async def test_the_form_s_editor_refuses_what_the_store_would(path: Path) -> Non
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is form and table_rows(form) == before
+
+
+async def test_leaving_the_form_with_a_milestone_edited_asks_first(path: Path) -> None:
+    impl = first_active(path)
+    index = next(i for i, m in enumerate(impl.milestones) if m.actual is None)
+    app = demo_app(store=path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_form(pilot, impl)
+        editor = await edit_row(pilot, form, index)
+        editor.query_one("#owner", Select).value = "Louis Jarvis"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form
+        await pilot.press("escape")
+        await settle(pilot)
+        leave = app.screen
+        assert isinstance(leave, LeaveScreen)
+        assert "Milestones" in str(leave.query_one(".dialog-question", Static).render())
 
 
 async def test_a_new_implementation_shows_its_package_plan(path: Path) -> None:

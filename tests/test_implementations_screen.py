@@ -10,7 +10,7 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from ps_tui.core.health import Health
 from ps_tui.core.listing import Row, Scope
@@ -244,8 +244,11 @@ async def test_enter_opens_detail_with_timeline() -> None:
 async def fill(pilot: Pilot[None], field: str, text: str) -> None:
     form = pilot.app.screen
     assert isinstance(form, FormScreen)
-    box = form.query_one(f"#field-{field}", Input)
-    box.value = text
+    box = form.query_one(f"#field-{field}")
+    if isinstance(box, TextArea):
+        box.load_text(text)
+    else:
+        form.query_one(f"#field-{field}", Input).value = text
     await pilot.pause()
 
 
@@ -466,7 +469,7 @@ async def test_failed_save_keeps_the_form_and_its_input(store_path: Path) -> Non
             "changed on disk" in message and "still in the form" in message and "ctrl+r" in message
             for message in said
         )
-        assert form.query_one("#field-notes", Input).value == "typed with care"
+        assert form.query_one("#field-notes", TextArea).text == "typed with care"
         assert not form.query_one("#save").disabled
         assert store_path.read_bytes() == external
 
@@ -611,6 +614,10 @@ async def test_form_kickoff_moves_the_kickoff_milestone(store_path: Path) -> Non
         await fill(pilot, "kickoff", earlier.isoformat())
         assert not form.query_one("#save").disabled, form.result.errors if form.result else None
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        # The kickoff moved: the save first offers to re-plan what is not done.
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
         await settle(pilot)
         saved = next(i for i in on_disk(store_path).implementations if i.id == target.id)
         assert saved.kickoff == saved.milestones[0].actual == earlier

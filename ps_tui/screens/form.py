@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from ps_tui import editor
-from ps_tui.core.date_rules import field_label
+from ps_tui.core.date_rules import field_label, kickoff_key
 from ps_tui.core.forms import (
     FORM_FIELDS,
     MILESTONES,
@@ -259,9 +259,12 @@ class FormScreen(ModalScreen[str | None]):
         self.query_one("#field-customer", Input).focus()
 
     def edited(self) -> list[str]:
-        """The fields the user changed."""
+        """The fields the user changed (`MILESTONES` for the milestones)."""
         values = self.values()
-        return [name for name, text in values.items() if text != self._base.get(name, "")]
+        changed = [name for name, text in values.items() if text != self._base.get(name, "")]
+        if self._milestones is not None and (self.impl is None or self._milestones != self.impl.milestones):
+            changed.append(MILESTONES)
+        return changed
 
     # -- validation -----------------------------------------------------------
 
@@ -383,7 +386,7 @@ class FormScreen(ModalScreen[str | None]):
             if self._milestones is None:
                 self._planned_for = (draft.kickoff, draft.package)
             self._milestones = with_it(new).milestones
-            if key == base[0].key == reference.milestones[0].key and new.actual is not None:
+            if key == kickoff_key(reference) and new.actual is not None:
                 # The kickoff milestone and the kickoff are one fact.
                 self._set_field("kickoff", new.actual.isoformat())
             self.validate()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from ps_tui.app import PsApp
 from ps_tui.data import default_store
@@ -55,9 +55,10 @@ async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
     return screen
 
 
-async def type_into(pilot: Pilot[None], widget: Input, text: str) -> None:
+async def type_into(pilot: Pilot[None], widget: Input | TextArea, text: str) -> None:
     """Type `text` at the end of `widget` key by key, as a person would
-    (after the End key: focusing an Input selects all of it)."""
+    (after the End key: focusing an Input selects all of it; the notes are
+    one line here, so End is their end too)."""
     widget.focus()
     await pilot.pause()
     await pilot.press("end")
@@ -71,12 +72,12 @@ async def open_form(pilot: Pilot[None], note: str) -> FormScreen:
     await pilot.pause()
     form = pilot.app.screen
     assert isinstance(form, FormScreen)
-    await type_into(pilot, form.query_one("#field-notes", Input), note)
+    await type_into(pilot, form.query_one("#field-notes", TextArea), note)
     return form
 
 
 def notes_of(form: FormScreen) -> str:
-    return form.query_one("#field-notes", Input).value
+    return form.query_one("#field-notes", TextArea).text
 
 
 def fingerprint(path: Path) -> tuple[bytes, int]:
@@ -260,7 +261,7 @@ async def test_resize_to_40x10_and_back_everywhere(store_path: Path) -> None:
         await type_into(pilot, customer, " Ltd")
         await pilot.resize_terminal(40, 10)
         await settle(pilot)
-        await type_into(pilot, form.query_one("#field-notes", Input), " two")
+        await type_into(pilot, form.query_one("#field-notes", TextArea), " two")
         await pilot.resize_terminal(*SIZE)
         await settle(pilot)
         assert pilot.app.screen is form
