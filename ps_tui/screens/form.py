@@ -86,6 +86,10 @@ class NotesArea(TextArea):
             super().__init__()
             self.area = area
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Typed here, enter is a new line: the key is the editor's only when there is one.
+        return self.read_only if action == "external" else True
+
     def action_external(self) -> None:
         if self.read_only:
             self.post_message(self.EditRequested(self))
