@@ -41,6 +41,8 @@ DEFAULT_BODY_TIMEOUT = 30.0
 KEEP_ALIVE_SECONDS = 5
 #: The largest request head h11 buffers before a 400 (uvicorn's default too).
 MAX_HEAD_BYTES = 16 * 1024
+#: The status after Ctrl-C (SIGINT), as a shell reports it.
+EXIT_INTERRUPTED = 128 + 2
 
 
 def _port(text: str) -> int:
@@ -285,7 +287,7 @@ def _serve(
     import uvicorn
 
     from ps_tui.server.app import create_app
-    from ps_tui.server.connections import connection_cap, guarded_protocol, raise_file_limit
+    from ps_tui.server.connections import Server, connection_cap, guarded_protocol, raise_file_limit
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
@@ -342,11 +344,14 @@ def _serve(
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
-    server = uvicorn.Server(config)
+    server = Server(config, app.state.ps_tui_events.close)
     try:
         server.run(sockets=[listener])
     except SystemExit as stopped:  # uvicorn exits when its start fails
         return stopped.code if isinstance(stopped.code, int) and stopped.code else EXIT_FAILED
+    except KeyboardInterrupt:
+        # Ctrl-C: uvicorn has shut down cleanly, then raises the signal again.
+        return EXIT_INTERRUPTED
     finally:
         listener.close()
     return EXIT_OK if server.started else EXIT_FAILED

@@ -14,6 +14,7 @@ FastAPI app that `ps-tui serve` runs with uvicorn.
     GET    /api/v1/lookup?customer=&segment=&developers=&arr=   exactly `ps-tui lookup --json`
     GET    /api/v1/rows?status=&health=&owner=&filter=          exactly `ps-tui list --format json`
     GET    /api/v1/team                      exactly `ps-tui team --json`
+    GET    /api/v1/events                    live updates: a server-sent event per change (events.py)
     GET    /api/v1/reports/weekly?week=&owner=&filter=    exactly `ps-tui report weekly --format json`
     GET    /api/v1/reports/monthly?month=&owner=&filter=  exactly `ps-tui report monthly --format json`
     GET    /api/v1/reports/customer/{id}     exactly `ps-tui report customer ID --format json`
@@ -57,7 +58,8 @@ from ps_tui.server import wire
 from ps_tui.server.auth import Access, BearerAuth
 from ps_tui.server.connections import quiet_accept_errors
 from ps_tui.server.errors import ApiError, error, invalid, json_response
-from ps_tui.server.state import Backend, ChangesQuery, ServerState, as_utc, quoted
+from ps_tui.server.events import HEARTBEAT, ChangeBus, ChangeEvent, EventStream, Kind, LocalBus
+from ps_tui.server.state import Backend, ChangesQuery, ServerState, as_utc, quoted, utc_now
 from ps_tui.store.base import Store
 from ps_tui.store.tokens import TokenRegistry
 
@@ -186,6 +188,17 @@ def parse_since(text: str) -> dt.datetime:
         raise invalid("request", [Problem("query.updated_since", message)]) from None
 
 
+class Streamed(Response):
+    """A route's answer that is an event stream (the ASGI app does the sending)."""
+
+    def __init__(self, stream: EventStream) -> None:
+        super().__init__(media_type="text/event-stream")
+        self.stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.stream(scope, receive, send)
+
+
 def create_app(
     store: Store | None = None,
     *,
@@ -198,6 +211,8 @@ def create_app(
     body_timeout: float = wire.BODY_TIMEOUT,
     today: dt.date | None = None,
     data: StoreFile | None = None,
+    bus: ChangeBus | None = None,
+    heartbeat: float = HEARTBEAT,
 ) -> FastAPI:
     """The API over `store`. `token` is the shared token, `tokens` the
     per-user ones; neither means no auth at all (`--no-auth`);
@@ -205,12 +220,20 @@ def create_app(
     a request body is refused past `max_body` bytes or `body_timeout` seconds;
     `today` fixes the date for the KPI and lookup (the real date otherwise);
     `data` is the store as already loaded (else it is loaded at startup).
-    `backend` serves a store other than a Store (a database) instead."""
+    `backend` serves a store other than a Store (a database) instead.
+    `bus` announces each landed change to `/api/v1/events` (an in-process
+    LocalBus unless given), with a keep-alive every `heartbeat` seconds."""
     if backend is None:
         assert store is not None, "a Store or a backend to serve"
         backend = ServerState(store)
     state: Backend = backend
     auth = BearerAuth(token, tokens)
+    changes: ChangeBus = bus if bus is not None else LocalBus()
+
+    def announce(kind: Kind, ids: list[str], at: dt.datetime) -> None:
+        """Tell the event streams about a change that has landed; `at` was
+        taken before the write, so it is at or before the change's stamp."""
+        changes.publish(ChangeEvent(kind, ids, at))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -296,12 +319,14 @@ def create_app(
             message = f"{document.schema_version} is newer than this ps-tui reads ({SCHEMA_VERSION})"
             raise invalid("reference", [Problem("schema_version", message)])
         reference = document.reference
+        began = utc_now()
         async with state.lock:
             try:
                 checked_reference(state.current(), reference)
             except InvalidData as refused:
                 raise invalid("reference", refused.problems) from None
             saved = await state.replace_reference(reference, if_match, who=access.who)
+        announce("reference", [], began)
         return json_response(
             wire.ReferenceDocument.of(saved), headers={"ETag": quoted(etag(saved.reference))}
         )
@@ -422,9 +447,11 @@ def create_app(
     async def create_implementation(request: Request, access: Writer) -> Response:
         body = await wire.read_body(request, max_body, body_timeout)
         new = wire.decode(body, NewImplementation, "implementation")
+        began = utc_now()
         async with state.lock:
             # Without an id, the next one, as the TUI's `n` gives it.
             created = await state.create(with_id(state.current(), new), today_now(), who=access.who)
+        announce("saved", [created.id], began)
         return with_etag(created, 201)
 
     @writes.put(
@@ -447,8 +474,10 @@ def create_app(
         if implementation.id != implementation_id:
             message = f"must equal the id in the URL ({implementation_id!r}); an id cannot be changed"
             raise invalid("implementation", [Problem("id", message)])
+        began = utc_now()
         async with state.lock:
             saved = await state.update(implementation, if_match, today_now(), who=access.who)
+        announce("saved", [saved.id], began)
         return with_etag(saved)
 
     @writes.delete(
@@ -462,9 +491,30 @@ def create_app(
         if_match: IfMatch = None,
     ) -> Response:
         precondition(if_match)
+        began = utc_now()
         async with state.lock:
             await state.delete(implementation_id, if_match, who=access.who)
+        announce("deleted", [implementation_id], began)
         return Response(status_code=204)
+
+    # -- live updates ------------------------------------------------------------------
+
+    @reads.get(
+        "/events",
+        response_class=Streamed,
+        responses={
+            200: {
+                "description": "Server-sent events: `ready` once, then a `change` after each write "
+                "lands (kind, ids, at), and a keep-alive comment every "
+                f"{heartbeat:g} s; fetch the change itself with `updated_since`",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    async def events() -> Response:
+        # Subscribed before `ready` is sent: a client that refreshes on
+        # `ready` misses no change made after its refresh began.
+        return Streamed(EventStream(changes.subscribe(), utc_now(), heartbeat=heartbeat))
 
     # -- views -------------------------------------------------------------------------
 
@@ -642,4 +692,5 @@ def create_app(
     app.openapi = openapi  # type: ignore[method-assign]
     app.state.ps_tui = state
     app.state.ps_tui_auth = auth
+    app.state.ps_tui_events = changes
     return app

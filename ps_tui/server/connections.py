@@ -11,10 +11,16 @@ with an accept traceback per attempt. Here:
   of its previous response) to deliver a complete request head, else it is
   closed; a request's body has its own deadline (see wire.read_body);
 - at most `limit` connections are open: a new one beyond it takes the place of
-  the one that has waited longest for its request head (a request being
-  answered is never cut), so a client that sends its request at once always
-  gets in, however many slow ones there are;
-- what is refused is logged once a minute with a count, never per attempt.
+  the one that has waited longest for its request head, else of the oldest
+  event stream (`GET /api/v1/events`: its client falls back to polling and
+  reconnects later); any other request being answered is never cut, so a
+  client that sends its request at once always gets in, however many slow
+  ones or streams there are;
+- an event stream is a request being answered for as long as it lasts: no
+  header deadline runs meanwhile, and it has no body to time out;
+- what is refused is logged once a minute with a count, never per attempt;
+- on shutdown the event streams are ended first (`Server`), since uvicorn
+  waits for every response in progress and a stream never ends by itself.
 
 What needs a proxy in front (many addresses, TLS, bandwidth) is in the README.
 """
@@ -23,9 +29,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 from typing import Any
 
+import uvicorn
 from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
@@ -40,6 +48,8 @@ MAX_CONNECTIONS = 256
 RESERVED_FILES = 64
 #: How often a repeated refusal is reported.
 REPORT_EVERY = 60.0
+#: The request path of the long-lived event streams.
+EVENTS_PATH = "/api/v1/events"
 
 
 def raise_file_limit() -> int:
@@ -98,6 +108,7 @@ class Guard:
         self.header_timeout = header_timeout
         self.open: set[GuardedH11Protocol] = set()
         self.shed = Tally(f"connection limit ({limit}) reached: closed the connection waiting longest")
+        self.shed_stream = Tally(f"connection limit ({limit}) reached: closed the oldest event stream")
         self.refused = Tally(f"connection limit ({limit}) reached with every request in progress: refused")
         self.slow = Tally(f"closed a connection that sent no complete request in {header_timeout:g} s")
 
@@ -110,6 +121,12 @@ class Guard:
         if waiting:
             oldest = min(waiting, key=lambda c: c.waiting_since or 0.0)
             self.shed.count(newcomer.loop, f"from {oldest.peer}")
+            oldest.close()
+            return True
+        streams = [c for c in self.open if c is not newcomer and c.streaming_since is not None]
+        if streams:
+            oldest = min(streams, key=lambda c: c.streaming_since or 0.0)
+            self.shed_stream.count(newcomer.loop, f"from {oldest.peer}")
             oldest.close()
             return True
         self.refused.count(newcomer.loop, f"from {newcomer.peer}")
@@ -126,6 +143,8 @@ class GuardedH11Protocol(H11Protocol):
         #: Loop time since which the connection waits for a request head.
         self.waiting_since: float | None = None
         self.deadline: asyncio.TimerHandle | None = None
+        #: Loop time since which the connection carries an event stream.
+        self.streaming_since: float | None = None
 
     @property
     def peer(self) -> str:
@@ -147,8 +166,11 @@ class GuardedH11Protocol(H11Protocol):
         super().handle_events()
         if self.cycle is not None and not self.cycle.response_complete:
             self._stop_waiting()
+            if self.streaming_since is None and self.cycle.scope["path"] == EVENTS_PATH:
+                self.streaming_since = self.loop.time()
 
     def on_response_complete(self) -> None:
+        self.streaming_since = None
         super().on_response_complete()
         if not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete):
             self._await_request()
@@ -179,6 +201,19 @@ def guarded_protocol(limit: int, header_timeout: float = HEADER_TIMEOUT) -> type
     """A protocol class for `uvicorn.Config(http=...)`, with its own Guard."""
     guard = Guard(limit, header_timeout)
     return type("GuardedH11Protocol", (GuardedH11Protocol,), {"guard": guard})
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server that ends the event streams (`end_streams`) as it
+    begins to stop, so Ctrl-C or SIGTERM does not wait on them forever."""
+
+    def __init__(self, config: Config, end_streams: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.end_streams = end_streams
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.end_streams()
+        await super().shutdown(sockets)
 
 
 def quiet_accept_errors(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
