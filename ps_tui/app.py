@@ -29,7 +29,15 @@ from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.team import not_a_member
 from ps_tui.core.view import Portfolio
 from ps_tui.keys import InOrderKeys
-from ps_tui.messages import Done, HolderKnown, StoreChanged, StoreFailed, StoreLoaded, StoreRefreshed
+from ps_tui.messages import (
+    Done,
+    HolderKnown,
+    LiveSignal,
+    StoreChanged,
+    StoreFailed,
+    StoreLoaded,
+    StoreRefreshed,
+)
 from ps_tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
@@ -42,6 +50,7 @@ if TYPE_CHECKING:
     from ps_tui.store.tokens import Holder
 from ps_tui.store.base import SharedStore, Store
 from ps_tui.store.errors import StoreConflict, StoreError
+from ps_tui.store.live import Changed, Down, EventSource, Live, Note, follow
 from ps_tui.widgets.nav import SECTIONS
 
 
@@ -145,6 +154,15 @@ class PsApp(InOrderKeys):
         #: Why the app could not start (set when it exits with status 2).
         self.failure: str | None = None
         self._refresh_timer: Timer | None = None
+        #: A refresh of a shared store is under way, and another is due after it.
+        self._refreshing = False
+        self._refresh_again = False
+        #: Whether the shared server's event stream is up (no polling then).
+        self.live = False
+        #: Why there is no event stream, once one was tried (None: up, or not tried).
+        self.live_down: str | None = None
+        self._following = False
+        self._noted = False
         #: The outcome of a load made before the first frame (see on_load).
         self._first_load: StoreLoaded | StoreFailed | None = None
         #: Whether "who are you?" was asked in this run (it is asked once).
@@ -210,6 +228,7 @@ class PsApp(InOrderKeys):
         self.portfolio = message.portfolio
         self.status = self._describe_source(message.portfolio.data)
         self._arm_refresh()
+        self._follow()
         self._ask_who(message.portfolio.data)
 
     # -- who "me" is: asked once when a config names nobody --------------------
@@ -281,15 +300,64 @@ class PsApp(InOrderKeys):
             self.store.who = name
         self.notify(f"Hello {name}: your changes are recorded as yours ({config})", timeout=5)
 
-    # -- polling a shared store: re-armed after each poll, so polls never overlap
+    # -- polling a shared store: re-armed after each poll, so polls never overlap;
+    # -- none while its event stream is up: each event asks for the same refresh
 
     def _arm_refresh(self) -> None:
-        if isinstance(self.store, SharedStore) and self._refresh_timer is None:
+        if (
+            isinstance(self.store, SharedStore)
+            and self._refresh_timer is None
+            and not self._refreshing
+            and not self.live
+        ):
             self._refresh_timer = self.set_timer(self.settings.refresh_seconds, self._refresh_due)
 
     def _refresh_due(self) -> None:
         self._refresh_timer = None
+        self._start_refresh()
+
+    def _start_refresh(self) -> None:
+        """Refresh now, or right after the refresh under way (which may have
+        read the server before the change that asks for this one)."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+        self._refreshing = True
         self.refresh_store()
+
+    def _follow(self) -> None:
+        """Follow the shared server's event stream, once per run."""
+        if isinstance(self.store, EventSource) and not self._following:
+            self._following = True
+            self.follow_store(self.store)
+
+    @work(exclusive=True, group="store-live")
+    async def follow_store(self, source: EventSource) -> None:
+        """Read the server's event stream, reconnecting, for as long as the app runs."""
+        async for signal in follow(source):
+            self.post_message(LiveSignal(signal))
+
+    @on(LiveSignal)
+    def _live_signal(self, message: LiveSignal) -> None:
+        signal = message.signal
+        if isinstance(signal, Live):
+            self.live, self.live_down = True, None
+            self._start_refresh()  # what changed while the stream was down
+        elif isinstance(signal, Changed):
+            self._start_refresh()
+        elif isinstance(signal, Down):
+            self.live, self.live_down = False, signal.reason
+            self._arm_refresh()
+        elif isinstance(signal, Note):
+            self.log.warning(signal.text)
+            if not self._noted:  # once per run: a server may say it on every connection
+                self._noted = True
+                self.notify(signal.text, title="Live updates", severity="warning", timeout=8)
+        if self.portfolio is not None and not isinstance(signal, Changed):
+            self.status = self._describe_source(self.portfolio.data)
 
     @work(exclusive=True, group="store-refresh")
     async def refresh_store(self) -> None:
@@ -306,6 +374,7 @@ class PsApp(InOrderKeys):
 
     @on(StoreRefreshed)
     def _refreshed(self, message: StoreRefreshed) -> None:
+        self._refreshing = False
         was_offline = self.status_kind == "offline"
         if message.data is not None and message.changed != frozenset():
             if message.changed is None or self.portfolio is None:
@@ -318,7 +387,11 @@ class PsApp(InOrderKeys):
             self.notify(message.error, title="Server unreachable", severity="warning", timeout=8)
         elif message.error is None and was_offline:
             self.notify("Back online: showing the server's data again", timeout=5)
-        self._arm_refresh()
+        if self._refresh_again:
+            self._refresh_again = False
+            self._start_refresh()
+        else:
+            self._arm_refresh()
 
     async def history_of(self, impl_id: str) -> list[Event] | str:
         from ps_tui.session import history_of
@@ -434,7 +507,9 @@ class PsApp(InOrderKeys):
             self.status_kind = ""
             holder = self.holder
             who = "" if holder is None else f" as {holder.name}" + (", read-only" if holder.read_only else "")
-            return f"{store.location} (shared{who}, as of {fetched}) │ {count} · {today}"
+            if self.live:
+                return f"{store.location} (shared{who}, live) │ {count} · {today}"
+            return f"{store.location} (shared{who}, polled, as of {fetched}) │ {count} · {today}"
         self.status_kind = ""
         return f"{_home_relative(Path(store.location))} │ {count} · {today}"
 

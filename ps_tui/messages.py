@@ -10,6 +10,7 @@ from textual.message import Message
 from ps_tui.core.history import Event
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
+from ps_tui.store.live import Changed, Signal
 
 if TYPE_CHECKING:
     from ps_tui.store.tokens import Holder
@@ -78,6 +79,23 @@ class StoreRefreshed(Message):
         self.data = data
         self.changed = changed
         self.error = error
+
+
+class LiveSignal(Message):
+    """What the shared server's event stream said (see store/live.py). A
+    change waiting to be handled is superseded by the next one: a burst of
+    changes is one refresh."""
+
+    def __init__(self, signal: Signal) -> None:
+        super().__init__()
+        self.signal = signal
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, LiveSignal)
+            and isinstance(self.signal, Changed)
+            and isinstance(message.signal, Changed)
+        )
 
 
 class HistoryShown(Message):

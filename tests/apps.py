@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from ps_tui.app import PsApp
 from ps_tui.config import Settings
@@ -20,9 +22,17 @@ def demo_app(store: Path | None = None, me: str | None = None) -> PsApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until loads and other workers are done and the screen is drawn."""
+    """Wait until loads and other workers are done, those they lead to as
+    well, and the screen is drawn. Not for the worker following a shared
+    server's event stream, which runs for as long as the app; and a worker
+    cancelled by the next of its kind (a refresh asked for twice) is done."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    while workers := [w for w in pilot.app.workers if w.group != "store-live" and not w.is_finished]:
+        for worker in workers:
+            # One cancelled was replaced by the next of its group, waited for next time round.
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
+        await pilot.pause()
     await pilot.pause()
 
 

@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -36,6 +36,7 @@ from ps_tui.store.errors import (
     StoreUnreadable,
     StoreWriteFailed,
 )
+from ps_tui.store.live import IDLE_TIMEOUT, EventReader, NotOffered, Signal, StreamFailed
 from ps_tui.store.tokens import Holder
 
 T = TypeVar("T")
@@ -366,6 +367,48 @@ class RemoteStore:
             events.extend(page.items)
             if not page.items or len(events) >= page.total:
                 return events
+
+    # -- live updates ---------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[Signal]:
+        """One connection to the server's event stream, as signals (see
+        store/live.py). Raises NotOffered for a server without one (404, or
+        an answer that is not an event stream), StreamFailed when it cannot
+        be reached, refuses, or goes quiet for IDLE_TIMEOUT seconds."""
+        try:
+            client = self._http()
+        except StoreError as refused:
+            raise StreamFailed(str(refused)) from None
+        # No idle limit on reading but the stream's own: the keep-alives.
+        timeout = httpx.Timeout(IDLE_TIMEOUT, connect=self._timeout.connect)
+        headers = {"Accept": "text/event-stream", "Accept-Encoding": "identity"}
+        try:
+            async with client.stream("GET", f"{API}/events", headers=headers, timeout=timeout) as response:
+                self._offers_events(response)
+                reader = EventReader()
+                async for chunk in response.aiter_raw():
+                    for signal in reader.feed(chunk):
+                        yield signal
+        except httpx.TimeoutException:
+            raise StreamFailed(f"{self.url}: the event stream went quiet") from None
+        except httpx.TransportError as error:
+            raise StreamFailed(f"{self.url}: the event stream broke off ({_reason(error)})") from None
+
+    def _offers_events(self, response: httpx.Response) -> None:
+        """Raise unless `response` is the start of an event stream."""
+        status = response.status_code
+        if status == 404:
+            raise NotOffered(f"{self.url}: the server offers no live updates (an older ps-tui serve?)")
+        if status == 401:
+            raise StreamFailed(f"{self.url}: the server refused the token for live updates")
+        if status != 200:
+            raise StreamFailed(f"{self.url}: the server refused live updates (HTTP {status})")
+        kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if kind != "text/event-stream" or encoding != "identity":
+            raise NotOffered(
+                f"{self.url}: the answer for live updates is {_shown(kind, 60)}, not an event stream"
+            )
 
     # -- cache ----------------------------------------------------------------
 
