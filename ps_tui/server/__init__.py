@@ -8,4 +8,6 @@ package imports FastAPI or uvicorn, so `ps-tui` itself starts without them.
 - `wire.py`   request decoding, response encoding and the OpenAPI schema
 - `auth.py`   the bearer token check
 - `errors.py` every error as a JSON body, never a 500 for client input
+- `events.py` live updates: the ChangeBus and the `GET /api/v1/events` stream
+- `connections.py` the connection cap and deadlines on top of uvicorn
 """
