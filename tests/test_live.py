@@ -141,6 +141,13 @@ async def test_each_kind_of_change_names_what_changed_and_a_time_to_fetch_it_fro
         assert (await soon(next_change(lines))).ids == ["IMP-9302"]
 
 
+def test_the_schema_describes_the_event_stream(server: ServerProcess) -> None:
+    schema = httpx.get(f"{server.url}/openapi.json", timeout=WAIT).json()
+    operation = schema["paths"]["/api/v1/events"]["get"]
+    assert list(operation["responses"]["200"]["content"]) == ["text/event-stream"]
+    assert "updated_since" in operation["responses"]["200"]["description"]
+
+
 async def test_the_stream_needs_the_token_when_reads_are_protected(store_path: Path, tmp_path: Path) -> None:
     with start_server(store_path, token=TOKEN, extra_args=["--protect-reads"]) as protected:
         async with httpx.AsyncClient(base_url=protected.url, timeout=WAIT) as http:

@@ -191,8 +191,10 @@ def parse_since(text: str) -> dt.datetime:
 class Streamed(Response):
     """A route's answer that is an event stream (the ASGI app does the sending)."""
 
+    media_type = "text/event-stream"
+
     def __init__(self, stream: EventStream) -> None:
-        super().__init__(media_type="text/event-stream")
+        super().__init__()
         self.stream = stream
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -502,6 +504,7 @@ def create_app(
     @reads.get(
         "/events",
         response_class=Streamed,
+        status_code=200,
         responses={
             200: {
                 "description": "Server-sent events: `ready` once, then a `change` after each write "
