@@ -21,6 +21,7 @@ from ps_tui.app import PsApp
 from ps_tui.config import Settings
 from ps_tui.core.model import Implementation, Status
 from ps_tui.store import live
+from ps_tui.store.file import FileStore
 from ps_tui.store.http import RemoteStore
 from ps_tui.store.live import Changed, Down, EventReader, Live, Note, StreamFailed, follow
 from tests.apps import settle
@@ -301,6 +302,26 @@ async def test_a_dropped_stream_falls_back_to_polling_and_recovers(
         await until(lambda: "IMP-9500" in app.portfolio.by_id, pilot.pause)
         assert app._refresh_timer is None and "live" in app.status
     await other.aclose()
+
+
+async def test_a_store_changed_on_disk_reaches_a_live_tui_when_the_server_reloads_it(
+    server: ServerProcess, store_path: Path, tmp_path: Path
+) -> None:
+    app = remote_app(server, tmp_path, "tui")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await until(lambda: app.live, pilot.pause)
+        # Another program adds an implementation to the file itself.
+        by_hand = FileStore(store_path)
+        data = by_hand.read()
+        by_hand.write(msgspec.structs.replace(data, implementations=[*data.implementations, new(9600)]))
+        # The next write through the server finds the file changed, reloads it and says so.
+        async with httpx.AsyncClient(base_url=server.url, headers=server.headers, timeout=WAIT) as http:
+            refused = await http.post("/api/v1/implementations", content=msgspec.json.encode(new(9601)))
+        assert refused.status_code == 503 and "reloaded" in refused.json()["error"]
+        assert app.portfolio is not None
+        await until(lambda: "IMP-9600" in app.portfolio.by_id, pilot.pause)
+        assert "IMP-9601" not in app.portfolio.by_id
 
 
 # -- reading a stream --------------------------------------------------------------

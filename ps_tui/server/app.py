@@ -232,10 +232,24 @@ def create_app(
     auth = BearerAuth(token, tokens)
     changes: ChangeBus = bus if bus is not None else LocalBus()
 
-    def announce(kind: Kind, ids: list[str], at: dt.datetime) -> None:
-        """Tell the event streams about a change that has landed; `at` was
-        taken before the write, so it is at or before the change's stamp."""
-        changes.publish(ChangeEvent(kind, ids, at))
+    @asynccontextmanager
+    async def writing() -> AsyncIterator[Callable[[Kind, list[str]], None]]:
+        """One write under the lock, and its announcement to the event
+        streams once it has landed (the body calls the function it is given
+        with what changed; nothing is announced when the write fails). A
+        write that made the server reload its store (it changed on disk) is
+        announced as `reloaded`, even when refused. Each event's time was
+        taken before the lock, so it is at or before the change's stamp."""
+        began, loaded_at = utc_now(), state.loaded_at
+        landed: list[ChangeEvent] = []
+        try:
+            async with state.lock:
+                yield lambda kind, ids: landed.append(ChangeEvent(kind, ids, began))
+        finally:
+            if state.loaded_at != loaded_at:
+                changes.publish(ChangeEvent("reloaded", [], began))
+        for event in landed:
+            changes.publish(event)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -321,14 +335,13 @@ def create_app(
             message = f"{document.schema_version} is newer than this ps-tui reads ({SCHEMA_VERSION})"
             raise invalid("reference", [Problem("schema_version", message)])
         reference = document.reference
-        began = utc_now()
-        async with state.lock:
+        async with writing() as landed:
             try:
                 checked_reference(state.current(), reference)
             except InvalidData as refused:
                 raise invalid("reference", refused.problems) from None
             saved = await state.replace_reference(reference, if_match, who=access.who)
-        announce("reference", [], began)
+            landed("reference", [])
         return json_response(
             wire.ReferenceDocument.of(saved), headers={"ETag": quoted(etag(saved.reference))}
         )
@@ -449,11 +462,10 @@ def create_app(
     async def create_implementation(request: Request, access: Writer) -> Response:
         body = await wire.read_body(request, max_body, body_timeout)
         new = wire.decode(body, NewImplementation, "implementation")
-        began = utc_now()
-        async with state.lock:
+        async with writing() as landed:
             # Without an id, the next one, as the TUI's `n` gives it.
             created = await state.create(with_id(state.current(), new), today_now(), who=access.who)
-        announce("saved", [created.id], began)
+            landed("saved", [created.id])
         return with_etag(created, 201)
 
     @writes.put(
@@ -476,10 +488,9 @@ def create_app(
         if implementation.id != implementation_id:
             message = f"must equal the id in the URL ({implementation_id!r}); an id cannot be changed"
             raise invalid("implementation", [Problem("id", message)])
-        began = utc_now()
-        async with state.lock:
+        async with writing() as landed:
             saved = await state.update(implementation, if_match, today_now(), who=access.who)
-        announce("saved", [saved.id], began)
+            landed("saved", [saved.id])
         return with_etag(saved)
 
     @writes.delete(
@@ -493,10 +504,9 @@ def create_app(
         if_match: IfMatch = None,
     ) -> Response:
         precondition(if_match)
-        began = utc_now()
-        async with state.lock:
+        async with writing() as landed:
             await state.delete(implementation_id, if_match, who=access.who)
-        announce("deleted", [implementation_id], began)
+            landed("deleted", [implementation_id])
         return Response(status_code=204)
 
     # -- live updates ------------------------------------------------------------------

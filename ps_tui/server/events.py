@@ -16,9 +16,11 @@ in sync by. The wire format:
 
     : keep-alive                      a comment every HEARTBEAT seconds
 
-`kind` is "saved" (created or updated), "deleted" or "reference" (the
-reference data was replaced; `ids` is empty); `at` is a time at or before the
-change's own stamp, so `updated_since=at` returns it. Each event is one
+`kind` is "saved" (created or updated), "deleted", "reference" (the
+reference data was replaced; `ids` is empty) or "reloaded" (the server read
+its store again, as it does when the file changed on disk: the change feed
+then answers `complete: false`, so reload everything); `at` is a time at or
+before the change's own stamp, so `updated_since=at` returns it. Each event is one
 `data` line of a few hundred bytes at most.
 
 The broadcaster is a `ChangeBus`. `LocalBus` serves one process (the file
@@ -60,7 +62,7 @@ QUEUE_LIMIT = 256
 #: Seconds one write to a client may wait for it to read, before the stream is closed.
 SEND_TIMEOUT = 30.0
 
-Kind = Literal["saved", "deleted", "reference"]
+Kind = Literal["saved", "deleted", "reference", "reloaded"]
 
 
 class ChangeEvent(msgspec.Struct, forbid_unknown_fields=True):
@@ -98,6 +100,9 @@ class Subscription:
         if self.closed is not None:
             return
         if len(self._items) >= self._limit:
+            log.warning(
+                "dropped an event stream more than %d events behind (its client reconnects)", self._limit
+            )
             self.close(f"more than {self._limit} events behind")
             return
         self._items.append(event)
@@ -228,9 +233,8 @@ class EventStream:
         while sent:
             try:
                 event = await self.subscription.next(self.heartbeat)
-            except Closed as closed:
-                if self.subscription.closed not in ("the client went away", "the stream ended"):
-                    log.info("event stream closed: %s", closed)
+            except Closed:
+                if self.subscription.closed != "the client went away":
                     await self._send(send, {"type": "http.response.body", "body": b"", "more_body": False})
                 return
             sent = await self._chunk(send, KEEP_ALIVE if event is None else frame("change", event))
