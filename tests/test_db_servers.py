@@ -6,6 +6,7 @@ once, with its history record."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ import pytest
 pytest.importorskip("uvicorn")
 
 from ps_tui.core.model import Implementation
+from ps_tui.store import live
 from ps_tui.store.http import RemoteStore
+from ps_tui.store.live import Down, follow
 from tests.server_process import ServerProcess, write_store
 from tests.test_contract import db_import
 
@@ -69,6 +72,24 @@ async def test_a_write_through_one_is_seen_by_the_other(
     rows = httpx.get(f"{b.url}{API}/rows", params={"status": "all"}).json()
     assert "IMP-9100" in {row["id"] for row in rows}
     assert httpx.get(f"{a.url}{API}/kpi").json() == httpx.get(f"{b.url}{API}/kpi").json()
+
+
+async def test_a_database_server_offers_no_event_stream_so_its_clients_poll(
+    two_servers: tuple[ServerProcess, ServerProcess], tmp_path: Path
+) -> None:
+    """Neither server hears of the other's writes: a stream of its own
+    would leave a live client on one blind to the other's."""
+    a, _ = two_servers
+    answer = httpx.get(f"{a.url}{API}/events", timeout=10)
+    assert answer.status_code == 404 and "poll with updated_since" in answer.json()["error"]
+    client = RemoteStore(a.url, TOKEN, cache_dir=tmp_path / "cache-live")
+    signals = follow(client)
+    try:
+        down = await asyncio.wait_for(anext(signals), 10)
+    finally:
+        await signals.aclose()
+        await client.aclose()
+    assert isinstance(down, Down) and down.retry_in == live.NOT_OFFERED_PAUSE
 
 
 def test_concurrent_writers_through_both_lose_nothing(

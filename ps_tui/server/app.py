@@ -223,13 +223,17 @@ def create_app(
     `today` fixes the date for the KPI and lookup (the real date otherwise);
     `data` is the store as already loaded (else it is loaded at startup).
     `backend` serves a store other than a Store (a database) instead.
-    `bus` announces each landed change to `/api/v1/events` (an in-process
-    LocalBus unless given), with a keep-alive every `heartbeat` seconds."""
+    `bus` announces each landed change to `/api/v1/events`, with a
+    keep-alive every `heartbeat` seconds: an in-process LocalBus for a
+    Store; a database, which other server processes may write too, offers
+    no stream until it is given a bus that carries their changes as well."""
     if backend is None:
         assert store is not None, "a Store or a backend to serve"
         backend = ServerState(store)
     state: Backend = backend
     auth = BearerAuth(token, tokens)
+    held = state if isinstance(state, ServerState) else None
+    offers_events = bus is not None or held is not None
     changes: ChangeBus = bus if bus is not None else LocalBus()
 
     @asynccontextmanager
@@ -240,13 +244,13 @@ def create_app(
         write that made the server reload its store (it changed on disk) is
         announced as `reloaded`, even when refused. Each event's time was
         taken before the lock, so it is at or before the change's stamp."""
-        began, loaded_at = utc_now(), state.loaded_at
+        began, loaded_at = utc_now(), held.loaded_at if held else None
         landed: list[ChangeEvent] = []
         try:
             async with state.lock:
                 yield lambda kind, ids: landed.append(ChangeEvent(kind, ids, began))
         finally:
-            if state.loaded_at != loaded_at:
+            if held is not None and held.loaded_at != loaded_at:
                 changes.publish(ChangeEvent("reloaded", [], began))
         for event in landed:
             changes.publish(event)
@@ -521,10 +525,16 @@ def create_app(
                 "lands (kind, ids, at), and a keep-alive comment every "
                 f"{heartbeat:g} s; fetch the change itself with `updated_since`",
                 "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            }
+            },
+            **wire.errors(404),
         },
     )
     async def events() -> Response:
+        if not offers_events:
+            raise error(
+                404,
+                "no live updates from a database that several servers may share yet: poll with updated_since",
+            )
         # Subscribed before `ready` is sent: a client that refreshes on
         # `ready` misses no change made after its refresh began.
         return Streamed(EventStream(changes.subscribe(), utc_now(), heartbeat=heartbeat))

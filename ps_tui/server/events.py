@@ -24,11 +24,13 @@ before the change's own stamp, so `updated_since=at` returns it. Each event is o
 `data` line of a few hundred bytes at most.
 
 The broadcaster is a `ChangeBus`. `LocalBus` serves one process (the file
-store, and SQLite on one host). A backend shared by several server
-processes (PostgreSQL) implements the same protocol: `publish` sends the
-event to the database (`NOTIFY ps_tui_changes, '<event JSON>'` in the
-transaction of the write, so it is delivered only if the write commits), and
-one listening connection per process (`LISTEN ps_tui_changes`) hands every
+store). A database may be shared by several server processes, so without a
+bus that carries all their changes it offers no stream (404; its clients
+poll). Such a bus implements the same protocol and is passed to
+`create_app(bus=...)`; for PostgreSQL: `publish` (called once the write
+has committed) sends the event to the database
+(`SELECT pg_notify('ps_tui_changes', <event JSON>)`), and one listening
+connection per process (`LISTEN ps_tui_changes`) hands every
 notification it receives to a `LocalBus` of its own, on the event loop
 (`loop.call_soon_threadsafe` from a listener thread). The route below only
 ever sees `subscribe`.
