@@ -174,12 +174,30 @@ class KeyFooter(Footer):
         if self.is_attached:
             self.bindings_changed(self.screen)
 
+    def on_mount(self) -> None:
+        # (Footer.on_mount subscribes to the screen's bindings as well.)
+        self.app.screen_change_signal.subscribe(self, self._screen_shown)
+
+    def on_unmount(self) -> None:
+        self.app.screen_change_signal.unsubscribe(self)
+
+    def _screen_shown(self, screen: Screen[object]) -> None:
+        # A rebuild put off while another screen was shown happens now.
+        if self.is_attached and screen is self.screen:
+            self.bindings_changed(screen)
+
     async def _rebuild(self) -> None:
         # Cleared before the keys are read: a change from here on queues
         # another rebuild.
         self._rebuild_queued = False
         if not self.is_attached:
             # Its screen closed meanwhile (a detail view left at once).
+            return
+        if self.screen is not self.app.screen:
+            # Another screen is shown meanwhile (a window focused and `2`
+            # pressed at once). Its bindings are not asked now: Textual
+            # would ask the shown screen about the `screen.` ones, perhaps
+            # before it has composed. Rebuilt when this screen is back.
             return
         keys = self._keys()
         if keys == self._shown:
