@@ -111,7 +111,8 @@ def test_headless_subcommands_load_no_textual(command: str, tmp_path: Path) -> N
         from ps_tui.cli import main
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             code = main({argv!r})
-        heavy = ("textual", "httpx", "fastapi", "uvicorn", "sqlite3", "psycopg", "psycopg_pool")
+        heavy = ("textual", "httpx", "fastapi", "uvicorn", "sqlite3", "psycopg", "psycopg_pool",
+                 "textual_serve", "aiohttp")
         heavy = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
         print(json.dumps({{"code": code, "heavy": heavy}}))
         """
@@ -135,3 +136,21 @@ def test_a_database_command_loads_only_its_own_driver(tmp_path: Path) -> None:
         """
     )
     assert found == {"code": 0, "heavy": [], "sqlite3": True}
+
+
+def test_only_the_web_command_imports_textual_serve() -> None:
+    # The optional web extra: every other module works without it installed.
+    import ast
+
+    import ps_tui
+
+    root = Path(ps_tui.__file__).parent
+    importers = set()
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            if any(name.split(".")[0] in ("textual_serve", "aiohttp") for name in names):
+                importers.add(path.relative_to(root).as_posix())
+    assert importers == {"cli/web.py"}

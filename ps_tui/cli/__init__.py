@@ -34,6 +34,7 @@ from ps_tui.cli import (
     team,
     tui,
     validate,
+    web,
 )
 from ps_tui.cli import list as list_command
 from ps_tui.cli import report as report_command
@@ -56,6 +57,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     lookup,
     serve,
     db,
+    web,
     kpi,
     team,
     history,

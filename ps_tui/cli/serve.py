@@ -252,7 +252,7 @@ def _database_state(url: str, who: str) -> DatabaseState:
     return state
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int, command: str = NAME) -> socket.socket:
     """A socket bound to host:port and listening, or a Failure that says why
     (exit 1: the request was fine, the machine refused it)."""
     try:
@@ -267,11 +267,16 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.listen(2048)
     except OSError as problem:
         listener.close()
-        reason = problem.strerror or str(problem)
-        if problem.errno == errno.EADDRINUSE:
-            reason = "the port is taken (another ps-tui serve? choose one with --port)"
-        raise Failure(f"cannot listen on {host}:{port}: {reason}", EXIT_FAILED) from None
+        raise cannot_listen(host, port, problem, command) from None
     return listener
+
+
+def cannot_listen(host: str, port: int, problem: OSError, command: str = NAME) -> Failure:
+    """The Failure for a socket that `command` could not bind."""
+    reason = problem.strerror or str(problem)
+    if problem.errno == errno.EADDRINUSE:
+        reason = f"the port is taken (another ps-tui {command}? choose one with --port)"
+    return Failure(f"cannot listen on {host}:{port}: {reason}", EXIT_FAILED)
 
 
 def _serve(
@@ -296,7 +301,7 @@ def _serve(
     logger.setLevel(logging.INFO)
     logger.propagate = False
 
-    listener = _listen(args.host, args.port)
+    listener = listen(args.host, args.port)
     host, port = listener.getsockname()[:2]
     limit = connection_cap(args.max_connections, raise_file_limit())
     if limit < args.max_connections:
