@@ -100,13 +100,17 @@ def test_the_session_command_passes_the_global_options_through_the_shell(tmp_pat
     echo.parent.mkdir()
     echo.write_text("#!/bin/sh\nprintf '%s\\n' \"$@\"\n", encoding="utf-8")
     echo.chmod(0o755)
-    for args in (parsed(*argv, "web"), parsed("web", *argv, "--no-cache")):
+    cases = {
+        (): parsed(*argv, "web"),
+        ("--no-cache",): parsed("web", *argv, "--no-cache"),
+        ("--no-cache", "--no-mouse"): parsed("--no-mouse", *argv, "--no-cache", "web"),
+    }
+    for flags, args in cases.items():
         command = app_command(args, executable=str(echo))
         echoed = subprocess.run(
             ["sh", "-c", command], capture_output=True, text=True, check=True, cwd=tmp_path, timeout=30
         ).stdout.splitlines()
-        expected = ["-m", "ps_tui", *argv] + (["--no-cache"] if args.no_cache else [])
-        assert echoed == expected
+        assert echoed == ["-m", "ps_tui", *argv, *flags]
     assert not (tmp_path / "pwned").exists()
 
 

@@ -25,7 +25,8 @@ NAME = "web"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 #: The global options a browser session's ps-tui is given as they were given
-#: here (the environment and the config file it inherits as they are).
+#: here (the environment and the config file it inherits as they are), and
+#: the global flags (--no-cache, --no-mouse) after them.
 PASSED_ON = ("store", "config", "today", "remote")
 #: Hosts that bind every address, and so are no address a browser can open.
 WILDCARDS = ("0.0.0.0", "::", "")
@@ -74,8 +75,9 @@ def app_command(args: argparse.Namespace, executable: str = sys.executable) -> s
         value = getattr(args, name, None)
         if value is not None:
             words += [f"--{name}", value]
-    if getattr(args, "no_cache", False):
-        words.append("--no-cache")
+    for flag in ("no_cache", "no_mouse"):
+        if getattr(args, flag, False):
+            words.append("--" + flag.replace("_", "-"))
     return shlex.join(words)
 
 
