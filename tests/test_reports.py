@@ -165,6 +165,35 @@ def test_an_owner_narrows_the_weekly_report_as_the_list_does(
     )
 
 
+def test_the_weekly_report_words_health_as_the_list_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """An implementation an open risk made at risk is "at risk (risk)" in the
+    list, and so in every part of the weekly report, in every format."""
+    common = ["--today", GOLDEN_TODAY]
+    code, table, err = run(capsys, "list", "--health", "at-risk,overdue", "--columns", "id,health", *common)
+    assert code == 0, err
+    listed = dict(line.split(None, 1) for line in table.splitlines()[1:])
+    by_risk = {key for key, words in listed.items() if words.strip() == "at risk (risk)"}
+    assert by_risk, "the demo data has an implementation an open risk made at risk"
+    report = run_json(capsys, "report", "weekly", "--format", "json", *common)
+    assert {item["id"] for item in report["attention"] if item["health_by_risk"]} == by_risk
+    code, markdown, err = run(capsys, "report", "weekly", *common)
+    assert code == 0, err
+    attention = markdown.split("## Needs attention")[1].split("\n## ")[0].splitlines()
+    for item in report["attention"]:
+        row = next(line for line in attention if f"({item['id']}) |" in line)
+        assert f"| {listed[item['id']].strip()} |" in row
+    upcoming = markdown.split("## Go-lives in the next two weeks")[1].split("\n## ")[0].splitlines()
+    assert report["upcoming_go_lives"]
+    for item in report["upcoming_go_lives"]:
+        line = next(line for line in upcoming if f"({item['id']})," in line)
+        assert line.endswith("at risk (risk)") == item["health_by_risk"]
+    code, html, err = run(capsys, "report", "weekly", "--format", "html", *common)
+    assert code == 0, err
+    assert html.count(">at risk (risk)<") == len(by_risk) + sum(
+        item["health_by_risk"] for item in report["upcoming_go_lives"]
+    )
+
+
 def test_every_monthly_figure_is_what_kpi_and_list_give(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

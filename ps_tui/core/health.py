@@ -62,6 +62,15 @@ _LABELS = {
     Health.MET: "made target",
     Health.NONE: "—",
 }
+
+
+def health_words(health: Health, by_risk: bool = False) -> str:
+    """How a health reads everywhere it is written out (the list, the
+    reports): its label, with "(risk)" when an open risk, not the dates,
+    made it at risk (`Assessment.by_risk`)."""
+    return f"{health.label} (risk)" if by_risk and health is Health.AT_RISK else health.label
+
+
 _RANKS = {
     Health.OVERDUE: 0,
     Health.AT_RISK: 1,
@@ -429,6 +438,7 @@ __all__ = [
     "assess_all",
     "current_milestone",
     "elapsed_days",
+    "health_words",
     "milestone_history",
     "projection_basis",
 ]

@@ -17,7 +17,7 @@ from typing import Any, Literal, cast
 
 import msgspec
 
-from ps_tui.core.health import Assessment, Health
+from ps_tui.core.health import Assessment, Health, health_words
 from ps_tui.core.model import Deployment, Implementation, Reference, Status
 from ps_tui.core.parse import UNKNOWN, format_arr
 from ps_tui.core.view import Portfolio
@@ -169,7 +169,7 @@ BLANK = UNKNOWN
 
 
 #: The health cell of an implementation an open risk made at risk.
-_BY_RISK = f"{Health.AT_RISK.label} (risk)"
+_BY_RISK = health_words(Health.AT_RISK, by_risk=True)
 
 
 def natural_widths(rows: Sequence[Row], reference: Reference) -> dict[str, int]:
@@ -212,7 +212,7 @@ _CELLS: dict[str, Callable[[Row], str]] = {
     "milestone": lambda row: row.milestone or BLANK,
     "days": _days_text,
     "target": lambda row: str(row.target),
-    "health": lambda row: _BY_RISK if row.by_risk else row.health.label,
+    "health": lambda row: health_words(row.health, row.by_risk),
 }
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ps_tui.core.documents import RowDocument
+from ps_tui.core.health import health_words
 from ps_tui.core.model import Reference
 from ps_tui.core.parse import UNKNOWN, format_arr, format_count
 
@@ -106,7 +107,9 @@ COLUMNS: tuple[ReportColumn, ...] = (
     _column("current_milestone", "Milestone"),
     _column("days", "Days", right=True),
     _column("target", "Target", right=True),
-    _column("health", "Health", _label("health")),
+    _column(
+        "health", "Health", lambda document, reference: health_words(document.health, document.health_by_risk)
+    ),
     _column("projected", "Projected"),
     _column("instance_url", "Instance URL"),
     _column("notes", "Notes"),

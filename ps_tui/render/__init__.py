@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ps_tui.core.health import Health
+from ps_tui.core.health import Health, health_words
 from ps_tui.core.model import Role, Severity, Status
 from ps_tui.core.reports import CustomerReport, MonthlyReport, WeeklyReport
 from ps_tui.core.safe_text import one_line
@@ -85,7 +85,14 @@ def label(value: object) -> str:
     return "—" if value is None else str(value)
 
 
+def health(item: Any) -> str:
+    """An item's health as the list writes it: "at risk (risk)" where an
+    open risk decided it (`core.health.health_words`, the one rule)."""
+    return health_words(item.health, item.health_by_risk)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "health": health,
     "day": day,
     "days": days,
     "share": share,

@@ -37,6 +37,8 @@ class Attention(Subject, kw_only=True, frozen=True):
     """An active implementation at risk or overdue, as `ps-tui list` shows it."""
 
     health: Health
+    #: True when an open risk, not the dates, made it at risk (as the list's `health_by_risk`).
+    health_by_risk: bool
     current_milestone_key: str | None
     current_milestone: str | None
     #: Days since kickoff, and the target.
@@ -57,6 +59,8 @@ class UpcomingGoLive(Subject, kw_only=True, frozen=True):
     planned: dt.date
     projected: dt.date | None
     health: Health
+    #: True when an open risk, not the dates, made it at risk.
+    health_by_risk: bool
 
 
 class WeeklyReport(PeriodReport, kw_only=True, frozen=True, tag="weekly"):
@@ -129,6 +133,7 @@ def _attention(row: RowDocument, notes: str) -> Attention:
         customer=row.customer,
         owner=row.ie_owner,
         health=row.health,
+        health_by_risk=row.health_by_risk,
         current_milestone_key=row.current_milestone_key,
         current_milestone=row.current_milestone,
         days=row.days,
@@ -159,6 +164,7 @@ def _upcoming(portfolio: Portfolio, chosen: Sequence[Implementation], as_of: dt.
                 planned=planned,
                 projected=None if assessment is None else assessment.projected,
                 health=Health.NONE if assessment is None else assessment.health,
+                health_by_risk=assessment is not None and assessment.by_risk,
             )
         )
     found.sort(key=lambda item: (item.planned, item.customer.casefold(), item.id))
