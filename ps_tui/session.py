@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, Union
 
 from ps_tui.config import Settings
@@ -45,7 +47,9 @@ if TYPE_CHECKING:
     from ps_tui.core.offerings import Answer, CustomerIndex
     from ps_tui.core.query import FuzzyIndex
     from ps_tui.core.reports import CustomerReport, MonthlyReport, Period, Recorded, WeeklyReport
+    from ps_tui.core.reports.choice import ReportChoice
     from ps_tui.core.view import Portfolio
+    from ps_tui.render import Report
     from ps_tui.store.http import RemoteStore
 
 
@@ -686,6 +690,27 @@ def report_history(store: Store) -> Recorded:
     return Recorded(events)
 
 
+async def app_report_history(store: Store) -> Recorded:
+    """`report_history` for a running app: a store file's history is read in
+    a thread, a shared server is asked on the app's own connection (offline:
+    none, with the reason)."""
+    from ps_tui.core.reports import Recorded
+    from ps_tui.store.errors import StoreError
+    from ps_tui.store.file import FileStore
+    from ps_tui.store.http import RemoteStore
+
+    if isinstance(store, FileStore):
+        return await asyncio.to_thread(report_history, store)
+    if isinstance(store, RemoteStore):
+        try:
+            events = await store.history({})
+        except StoreError as error:
+            return Recorded(None, f"the server's history cannot be read ({error})")
+        events.reverse()
+        return Recorded(events)
+    return report_history(store)
+
+
 def weekly_report(
     data: StoreFile, today: dt.date, request: ReportRequest, recorded: Recorded
 ) -> WeeklyReport:
@@ -736,6 +761,46 @@ def customer_report(data: StoreFile, today: dt.date, implementation_id: str) -> 
     return build(find(data, implementation_id), data, today)
 
 
+def chosen_report(data: StoreFile, today: dt.date, choice: ReportChoice, recorded: Recorded | None) -> Report:
+    """The report the Reports screen shows, from the adapters `ps-tui report`
+    calls with the same week, month, owner or id (`recorded` is the history,
+    for the weekly one). Raises RequestProblem."""
+    if choice.kind == "customer":
+        return customer_report(data, today, choice.implementation or "")
+    request = ReportRequest(week=choice.week, month=choice.month, owner=choice.owner)
+    if choice.kind == "monthly":
+        return monthly_report(data, today, request)
+    from ps_tui.core.reports import Recorded
+
+    return weekly_report(data, today, request, recorded or Recorded(None, "the history was not read"))
+
+
+def report_text(document: Report, fmt: str) -> str:
+    """The report in `fmt`: Markdown (`md`), one HTML page (`html`), or its
+    JSON document (`json`), as `ps-tui report --format` prints it."""
+    if fmt == "json":
+        import msgspec
+
+        return msgspec.json.format(msgspec.json.encode(document), indent=2).decode("utf-8") + "\n"
+    from ps_tui.render import render
+
+    return render(document, fmt)
+
+
+def write_report(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write a report to `path` atomically (readers see the old file or the
+    new one). Raises FileExistsError when `path` exists and `overwrite` is
+    not given, IsADirectoryError for a directory, OSError when it cannot be
+    written."""
+    from ps_tui.store.atomic import atomic_write
+
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if not overwrite and path.exists():
+        raise FileExistsError(errno.EEXIST, "exists already", str(path))
+    atomic_write(path, text.encode("utf-8"), backup=False)
+
+
 __all__ = [
     "MAX_WINDOW",
     "WINDOW_PATTERN",
@@ -745,7 +810,9 @@ __all__ = [
     "Name",
     "ReportRequest",
     "RequestProblem",
+    "app_report_history",
     "check_lookup",
+    "chosen_report",
     "customer_index",
     "customer_report",
     "kpi",
@@ -757,6 +824,8 @@ __all__ = [
     "open_store",
     "parse_window",
     "report_history",
+    "report_text",
     "team",
     "weekly_report",
+    "write_report",
 ]

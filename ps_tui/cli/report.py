@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from ps_tui.cli.diagnostics import EXIT_FAILED, EXIT_OK, Failure, report
 from ps_tui.config import Settings
 
@@ -107,20 +105,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         document = session.monthly_report(session.load_store(store), today, request)
     else:
         document = session.customer_report(session.load_store(store), today, args.id)
-    if args.format == "json":
-        text = msgspec.json.format(msgspec.json.encode(document), indent=2).decode("utf-8") + "\n"
-    else:
-        from ps_tui.render import render
-
-        text = render(document, args.format)
+    text = session.report_text(document, args.format)
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
-    from ps_tui.store.atomic import atomic_write
-
     path = Path(args.output).expanduser()
     try:
-        atomic_write(path, text.encode("utf-8"), backup=False)
+        session.write_report(path, text, overwrite=True)
     except OSError as error:
         raise Failure(f"{path}: cannot write ({error.strerror or error})", EXIT_FAILED) from None
     report(f"wrote {path}", NAME)

@@ -127,4 +127,37 @@ def render(report: Report, kind: str) -> str:
     return template.render(r=report)
 
 
-__all__ = ["FORMATS", "markdown_text", "render"]
+#: How many rows of each table or items of each list a preview shows.
+PREVIEW_ROWS = 20
+
+
+def preview(markdown: str, rows: int = PREVIEW_ROWS) -> str:
+    """A report's Markdown with each table and list cut after `rows` rows
+    or items, saying how many more there are: what a screen can draw
+    quickly (every table cell is a widget there), while the export and the
+    copy keep them all."""
+    lines: list[str] = []
+    kind: str | None = None
+    count = cut = 0
+
+    def close() -> None:
+        if cut:
+            lines.extend(["", f"_… {cut:,} more not shown here: the export and the copy have them all._"])
+
+    for line in markdown.splitlines():
+        now = "table" if line.startswith("|") else "list" if line.startswith("- ") else None
+        if now != kind:
+            close()
+            kind, count, cut = now, 0, 0
+        if now is not None:
+            count += 1
+            # A table's first two lines are its header and rule.
+            if count > rows + (2 if now == "table" else 0):
+                cut += 1
+                continue
+        lines.append(line)
+    close()
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["FORMATS", "PREVIEW_ROWS", "markdown_text", "preview", "render"]

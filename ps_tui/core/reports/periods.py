@@ -50,6 +50,10 @@ def week_name(day: dt.date) -> str:
     return f"{year:04d}-W{week:02d}"
 
 
+def month_name(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def week(text: str | None, today: dt.date) -> Period:
     """The ISO week `text` names (YYYY-Www; None: the week of today)."""
     if text is None:
@@ -69,7 +73,7 @@ def week(text: str | None, today: dt.date) -> Period:
 def month(text: str | None, today: dt.date) -> Period:
     """The calendar month `text` names (YYYY-MM; None: the month of today)."""
     if text is None:
-        text = f"{today.year:04d}-{today.month:02d}"
+        text = month_name(today)
     found = _MONTH.match(text.strip())
     if found is None or not 1 <= int(found[2]) <= 12:
         raise PeriodError(f"{text!r}: give a month as YYYY-MM, e.g. {today.year:04d}-{today.month:02d}")
@@ -79,3 +83,25 @@ def month(text: str | None, today: dt.date) -> Period:
     start = dt.date(year, number, 1)
     end = dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
     return _cut(f"{year:04d}-{number:02d}", start, end, today)
+
+
+def stepped(kind: str, name: str, steps: int, today: dt.date) -> str | None:
+    """The week (`kind` "week") or month `steps` after the one `name` names
+    (before it, when negative); None when that one has not begun or is out
+    of range. Raises PeriodError when `name` cannot be read."""
+    start = (week if kind == "week" else month)(name, today).start
+    if kind == "week":
+        moved = start.toordinal() + 7 * steps
+        if not EARLIEST_DATE.toordinal() <= moved <= LATEST_DATE.toordinal():
+            return None
+        target = week_name(dt.date.fromordinal(moved))
+    else:
+        index = start.year * 12 + start.month - 1 + steps
+        if not EARLIEST_DATE.year <= index // 12 <= LATEST_DATE.year:
+            return None
+        target = f"{index // 12:04d}-{index % 12 + 1:02d}"
+    try:
+        (week if kind == "week" else month)(target, today)
+    except PeriodError:
+        return None
+    return target
