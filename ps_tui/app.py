@@ -1,4 +1,4 @@
-"""The Textual app: four screens as modes, store IO in workers, help and palette.
+"""The Textual app: five screens as modes, store IO in workers, help and palette.
 
 Invariants: workers do IO and post messages; handlers own state
 (`portfolio`); screens watch `portfolio`, ask for edits through `submit` (the
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from ps_tui.core.history import Event
+    from ps_tui.core.reports import Recorded
     from ps_tui.core.views import View
     from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
@@ -80,6 +81,12 @@ def _team_screen() -> Screen[None]:
     return TeamScreen()
 
 
+def _reports_screen() -> Screen[None]:
+    from ps_tui.screens.reports import ReportsScreen
+
+    return ReportsScreen()
+
+
 def _data_commands() -> type[Provider]:
     # Imported when the palette first opens, not at launch.
     from ps_tui.screens.commands import DataCommands
@@ -92,7 +99,7 @@ _FUNCTION_KEY = re.compile(r"f[0-9]{1,2}")
 
 
 class PsApp(InOrderKeys):
-    """ps-tui: Dashboard, Implementations, Offerings and Team."""
+    """ps-tui: Dashboard, Implementations, Offerings, Team and Reports."""
 
     TITLE = "ps-tui"
     CSS_PATH = "app.tcss"
@@ -103,6 +110,7 @@ class PsApp(InOrderKeys):
         "implementations": _implementations_screen,
         "offerings": _offerings_screen,
         "team": _team_screen,
+        "reports": _reports_screen,
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {_data_commands}
@@ -397,6 +405,16 @@ class PsApp(InOrderKeys):
         from ps_tui.session import history_of
 
         return await history_of(self.store, impl_id)
+
+    async def report_history(self) -> Recorded:
+        from ps_tui.session import app_report_history
+
+        return await app_report_history(self.store)
+
+    async def write_report(self, path: Path, text: str, *, overwrite: bool) -> None:
+        from ps_tui.session import write_report
+
+        await asyncio.to_thread(write_report, path, text, overwrite=overwrite)
 
     def submit(
         self,

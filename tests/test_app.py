@@ -28,7 +28,13 @@ async def test_number_keys_switch_screens() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.current_mode == "dashboard"
-        for key, mode in [("2", "implementations"), ("3", "offerings"), ("4", "team"), ("1", "dashboard")]:
+        for key, mode in [
+            ("2", "implementations"),
+            ("3", "offerings"),
+            ("4", "team"),
+            ("5", "reports"),
+            ("1", "dashboard"),
+        ]:
             if app.current_mode == "offerings":
                 # Its lookup bar has focus and takes digits ("1200 devs"): esc leaves it.
                 await pilot.press("escape")
@@ -220,7 +226,7 @@ async def test_a_small_store_is_on_the_first_frame_and_a_big_one_loads_in_a_work
     assert first == (["15"] if quick else ["—"])
 
 
-@pytest.mark.parametrize("key", ["1", "2", "3", "4"])
+@pytest.mark.parametrize("key", ["1", "2", "3", "4", "5"])
 async def test_no_text_is_drawn_in_the_background_colour(key: str) -> None:
     # A screen missing Textual's own Screen styles draws plain text fully
     # transparent: present in every snapshot, invisible on the terminal.

@@ -13,11 +13,11 @@ from textual.pilot import Pilot
 from tests.apps import demo_app, settle
 
 SIZES = [(80, 24), (160, 50)]
-SCREENS = ["1", "2", "3", "4"]
+SCREENS = ["1", "2", "3", "4", "5"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("key", SCREENS, ids=["dashboard", "implementations", "offerings", "team"])
+@pytest.mark.parametrize("key", SCREENS, ids=["dashboard", "implementations", "offerings", "team", "reports"])
 def test_screen(snap_compare: Any, key: str, size: tuple[int, int]) -> None:
     async def open_screen(pilot: Pilot[None]) -> None:
         await settle(pilot)
@@ -102,6 +102,10 @@ LAYOUTS = {
         ("2", "e", *["tab"] * 18, "down", "down", "down", "enter"),
         (80, 24),
     ),
+    "reports-pick-80x24": (("5", "c", "o", "l"), (80, 24)),
+    "reports-customer-80x24": (("5", "c", "w", "e", "y", "enter"), (80, 24)),
+    "reports-export-80x24": (("5", "left_square_bracket", "e"), (80, 24)),
+    "reports-monthly-200x60": (("5", "m"), (200, 60)),
 }
 
 

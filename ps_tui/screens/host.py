@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ps_tui.config import Settings
     from ps_tui.core.history import Event
     from ps_tui.core.model import StoreFile
+    from ps_tui.core.reports import Recorded
     from ps_tui.core.view import Portfolio
     from ps_tui.core.views import View
     from ps_tui.messages import Done
@@ -91,6 +92,15 @@ class Host(Protocol):
     async def history_of(self, impl_id: str) -> list[Event] | str:
         """One implementation's recorded changes, newest first (IO: call it
         from a worker), or why there are none to show."""
+
+    async def report_history(self) -> Recorded:
+        """The history the weekly report is told from (IO: call it from a
+        worker): the store file's, the shared server's, or none with the reason."""
+
+    async def write_report(self, path: Path, text: str, *, overwrite: bool) -> None:
+        """Write an exported report to `path` atomically, in a thread.
+        Raises FileExistsError when it exists and `overwrite` is not given,
+        OSError when it cannot be written."""
 
 
 def host(node: DOMNode) -> Host:

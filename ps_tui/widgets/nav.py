@@ -1,4 +1,4 @@
-"""The tab bar that switches between the four main screens.
+"""The tab bar that switches between the five main screens.
 
 One widget that draws its labels and underline itself: every screen opens
 with it, and Textual's `Tabs` costs seven widgets to style and lay out."""
@@ -18,6 +18,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("implementations", "Implementations"),
     ("offerings", "Offerings"),
     ("team", "Team"),
+    ("reports", "Reports"),
 )
 
 #: Blank cells before the first label and between labels.
