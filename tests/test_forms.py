@@ -100,6 +100,7 @@ def test_form_fields() -> None:
         ("project_manager", "member", False),
         ("resident_architect", "member", False),
         ("instance_url", "text", False),
+        ("slack_channel", "text", False),
         ("notes", "text", False),
     ]
     assert all(f.label for f in FORM_FIELDS)
@@ -468,6 +469,7 @@ def test_form_values() -> None:
         "project_manager": "Andrew Norrish",
         "resident_architect": "",
         "instance_url": "",
+        "slack_channel": "",
         "notes": "",
     }
     assert set(form_values(impl)) == {f.name for f in FORM_FIELDS}
@@ -481,3 +483,28 @@ def test_round_trip_of_every_demo_implementation() -> None:
         result = parse_form(form_values(impl), ref, impl, "IMP-9999")
         assert result.errors == {}, impl.id
         assert result.implementation == impl
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "error"),
+    [
+        ("", None, None),
+        ("  #acme-rollout  ", "#acme-rollout", None),
+        ("#ext_acme-2026", "#ext_acme-2026", None),
+        ("acme-rollout", None, "must be a Slack channel"),
+        ("#Acme", None, "must be a Slack channel"),
+        ("#acme rollout", None, "must be a Slack channel"),
+        ("#-acme", None, "must be a Slack channel"),
+        ("#" + "a" * 81, None, "must be a Slack channel"),
+        ("#acme\x1b[31m", None, "must be a Slack channel"),
+        # The handbook's internal channel: the customer's report would show it.
+        ("#team-implementation", None, "one of the team's own channels"),
+        ("#discuss-implementation", None, "one of the team's own channels"),
+    ],
+)
+def test_the_slack_channel_is_a_customer_channel(typed: str, stored: str | None, error: str | None) -> None:
+    result = parse(valid(slack_channel=typed))
+    if error is None:
+        assert result.implementation is not None and result.implementation.slack_channel == stored
+    else:
+        assert error in result.errors["slack_channel"]

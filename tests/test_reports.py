@@ -404,6 +404,65 @@ def test_the_customer_report_shows_nothing_internal(
     assert "notes" not in document and "arr" not in document
 
 
+def test_the_customer_report_lists_the_slack_channel_in_every_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "store.toml"
+    data = default_store(dt.date(2026, 11, 30))
+    chosen = next(impl for impl in data.implementations if impl.status is Status.ACTIVE)
+    implementations = [
+        msgspec.structs.replace(impl, slack_channel="#acme_rollout" if impl is chosen else None)
+        for impl in data.implementations
+    ]
+    FileStore(path).write(msgspec.structs.replace(data, implementations=implementations))
+    common = ["--store", str(path), "--today", "2026-12-03"]
+
+    def report(impl_id: str, kind: str) -> str:
+        code, out, err = run(capsys, "report", "customer", impl_id, "--format", kind, *common)
+        assert code == 0, err
+        return out
+
+    markdown = report(chosen.id, "md")
+    contacts = markdown.split("## Contacts")[1]
+    assert "- Slack channel: #acme\\_rollout\n" in contacts
+    assert "<strong>#acme_rollout</strong>" in report(chosen.id, "html").split("<h2>Contacts</h2>")[1]
+    assert json.loads(report(chosen.id, "json"))["slack_channel"] == "#acme_rollout"
+    # The list's JSON carries the field, as every stored one.
+    rows = run_json(capsys, "list", "--status", "all", "--format", "json", *common)
+    assert {row["id"]: row["slack_channel"] for row in rows}[chosen.id] == "#acme_rollout"
+
+    other = next(impl for impl in implementations if impl.slack_channel is None)
+    assert "Slack channel" not in report(other.id, "md")
+    assert "Slack channel" not in report(other.id, "html")
+    assert json.loads(report(other.id, "json"))["slack_channel"] is None
+
+
+@pytest.mark.parametrize(
+    ("channel", "message"),
+    [
+        ('"acme"', "must be a Slack channel: '#' then up to 80 lowercase letters, digits, '-' or '_'"),
+        ('"#Acme"', "must be a Slack channel: '#' then up to 80 lowercase letters, digits, '-' or '_'"),
+        (
+            f'"#{"a" * 81}"',
+            "must be a Slack channel: '#' then up to 80 lowercase letters, digits, '-' or '_'",
+        ),
+        ('"#team-implementation"', "#team-implementation is one of the team's own channels"),
+    ],
+)
+def test_a_store_file_with_a_bad_slack_channel_says_where(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, channel: str, message: str
+) -> None:
+    path = tmp_path / "store.toml"
+    FileStore(path).write(default_store(dt.date(2026, 11, 30)))
+    text = path.read_text(encoding="utf-8")
+    assert text.count('slack_channel = "#ext-northwind"\n') == 1  # the first implementation's
+    path.write_text(text.replace('"#ext-northwind"', channel), encoding="utf-8")
+    code = main(["validate", "--store", str(path)])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert "implementations[0].slack_channel" in out + err and message in out + err
+
+
 # --- output ---------------------------------------------------------------------------
 
 

@@ -439,3 +439,15 @@ def test_json_removing_the_last_two_members_of_an_object(tmp_path: Path) -> None
     store.save_implementation_sync(msgspec.structs.replace(lone, developers=None, ie_owner=None))
     members = '"segment": "mm",\n            "developers": 150,\n            "ie_owner": "Marc LeBlanc"\n'
     assert path.read_text(encoding="utf-8") == replaced(text, (members, '"segment": "mm"\n'))
+
+
+def test_a_slack_channel_is_one_line_added_and_one_taken_away(store: FileStore) -> None:
+    edited = msgspec.structs.replace(impl(store, "IMP-0002"), slack_channel="#ext-initech")
+    store.save_implementation_sync(edited)
+    with_channel = replaced(
+        ORIGINAL,
+        ('ie_owner = "Marc LeBlanc"\n', 'ie_owner = "Marc LeBlanc"\nslack_channel = "#ext-initech"\n'),
+    )
+    assert saved_text(store) == with_channel
+    store.save_implementation_sync(msgspec.structs.replace(edited, slack_channel=None))
+    assert saved_text(store) == ORIGINAL

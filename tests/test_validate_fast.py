@@ -47,6 +47,9 @@ BROKEN = {
     "risk closed in year 9999": {
         "risks": [Risk(text="x", opened=dt.date(2026, 1, 1), closed=dt.date(9999, 1, 1))]
     },
+    "slack channel without #": {"slack_channel": "acme"},
+    "slack channel in capitals": {"slack_channel": "#Acme"},
+    "the team's internal channel": {"slack_channel": "#team-implementation"},
 }
 
 #: Each date rule at its boundary: (allowed, refused).
@@ -66,6 +69,14 @@ BOUNDARIES = {
     "cancelled without ready vs completed without ready": (
         {"status": Status.CANCELLED, "production_ready": None},
         {"status": Status.COMPLETED, "production_ready": None},
+    ),
+    "a customer's channel vs the team's": (
+        {"slack_channel": "#team-implementation-acme"},
+        {"slack_channel": "#team-implementation"},
+    ),
+    "the longest channel name": (
+        {"slack_channel": "#" + "a" * 80},
+        {"slack_channel": "#" + "a" * 81},
     ),
     "ready vs kickoff": (
         {"status": Status.COMPLETED, "production_ready": KICKOFF},

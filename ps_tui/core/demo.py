@@ -235,6 +235,9 @@ def demo_implementations(ref: Reference, today: dt.date, seed: int = 7) -> list[
                 project_manager=pm,
                 resident_architect=ra,
                 instance_url=f"https://sourcegraph.{slug}.example.com",
+                # A channel shared with the customer where Slack support can
+                # be bought (not for SMB, per the offering matrix).
+                slack_channel=None if segment == "smb" else f"#ext-{slug}",
                 notes=rng.choice(_NOTES),
                 milestones=milestones,
                 risks=risks,

@@ -91,6 +91,7 @@ FORM_FIELDS: tuple[FormField, ...] = (
     FormField("project_manager", "Project manager", "member"),
     FormField("resident_architect", "Resident architect", "member"),
     FormField("instance_url", "Instance URL", "text", hint="https://..."),
+    FormField("slack_channel", "Slack channel", "text", hint="#channel shared with the customer"),
     FormField("notes", "Notes", "text"),
 )
 
@@ -254,6 +255,8 @@ def parse_form(
         project_manager=people["project_manager"],
         resident_architect=people["resident_architect"],
         instance_url=instance_url,
+        # Checked with the store's rules below (`validate.channel_problem`).
+        slack_channel=read.text("slack_channel") or None,
         notes=read.text("notes"),
         milestones=milestones,
         risks=risks,
@@ -448,6 +451,7 @@ def form_values(impl: Implementation) -> dict[str, str]:
         "project_manager": impl.project_manager or "",
         "resident_architect": impl.resident_architect or "",
         "instance_url": impl.instance_url,
+        "slack_channel": impl.slack_channel or "",
         "notes": impl.notes,
     }
 

@@ -29,6 +29,11 @@ MAX_INT = 2**53 - 1
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ImplementationId = Annotated[str, Meta(pattern=ID_PATTERN)]
 
+#: A Slack channel as Slack names one: `#`, then at most 80 lowercase ASCII
+#: letters, digits, `-` or `_`, starting with a letter or digit.
+SLACK_CHANNEL_PATTERN = r"^#[a-z0-9][a-z0-9_-]{0,79}$"
+SlackChannel = Annotated[str, Meta(pattern=SLACK_CHANNEL_PATTERN)]
+
 NonEmpty = Annotated[str, Meta(min_length=1)]
 NonNegative = Annotated[int, Meta(ge=0, le=MAX_INT)]
 Positive = Annotated[int, Meta(gt=0, le=MAX_INT)]
@@ -357,6 +362,9 @@ class Implementation(_Base):
     project_manager: str | None = None
     resident_architect: str | None = None
     instance_url: str = ""
+    #: The Slack channel shared with the customer (`#acme-rollout`); the
+    #: customer's status report lists it with the contacts.
+    slack_channel: SlackChannel | None = None
     notes: str = ""
     milestones: list[Milestone] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)

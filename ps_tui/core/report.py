@@ -112,6 +112,7 @@ COLUMNS: tuple[ReportColumn, ...] = (
     ),
     _column("projected", "Projected"),
     _column("instance_url", "Instance URL"),
+    _column("slack_channel", "Slack channel"),
     _column("notes", "Notes"),
     _column("updated", "Updated"),
 )

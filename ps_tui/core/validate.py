@@ -17,6 +17,7 @@ from ps_tui.core.model import (
     LATEST_DATE,
     MAX_INT,
     SCHEMA_VERSION,
+    SLACK_CHANNEL_PATTERN,
     Implementation,
     Reference,
     Status,
@@ -120,6 +121,8 @@ def problem_from_error(error: msgspec.ValidationError, prefix: str = "") -> Prob
     message = re.sub(r"^Expected `int` <= (\d+)$", r"must be a whole number <= \1", message)
     if message == f"Expected `str` matching regex {ID_PATTERN!r}":
         message = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+    if message == f"Expected `str` matching regex {SLACK_CHANNEL_PATTERN!r}":
+        message = CHANNEL_WORDS
     message = re.sub(r"^Expected `str` of length >= 1$", "must not be empty", message)
     if message in ("Number out of range", "Integer value out of range"):
         message = f"out of range (numbers go up to {MAX_INT:,})"
@@ -363,6 +366,31 @@ def check_reference(ref: Reference) -> list[Problem]:
     return problems
 
 
+#: What a Slack channel must look like, in words (`SLACK_CHANNEL_PATTERN`).
+CHANNEL_WORDS = "must be a Slack channel: '#' then up to 80 lowercase letters, digits, '-' or '_'"
+_CHANNEL = re.compile(SLACK_CHANNEL_PATTERN)
+
+
+def team_channels(ref: Reference) -> set[str]:
+    """The team's own Slack channels (the reference's `#...` names)."""
+    return {channel.name for channel in ref.channels if channel.name.startswith("#")}
+
+
+def channel_problem(channel: str | None, team: set[str]) -> str | None:
+    """Why `channel` cannot be an implementation's Slack channel, or None.
+
+    The customer's status report shows it to the customer, so it is never
+    one of the team's own channels (the handbook's #team-implementation is
+    internal; its #discuss-... channels are the team's intake)."""
+    if channel is None:
+        return None
+    if not _CHANNEL.match(channel):
+        return CHANNEL_WORDS
+    if channel in team:
+        return f"{channel} is one of the team's own channels; give the channel shared with the customer"
+    return None
+
+
 def check_implementation(impl: Implementation, ref: Reference, path: str = "") -> list[Problem]:
     """Cross-checks of one implementation against the reference data.
 
@@ -416,6 +444,8 @@ def check_implementation(impl: Implementation, ref: Reference, path: str = "") -
     for i, risk in enumerate(impl.risks):
         if risk.closed and risk.closed < risk.opened:
             problems.append(Problem(at(f"risks[{i}].closed"), "is before opened"))
+    if problem := channel_problem(impl.slack_channel, team_channels(ref)):
+        problems.append(Problem(at("slack_channel"), problem))
     return problems
 
 
@@ -466,6 +496,7 @@ class _Known:
         self.packages = {p.id for p in ref.packages}
         self.members = {m.name for m in ref.members}
         self.milestones = {m.key for m in ref.milestones}
+        self.channels = team_channels(ref)
 
     def plainly_valid(self, impl: Implementation) -> bool:
         """True when `check_implementation` would find nothing (same rules)."""
@@ -510,6 +541,9 @@ class _Known:
         if ready is not None and status in OPEN_STATUSES:
             return False
         if kickoff is None and status in (Status.ACTIVE, Status.COMPLETED):
+            return False
+        channel = impl.slack_channel
+        if channel is not None and (channel in self.channels or not _CHANNEL.match(channel)):
             return False
         for risk in impl.risks:
             opened, closed = risk.opened, risk.closed

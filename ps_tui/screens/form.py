@@ -55,6 +55,7 @@ _PLACEHOLDERS = {
     "kickoff": "YYYY-MM-DD",
     "production_ready": "YYYY-MM-DD",
     "instance_url": "https://…",
+    "slack_channel": "#acme-rollout",
     "package_hours": "hours (custom package)",
     "package_days": "days (custom package)",
 }

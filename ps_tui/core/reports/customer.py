@@ -1,7 +1,8 @@
 """The customer's status report (external): where their implementation
 stands, each milestone planned and done, what happens next, the risks they
-may see, and whom to talk to. Worded for the customer: no health label, no
-ARR, no notes, and a risk only when it is marked `customer_visible`."""
+may see, and whom to talk to (the people and the shared Slack channel).
+Worded for the customer: no health label, no ARR, no notes, and a risk only
+when it is marked `customer_visible`."""
 
 from __future__ import annotations
 
@@ -76,6 +77,9 @@ class CustomerReport(Part, kw_only=True, frozen=True, tag_field="report", tag="c
     #: Open risks marked for the customer, most severe first.
     risks: list[CustomerRisk]
     contacts: list[Contact]
+    #: The Slack channel shared with the customer (the implementation's
+    #: `slack_channel`); None when none is recorded.
+    slack_channel: str | None
     #: What Slack support comes with the implementation.
     slack: str
 
@@ -135,6 +139,7 @@ def customer_report(impl: Implementation, reference: Reference, as_of: dt.date) 
         next_step=None if shown is None else NextStep(milestone=shown.name, planned=shown.planned),
         risks=risks,
         contacts=contacts,
+        slack_channel=impl.slack_channel,
         slack="" if services is None else services.slack_support,
     )
 
