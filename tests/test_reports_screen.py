@@ -5,6 +5,7 @@ customer's report is picked by a few letters; an export writes the file
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 import threading
@@ -270,3 +271,73 @@ async def test_the_screen_follows_new_data_shown_or_hidden() -> None:
         await settle(pilot)
         assert screen.source.startswith("# Acme Rockets: implementation status\n")
         assert "Acme Rockets (IMP-0026)" in str(screen.query_one("#report-choice").render())
+
+        # Deleted elsewhere: the screen says so, and has nothing to share.
+        portfolio = app.portfolio
+        assert portfolio is not None
+        kept = [impl for impl in portfolio.data.implementations if impl.id != "IMP-0026"]
+        app.portfolio = Portfolio.build(msgspec.structs.replace(portfolio.data, implementations=kept), TODAY)
+        await settle(pilot)
+        assert screen.source == "" and screen.document is None
+        shown = screen.query_one("#report", Markdown).source
+        assert shown == "_No report: the implementation: no implementation 'IMP-0026'._\n"
+        await pilot.press("y")
+        await settle(pilot)
+        assert list(app._notifications)[-1].message == "No report to share: choose another."
+        assert app.clipboard == ""
+
+
+async def test_a_shared_store_reports_from_the_loaded_data_and_the_servers_history(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("uvicorn")
+    import datetime as dt
+
+    from ps_tui.app import PsApp
+    from ps_tui.config import Settings
+    from ps_tui.store.http import RemoteStore
+    from tests.server_process import start_server
+
+    # The history records real times: the report is made for today.
+    today = dt.datetime.now(dt.UTC).date()
+    token = "reports-token-0123456789"
+    path = tmp_path / "shared.toml"
+    FileStore(path).write(default_store(today))
+    with start_server(path, token=token) as server:
+        other = RemoteStore(server.url, token, cache_dir=tmp_path / "cache-other")
+        data = await other.load()
+        first = data.implementations[0]
+        await other.save_implementation(msgspec.structs.replace(first, notes="Weekly call moved"))
+        await other.aclose()
+        settings = Settings(today=today, remote_url=server.url, remote_token=token, refresh_seconds=3600)
+        app = PsApp(RemoteStore(server.url, token, cache_dir=tmp_path / "cache-tui"), settings)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("5")
+            await settle(pilot)
+            source = reports(app).source
+        monkeypatch.setenv("PS_TUI_TOKEN", token)
+        # In a thread: the command runs its own event loop.
+        argv = ["--remote", server.url, "report", "weekly", "--today", today.isoformat()]
+        code = await asyncio.to_thread(main, argv)
+        out, err = capsys.readouterr()
+    assert code == 0, err
+    assert source == out
+    assert "1 change(s): 1 edit." in source
+
+
+async def test_copy_and_export_typed_in_a_burst_wait_for_their_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`5 [ y` and `e enter` typed at once: the report is still being made
+    when the keys arrive; the copy and the file are of that report."""
+    monkeypatch.chdir(tmp_path)
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "5", "left_square_bracket", "y", "e", "enter")
+        await settle(pilot)
+        screen = reports(app)
+        assert screen.source.startswith("# Weekly status 2026-W48\n")
+        assert app.clipboard == screen.source
+        assert (tmp_path / "weekly-2026-W48.md").read_text(encoding="utf-8") == screen.source

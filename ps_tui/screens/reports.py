@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -44,6 +45,9 @@ KEYS = {
     "monthly": "[ ] month · t this month · o owner · w c m report · e export · y copy",
     "customer": "c another implementation · w m report · e export · y copy",
 }
+
+#: What a refusal calls the report's inputs (`session.RequestProblem.worded`).
+INPUT_NAMES = {"id": "the implementation", "week": "the week", "month": "the month", "owner": "the owner"}
 
 #: What each report is called on the screen.
 TITLES = {"weekly": "Weekly status", "customer": "Customer status", "monthly": "Monthly KPI review"}
@@ -153,6 +157,8 @@ class ReportsScreen(PsScreen):
     _index: CustomerIndex | None = None
     #: The history the weekly reports of this portfolio are told from.
     _recorded: Recorded | None = None
+    #: The copies and exports asked for while their report was being made.
+    _waiting: tuple[tuple[ReportChoice, Callable[[], None]], ...] = ()
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading…", id="report-choice")
@@ -179,10 +185,6 @@ class ReportsScreen(PsScreen):
         if choice is None or portfolio is None:
             return
         self._describe(choice, busy=True)
-        if choice.kind == "customer" and choice.implementation is None:
-            self.workers.cancel_group(self, "report")
-            self.post_message(ReportReady(choice, None, "", "Press c to pick an implementation.", None))
-            return
         self._build(portfolio, choice, host(self).today, self._recorded, index=self._index is None)
 
     # A description, or Textual builds one from the arguments' repr(): the
@@ -212,12 +214,12 @@ class ReportsScreen(PsScreen):
         try:
             document, source = await asyncio.to_thread(make)
         except session.RequestProblem as problem:
-            self.post_message(ready(choice, None, "", f"{problem}."))
+            self.post_message(ready(choice, None, "", f"No report: {problem.worded(INPUT_NAMES)}."))
             return
         self.post_message(ready(choice, document, source, ""))
 
     @on(ReportReady)
-    async def _ready(self, message: ReportReady) -> None:
+    async def _made(self, message: ReportReady) -> None:
         if message.portfolio is self._portfolio:
             self._recorded = message.recorded or self._recorded
             self._index = message.index or self._index
@@ -231,6 +233,10 @@ class ReportsScreen(PsScreen):
         await self.query_one("#report", Markdown).update(text)
         if moved:
             self.query_one("#report-preview", VerticalScroll).scroll_home(animate=False)
+        waiting, self._waiting = self._waiting, ()
+        for choice, share in waiting:
+            if choice == message.choice:
+                self._when_made(choice, share)
 
     def _describe(self, choice: ReportChoice, *, busy: bool) -> None:
         """The line naming the report asked for, and its period or implementation."""
@@ -254,6 +260,9 @@ class ReportsScreen(PsScreen):
 
     def _choose(self, choice: ReportChoice) -> None:
         if choice != self.choice:
+            if self._waiting:
+                self.notify("Not shared: another report was chosen before it was made.", timeout=4)
+                self._waiting = ()
             self.choice = choice
             self._make()
 
@@ -305,15 +314,30 @@ class ReportsScreen(PsScreen):
         if implementation is not None and self.choice is not None:
             self._choose(replace(self.choice, kind="customer", implementation=implementation))
 
-    def _ready_to_share(self) -> bool:
-        if self.document is None or self._shown != self.choice:
-            self.notify("No report to share yet: wait for it, or pick one.", severity="warning", timeout=4)
+    def _ready(self, choice: ReportChoice) -> bool | None:
+        """Whether the report of `choice` is shown: True; None while it is
+        being made; False when it could not be made (said, as a warning)."""
+        if self._shown != choice:
+            return None
+        if self.document is None:
+            self.notify("No report to share: choose another.", severity="warning", timeout=4)
             return False
         return True
 
+    def _when_made(self, choice: ReportChoice, share: Callable[[], None]) -> None:
+        """Share the report of `choice` now, or once it is made: keys typed
+        in a burst (`5`, then `y`) find it still in the making."""
+        ready = self._ready(choice)
+        if ready:
+            share()
+        elif ready is None:
+            self._waiting = (*self._waiting, (choice, share))
+
     def action_copy(self) -> None:
-        if not self._ready_to_share():
-            return
+        if self.choice is not None:
+            self._when_made(self.choice, self._copy)
+
+    def _copy(self) -> None:
         self.app.copy_to_clipboard(self.source)
         self.notify(
             f"{len(self.source.splitlines()):,} lines of Markdown, through the terminal (OSC 52)",
@@ -322,15 +346,22 @@ class ReportsScreen(PsScreen):
         )
 
     def action_export(self) -> None:
-        if not self._ready_to_share() or self.choice is None:
+        """Ask for the file at once (the report may still be in the making);
+        it is written once the report is there."""
+        choice = self.choice
+        if choice is None or self._ready(choice) is False:
             return
-        self.app.push_screen(ExportScreen(self.choice.file_name()), self._export_to)
 
-    def _export_to(self, name: str | None) -> None:
-        fmt = None if name is None else format_of(name)
-        if name is None or fmt is None or self.document is None:
-            return
-        self._write(self.document, Path(name).expanduser(), fmt, overwrite=False)
+        def chosen(name: str | None) -> None:
+            fmt = None if name is None else format_of(name)
+            if name is not None and fmt is not None:
+                self._when_made(choice, lambda: self._export(Path(name).expanduser(), fmt))
+
+        self.app.push_screen(ExportScreen(choice.file_name()), chosen)
+
+    def _export(self, path: Path, fmt: str) -> None:
+        if self.document is not None:
+            self._write(self.document, path, fmt, overwrite=False)
 
     @work(group="report-export", description="export the report")
     async def _write(self, document: Report, path: Path, fmt: str, *, overwrite: bool) -> None:
@@ -359,4 +390,4 @@ class ReportsScreen(PsScreen):
         elif message.error:
             self.notify(f"{message.path}: {message.error}", title="Not exported", severity="error", timeout=8)
         else:
-            self.notify(str(message.path), title="Report exported", timeout=4)
+            self.notify(str(message.path.absolute()), title="Report exported", timeout=4)
