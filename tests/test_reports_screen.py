@@ -341,3 +341,23 @@ async def test_copy_and_export_typed_in_a_burst_wait_for_their_report(
         assert screen.source.startswith("# Weekly status 2026-W48\n")
         assert app.clipboard == screen.source
         assert (tmp_path / "weekly-2026-W48.md").read_text(encoding="utf-8") == screen.source
+
+
+async def test_the_keys_line_shows_the_keys_as_remapped() -> None:
+    from ps_tui.app import PsApp
+    from ps_tui.config import Settings
+    from ps_tui.keymap import effective_keymap
+
+    settings = Settings(today=TODAY)
+    keymap = effective_keymap({"reports.copy": "k", "reports.previous": "comma"})
+    app = PsApp(session.open_store(settings), settings, keymap=keymap)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        line = str(reports(app).query_one("#report-keys").render())
+        assert line.startswith(", ] week · t this week · o owner · w c m report · e export · k copy")
+        await pilot.press("comma", "k")
+        await settle(pilot)
+        assert reports(app).source.startswith("# Weekly status 2026-W48\n")
+        assert app.clipboard == reports(app).source

@@ -39,11 +39,16 @@ from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
 from ps_tui.screens.report_dialogs import DIALOGS_CSS, PICK_LIMIT, ExportScreen, PickScreen
 
-#: The keys line under the report's name, by kind (the footer has room for a few keys only).
+#: The keys line under the report's name, by kind (the footer has room for a
+#: few keys only); each `{id}` is the key bound to `reports.{id}` now, so a
+#: `[keymap]` in the config shows here too.
 KEYS = {
-    "weekly": "[ ] week · t this week · o owner · w c m report · e export · y copy",
-    "monthly": "[ ] month · t this month · o owner · w c m report · e export · y copy",
-    "customer": "c another implementation · w m report · e export · y copy",
+    "weekly": "{previous} {next} week · {current} this week · {owner} owner · "
+    "{weekly} {customer} {monthly} report · {export} export · {copy} copy",
+    "monthly": "{previous} {next} month · {current} this month · {owner} owner · "
+    "{weekly} {customer} {monthly} report · {export} export · {copy} copy",
+    "customer": "{customer} another implementation · {weekly} {monthly} report · "
+    "{export} export · {copy} copy",
 }
 
 #: What a refusal calls the report's inputs (`session.RequestProblem.worded`).
@@ -135,8 +140,8 @@ class ReportsScreen(PsScreen):
     )
 
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", "Previous", id="reports.previous", key_display="["),
-        Binding("right_square_bracket", "step(1)", "Next", id="reports.next", key_display="]"),
+        Binding("left_square_bracket", "step(-1)", "Previous", id="reports.previous"),
+        Binding("right_square_bracket", "step(1)", "Next", id="reports.next"),
         Binding("w", "kind('weekly')", "Weekly", id="reports.weekly"),
         Binding("c", "pick", "Customer", id="reports.customer"),
         Binding("m", "kind('monthly')", "Monthly", id="reports.monthly"),
@@ -256,7 +261,19 @@ class ReportsScreen(PsScreen):
         if busy:
             line.append(" · making the report…", "italic")
         self.query_one("#report-choice", Static).update(line)
-        self.query_one("#report-keys", Static).update(KEYS[choice.kind])
+        self.query_one("#report-keys", Static).update(KEYS[choice.kind].format_map(self._keys()))
+
+    def _keys(self) -> dict[str, str]:
+        """The key each of this screen's bindings is on, by the id's last
+        part (`active_bindings`: with the keymap applied, as the footer's)."""
+        keys: dict[str, list[str]] = {}
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if binding.id and binding.id.startswith("reports."):
+                keys.setdefault(binding.id.removeprefix("reports."), []).append(
+                    self.app.get_key_display(binding)
+                )
+        return {name: "/".join(shown) for name, shown in keys.items()}
 
     def _choose(self, choice: ReportChoice) -> None:
         if choice != self.choice:
