@@ -86,7 +86,7 @@ async def test_a_theme_chosen_without_a_config_file_creates_one(tmp_path: Path) 
     assert config.read_text(encoding="utf-8") == 'theme = "textual-light"\n'
 
 
-@pytest.mark.parametrize("key", ["1", "2", "4"], ids=["dashboard", "implementations", "team"])
+@pytest.mark.parametrize("key", ["1", "2", "4", "5"], ids=["dashboard", "implementations", "team", "reports"])
 def test_a_light_theme(snap_compare: Any, key: str) -> None:
     async def light(pilot: Pilot[None]) -> None:
         await settle(pilot)
