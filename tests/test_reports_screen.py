@@ -20,7 +20,7 @@ from ps_tui.cli import main
 from ps_tui.core.view import Portfolio
 from ps_tui.data import default_store
 from ps_tui.screens.dialogs import ConfirmScreen
-from ps_tui.screens.report_dialogs import ExportScreen, PickScreen
+from ps_tui.screens.report_dialogs import PickScreen, ReportExportScreen
 from ps_tui.screens.reports import ReportsScreen
 from ps_tui.store.file import FileStore
 from tests.apps import burst, demo_app, settle
@@ -155,7 +155,7 @@ async def test_export_writes_the_file_and_asks_before_overwriting(
         await settle(pilot)
         await pilot.press("5", "e")
         await settle(pilot)
-        assert isinstance(app.screen, ExportScreen)
+        assert isinstance(app.screen, ReportExportScreen)
         assert app.screen.query_one("#export-path", Input).value == "weekly-2026-W49.md"
         await pilot.press("enter")
         await settle(pilot)
@@ -191,7 +191,7 @@ async def test_export_writes_the_file_and_asks_before_overwriting(
         app.screen.query_one("#export-path", Input).value = "status.txt"
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ExportScreen)
+        assert isinstance(app.screen, ReportExportScreen)
         assert "end the name with .md, .html or .json" in str(app.screen.query_one("#export-error").render())
         await pilot.press("escape")
         await settle(pilot)

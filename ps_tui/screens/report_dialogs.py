@@ -26,7 +26,7 @@ PICK_LIMIT = 8
 #: with a big report); these dialogs open over a full preview.
 DIALOGS_CSS = (
     """
-PickScreen, ExportScreen {
+PickScreen, ReportExportScreen {
     align: center middle;
 }
 
@@ -118,13 +118,13 @@ class PickScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ReportExportScreen(ModalScreen[str | None]):
     """Asks for the file to export to, pre-filled with a name for the
     report; the extension chooses the format. The result is the name as
     typed, None when cancelled."""
 
     #: What the help screen calls it.
-    SUB_TITLE = "Export"
+    SUB_TITLE = "Export the report"
 
     #: Styled by `DIALOGS_CSS`, which the Reports screen reads.
     CSS = ""

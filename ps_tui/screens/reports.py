@@ -37,7 +37,7 @@ from ps_tui.core.view import Portfolio
 from ps_tui.render import Report, preview
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
-from ps_tui.screens.report_dialogs import DIALOGS_CSS, PICK_LIMIT, ExportScreen, PickScreen
+from ps_tui.screens.report_dialogs import DIALOGS_CSS, PICK_LIMIT, PickScreen, ReportExportScreen
 
 #: The keys line under the report's name, by kind (the footer has room for a
 #: few keys only); each `{id}` is the key bound to `reports.{id}` now, so a
@@ -374,7 +374,7 @@ class ReportsScreen(PsScreen):
             if name is not None and fmt is not None:
                 self._when_made(choice, lambda: self._export(Path(name).expanduser(), fmt))
 
-        self.app.push_screen(ExportScreen(choice.file_name()), chosen)
+        self.app.push_screen(ReportExportScreen(choice.file_name()), chosen)
 
     def _export(self, path: Path, fmt: str) -> None:
         if self.document is not None:
