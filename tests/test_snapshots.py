@@ -95,11 +95,11 @@ LAYOUTS = {
     "help-scrolled-80x24": (("2", "question_mark", *["down"] * 12), (80, 24)),
     "close-dialog-120x40": (("2", "x"), (120, 40)),
     "delete-dialog-120x40": (("2", "d"), (120, 40)),
-    # The form scrolled to its milestones (tab past the 18 fields), and
+    # The form scrolled to its milestones (tab past the 19 fields), and
     # the editor enter opens on one of them.
-    "edit-form-milestones-80x24": (("2", "e", *["tab"] * 18, "down", "down", "down"), (80, 24)),
+    "edit-form-milestones-80x24": (("2", "e", *["tab"] * 19, "down", "down", "down"), (80, 24)),
     "edit-form-milestone-editor-80x24": (
-        ("2", "e", *["tab"] * 18, "down", "down", "down", "enter"),
+        ("2", "e", *["tab"] * 19, "down", "down", "down", "enter"),
         (80, 24),
     ),
     "reports-pick-80x24": (("5", "c", "o", "l"), (80, 24)),
