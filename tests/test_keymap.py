@@ -235,3 +235,16 @@ def test_a_launch_without_a_keymap_imports_no_screen_to_check_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+async def test_the_tabs_name_the_keys_in_effect() -> None:
+    from ps_tui.widgets.nav import NavBar
+
+    app = keyed_app({"go.team": "t,4", "go.offerings": "f3"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = str(app.screen.query_one(NavBar).render())
+        assert "t Team" in shown and "F3 Offerings" in shown and "2 Implementations" in shown
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.current_mode == "team"

@@ -5,6 +5,7 @@ with it, and Textual's `Tabs` costs seven widgets to style and lay out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -25,15 +26,26 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 _GAP = 2
 
 
-def section_spans() -> list[tuple[str, str, int, int]]:
-    """(mode, text, start, end) of each label, in cells from the left edge."""
+def section_spans(keys: Mapping[str, str] | None = None) -> list[tuple[str, str, int, int]]:
+    """(mode, text, start, end) of each label, in cells from the left edge;
+    `keys` names the key shown for a mode (its number unless remapped)."""
     spans = []
     x = 1
     for number, (mode, label) in enumerate(SECTIONS, 1):
-        text = f"{number} {label}"
+        text = f"{(keys or {}).get(mode, str(number))} {label}"
         spans.append((mode, text, x, x + cell_len(text)))
         x += cell_len(text) + _GAP
     return spans
+
+
+def _key_text(key: str) -> str:
+    """A key as the tab shows it: "t", "F5", "^t"."""
+    from textual.keys import format_key
+
+    *modifiers, base = key.split("+")
+    shown = format_key(base)
+    shown = shown.upper() if len(shown) > 1 and shown[0] == "f" and shown[1:].isdigit() else shown
+    return "".join("^" if m == "ctrl" else f"{m}+" for m in modifiers) + shown
 
 
 class NavBar(Widget):
@@ -79,7 +91,7 @@ class NavBar(Widget):
         names = Text(no_wrap=True, overflow="crop")
         bar = Text(no_wrap=True, overflow="crop")
         x = 0
-        for mode, text, start, end in section_spans():
+        for mode, text, start, end in section_spans(self._keys()):
             names.append(" " * (start - x))
             names.append(text, current if mode == self.current else label)
             bar.append("━" * (start - x), rule)
@@ -88,8 +100,20 @@ class NavBar(Widget):
         bar.append("━" * max(0, width - x), rule)
         return Text("\n").join([names, bar])
 
+    def _keys(self) -> dict[str, str]:
+        """The first key of each screen's binding as the keymap sets it (a
+        `[keymap]` entry "go.team" = "t,4" shows "t Team")."""
+        # Textual keeps the keymap in the App's `_keymap` and offers no getter.
+        keymap: Mapping[str, str] = getattr(self.app, "_keymap", {})
+        shown = {}
+        for mode, _label in SECTIONS:
+            keys = keymap.get(f"go.{mode}")
+            if keys:
+                shown[mode] = _key_text(keys.split(",")[0])
+        return shown
+
     def on_click(self, event: events.Click) -> None:
-        for mode, _text, start, end in section_spans():
+        for mode, _text, start, end in section_spans(self._keys()):
             if start <= event.x < end and mode != self.current:
                 self.app.switch_mode(mode)
                 return
