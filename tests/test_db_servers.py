@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -152,7 +153,16 @@ def test_a_postgresql_restart_is_503_then_service_resumes(
             postgres_cluster.start_server()
         assert down.status_code == 503 and write.status_code == 503
         assert "the database is unavailable" in down.json()["error"]
-        assert httpx.get(f"{server.url}{API}/implementations", timeout=30).status_code == 200
+        # It resumes by itself: a pooled connection that died with the old
+        # server may answer one more 503 (never a 500) before a new one is made.
+        answers = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            answers.append(httpx.get(f"{server.url}{API}/implementations", timeout=30).status_code)
+            if answers[-1] == 200:
+                break
+            time.sleep(0.2)
+        assert answers[-1] == 200 and set(answers) <= {200, 503}, answers
         assert httpx.post(f"{server.url}{API}/implementations", json=body, headers=HEADERS).status_code == 201
         assert "internal" not in server.log()
 
