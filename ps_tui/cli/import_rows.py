@@ -117,7 +117,7 @@ def _print_plan(plan: ImportPlan, headers: list[str]) -> None:
     print(f"{creates} to create, {len(plan.changes) - creates} to update, {plan.unchanged} unchanged")
 
 
-def _confirmed(plan: ImportPlan) -> bool:
+def _confirmed() -> bool:
     if not sys.stdin.isatty():
         return False
     answer = input("Write these changes with this mapping? [y/N] ")
@@ -134,7 +134,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except TableError as error:
         raise Failure(str(error)) from None
     store = open_store(settings)
-    plan, saved = _plan(args, table, load_store(store), settings)
+    plan, _ = _plan(args, table, load_store(store), settings)
     if args.json:
         print_json(plan)
     else:
@@ -147,7 +147,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     if args.dry_run or not plan.changes:
         return EXIT_OK
-    if plan.guessed and not args.yes and not _confirmed(plan):
+    if plan.guessed and not args.yes and not _confirmed():
         raise Failure(
             "the columns were guessed from the headers (above): check them, then run again with "
             "--yes, or give them with --map HEADER=FIELD; nothing was written"
@@ -161,7 +161,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise Failure(f"the store changed meanwhile: {again.problems[0].message}; nothing was written")
         return wanted
 
-    del saved
     _, written = write_many(store, change)
     if not args.json:
         print(f"written: {written} implementation(s)")

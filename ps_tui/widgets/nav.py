@@ -11,6 +11,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 
 #: (mode, label) in key order: key 1 is the first.
@@ -36,16 +37,6 @@ def section_spans(keys: Mapping[str, str] | None = None) -> list[tuple[str, str,
         spans.append((mode, text, x, x + cell_len(text)))
         x += cell_len(text) + _GAP
     return spans
-
-
-def _key_text(key: str) -> str:
-    """A key as the tab shows it: "t", "F5", "^t"."""
-    from textual.keys import format_key
-
-    *modifiers, base = key.split("+")
-    shown = format_key(base)
-    shown = shown.upper() if len(shown) > 1 and shown[0] == "f" and shown[1:].isdigit() else shown
-    return "".join("^" if m == "ctrl" else f"{m}+" for m in modifiers) + shown
 
 
 class NavBar(Widget):
@@ -109,7 +100,8 @@ class NavBar(Widget):
         for mode, _label in SECTIONS:
             keys = keymap.get(f"go.{mode}")
             if keys:
-                shown[mode] = _key_text(keys.split(",")[0])
+                # The app's own display of a key ("F3", "^t"), as the footer shows it.
+                shown[mode] = self.app.get_key_display(Binding(keys.split(",")[0], ""))
         return shown
 
     def on_click(self, event: events.Click) -> None:
