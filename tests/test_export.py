@@ -28,6 +28,9 @@ def test_a_markdown_cell_keeps_to_its_cell(capsys: pytest.CaptureFixture[str]) -
     hostile = msgspec.structs.replace(document, customer="Pipe | and\nnewline \\ co")
     text = rows_markdown([hostile], columns_for(["customer", "days"]), Reference())
     assert text.splitlines()[2] == f"| Pipe \\| and newline \\\\ co | {document.days} |"
+    html = msgspec.structs.replace(document, customer="<script>x</script> & co")
+    cell = rows_markdown([html], columns_for(["customer"]), Reference()).splitlines()[2]
+    assert cell == "| &lt;script&gt;x&lt;/script&gt; &amp; co |"
 
 
 async def export_from_screen(tmp_path: Path, name: str, *filter_keys: str) -> tuple[Path, list[str]]:

@@ -37,7 +37,10 @@ def rows_json(documents: Sequence[RowDocument]) -> str:
 
 
 def _cell(text: str) -> str:
-    # A pipe or a line break would end the cell: stored text is anything.
+    # A pipe or a line break would end the cell, and `& < >` would be read
+    # as HTML by a renderer (as `render.markdown_text` escapes them too):
+    # stored text is anything.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
