@@ -27,7 +27,13 @@ def test_a_markdown_cell_keeps_to_its_cell(capsys: pytest.CaptureFixture[str]) -
     document = msgspec.convert(json.loads(capsys.readouterr().out)[0], RowDocument, strict=False)
     hostile = msgspec.structs.replace(document, customer="Pipe | and\nnewline \\ co")
     text = rows_markdown([hostile], columns_for(["customer", "days"]), Reference())
-    assert text.splitlines()[2] == f"| Pipe \\| and newline \\\\ co | {document.days} |"
+    # The line break shows as the two characters backslash and n, as in
+    # the reports (the backslash is itself escaped for Markdown).
+    assert text.splitlines()[2] == f"| Pipe \\| and\\\\nnewline \\\\ co | {document.days} |"
+    marked = msgspec.structs.replace(document, customer="*Acme* [x](y) \x1b[2J")
+    assert rows_markdown([marked], columns_for(["customer"]), Reference()).splitlines()[2] == (
+        "| \\*Acme\\* \\[x\\](y) \\\\x1b\\[2J |"
+    )
     html = msgspec.structs.replace(document, customer="<script>x</script> & co")
     cell = rows_markdown([html], columns_for(["customer"]), Reference()).splitlines()[2]
     assert cell == "| &lt;script&gt;x&lt;/script&gt; &amp; co |"

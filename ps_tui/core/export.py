@@ -13,6 +13,7 @@ import msgspec
 from ps_tui.core.documents import RowDocument
 from ps_tui.core.model import Reference
 from ps_tui.core.report import ALIASES, BY_KEY, ReportColumn
+from ps_tui.core.safe_text import markdown_text
 
 #: File extensions and the format each one means.
 FORMATS = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md"}
@@ -36,24 +37,18 @@ def rows_json(documents: Sequence[RowDocument]) -> str:
     return msgspec.json.format(msgspec.json.encode(list(documents)), indent=2).decode("utf-8") + "\n"
 
 
-def _cell(text: str) -> str:
-    # A pipe or a line break would end the cell, and `& < >` would be read
-    # as HTML by a renderer (as `render.markdown_text` escapes them too):
-    # stored text is anything.
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
-
-
 def rows_markdown(
     documents: Sequence[RowDocument], columns: Sequence[ReportColumn], reference: Reference
 ) -> str:
     """A Markdown table: the titles, then each row as the table shows it."""
     lines = [
-        "| " + " | ".join(_cell(column.title) for column in columns) + " |",
+        "| " + " | ".join(markdown_text(column.title) for column in columns) + " |",
         "| " + " | ".join("---:" if column.right else "---" for column in columns) + " |",
     ]
     for document in documents:
-        lines.append("| " + " | ".join(_cell(column.text(document, reference)) for column in columns) + " |")
+        lines.append(
+            "| " + " | ".join(markdown_text(column.text(document, reference)) for column in columns) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 

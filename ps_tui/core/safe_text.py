@@ -72,3 +72,19 @@ def one_line(text: str) -> str:
     included, shown as its escape (`\\x1b`, `\\n`), so stored text can never
     act on the terminal or break the line."""
     return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown_text(value: object) -> str:
+    """A value as Markdown text that shows as written: on one line (control
+    characters, newlines and tabs as their escapes), `& < >` as HTML entities
+    (so neither a Markdown renderer nor Slack takes them as markup), and
+    Markdown's punctuation backslash-escaped. Reports and table exports both
+    write text through this."""
+    if value is None:
+        return ""
+    text = one_line(str(value))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ps_tui.core.health import Health, health_words
 from ps_tui.core.model import Role, Severity, Status
 from ps_tui.core.reports import CustomerReport, MonthlyReport, WeeklyReport
-from ps_tui.core.safe_text import one_line
+from ps_tui.core.safe_text import markdown_text
 from ps_tui.render import charts
 
 Report = WeeklyReport | CustomerReport | MonthlyReport
@@ -30,20 +30,7 @@ Report = WeeklyReport | CustomerReport | MonthlyReport
 #: The formats `render` writes (JSON is the document itself, encoded by msgspec).
 FORMATS = ("md", "html")
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def markdown_text(value: object) -> str:
-    """A value as Markdown text that shows as written: on one line (control
-    characters, newlines and tabs as their escapes), `& < >` as HTML entities
-    (so neither a Markdown renderer nor Slack takes them as markup), and
-    Markdown's punctuation backslash-escaped."""
-    if value is None:
-        return ""
-    text = one_line(str(value))
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def html_text(value: object) -> object:
