@@ -61,6 +61,11 @@ class InOrderKeys(App[None]):
         #: What waits for every key typed so far to be read (`when_keys_read`).
         self._on_quiet: list[Callable[[], object]] = []
 
+    @property
+    def keys_pending(self) -> bool:
+        """Whether a key typed so far is still to be handed on or to settle."""
+        return self._settling or bool(self._held)
+
     def when_keys_read(self, callback: Callable[[], object]) -> None:
         """Call `callback` once every key typed so far has had its effect: a
         screen that recomputes after each key (a filter) does it once for a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from textual.worker import WorkerCancelled
 
 from ps_tui.app import PsApp
 from ps_tui.config import Settings
+from ps_tui.keys import InOrderKeys
 from ps_tui.session import open_store
 from tests.conftest import TODAY
 
@@ -25,13 +27,21 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until loads and other workers are done, those they lead to as
     well, and the screen is drawn. Not for the worker following a shared
     server's event stream, which runs for as long as the app; and a worker
-    cancelled by the next of its kind (a refresh asked for twice) is done."""
+    cancelled by the next of its kind (a refresh asked for twice) is done.
+    Keys of a burst still held back (each waits for the one before to have
+    had its effect, which takes longer on a loaded machine) are waited for too."""
     await pilot.pause()
-    while workers := [w for w in pilot.app.workers if w.group != "store-live" and not w.is_finished]:
-        for worker in workers:
-            # One cancelled was replaced by the next of its group, waited for next time round.
-            with contextlib.suppress(WorkerCancelled):
-                await worker.wait()
+    while True:
+        workers = [w for w in pilot.app.workers if w.group != "store-live" and not w.is_finished]
+        if workers:
+            for worker in workers:
+                # One cancelled was replaced by the next of its group, waited for next time round.
+                with contextlib.suppress(WorkerCancelled):
+                    await worker.wait()
+        elif isinstance(pilot.app, InOrderKeys) and pilot.app.keys_pending:
+            await asyncio.sleep(0.01)
+        else:
+            break
         await pilot.pause()
     await pilot.pause()
 

@@ -183,6 +183,15 @@ class ServerProcess:
         except FileNotFoundError:
             return ""
 
+    def log_with(self, *lines: str, timeout: float = 10.0) -> str:
+        """The log once it holds every one of `lines` (the access log is
+        written after the answer is sent, so a client may read it first),
+        or as it is when `timeout` has passed."""
+        deadline = time.monotonic() + timeout
+        while not all(line in (log := self.log()) for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return log
+
     def __enter__(self) -> ServerProcess:
         return self
 
