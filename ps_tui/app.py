@@ -355,7 +355,8 @@ class PsApp(InOrderKeys):
             self.live, self.live_down = True, None
             self._start_refresh()  # what changed while the stream was down
         elif isinstance(signal, Changed):
-            self._start_refresh()
+            if not self._holds(signal):
+                self._start_refresh()
         elif isinstance(signal, Down):
             self.live, self.live_down = False, signal.reason
             self._arm_refresh()
@@ -366,6 +367,12 @@ class PsApp(InOrderKeys):
                 self.notify(signal.text, title="Live updates", severity="warning", timeout=8)
         if self.portfolio is not None and not isinstance(signal, Changed):
             self.status = self._describe_source(self.portfolio.data)
+
+    def _holds(self, change: Changed) -> bool:
+        """Whether the data holds `change` already (its number is one the
+        last refresh brought): a refresh would fetch nothing."""
+        held = self.store.seq if isinstance(self.store, EventSource) else None
+        return change.seq is not None and held is not None and held >= change.seq
 
     @work(exclusive=True, group="store-refresh")
     async def refresh_store(self) -> None:

@@ -19,11 +19,13 @@ import pytest
 
 pytest.importorskip("uvicorn")
 
+from ps_tui.app import PsApp
+from ps_tui.config import Settings
 from ps_tui.core.model import Implementation
-from ps_tui.store import live
+from ps_tui.messages import LiveSignal
 from ps_tui.store.http import RemoteStore
-from ps_tui.store.live import Down, follow
-from tests.server_process import ServerProcess, write_store
+from ps_tui.store.live import Changed, Live
+from tests.server_process import TODAY, ServerProcess, write_store
 from tests.test_contract import db_import
 
 API = "/api/v1"
@@ -75,22 +77,80 @@ async def test_a_write_through_one_is_seen_by_the_other(
     assert httpx.get(f"{a.url}{API}/kpi").json() == httpx.get(f"{b.url}{API}/kpi").json()
 
 
-async def test_a_database_server_offers_no_event_stream_so_its_clients_poll(
+async def test_a_write_through_one_is_announced_to_a_client_of_the_other(
     two_servers: tuple[ServerProcess, ServerProcess], tmp_path: Path
 ) -> None:
-    """Neither server hears of the other's writes: a stream of its own
-    would leave a live client on one blind to the other's."""
-    a, _ = two_servers
-    answer = httpx.get(f"{a.url}{API}/events", timeout=10)
-    assert answer.status_code == 404 and "poll with updated_since" in answer.json()["error"]
-    client = RemoteStore(a.url, TOKEN, cache_dir=tmp_path / "cache-live")
-    signals = follow(client)
+    """B hears of A's writes (PostgreSQL: NOTIFY; SQLite: its watch on the
+    file) and tells its clients, with the change's number; B's own writes
+    are announced once each."""
+    a, b = two_servers
+    watcher = RemoteStore(b.url, TOKEN, cache_dir=tmp_path / "cache-live")
+    signals = watcher.events()
     try:
-        down = await asyncio.wait_for(anext(signals), 10)
+        assert await asyncio.wait_for(anext(signals), 10) == Live()
+        await watcher.load()
+        seq = watcher.seq
+        assert seq is not None
+        new = msgspec.to_builtins(Implementation(id="IMP-9101", customer="Pushed Co", segment="smb"))
+        written = time.monotonic()
+        assert httpx.post(f"{a.url}{API}/implementations", json=new, headers=HEADERS).status_code == 201
+        announced = await asyncio.wait_for(anext(signals), 10)
+        took = time.monotonic() - written
+        assert announced == Changed(frozenset({"IMP-9101"}), seq + 1), took
+        assert httpx.delete(f"{a.url}{API}/implementations/IMP-9101", headers=HEADERS).status_code == 204
+        assert await asyncio.wait_for(anext(signals), 10) == Changed(frozenset({"IMP-9101"}), seq + 2)
+        # B's own write: announced as it lands, and not again when the database tells of it.
+        assert httpx.delete(f"{b.url}{API}/implementations/IMP-0005", headers=HEADERS).status_code == 204
+        assert await asyncio.wait_for(anext(signals), 10) == Changed(frozenset({"IMP-0005"}), seq + 3)
+        assert httpx.delete(f"{a.url}{API}/implementations/IMP-0006", headers=HEADERS).status_code == 204
+        assert await asyncio.wait_for(anext(signals), 10) == Changed(frozenset({"IMP-0006"}), seq + 4)
+        _, changed = await watcher.refresh()
+        assert changed == {"IMP-9101", "IMP-0005", "IMP-0006"} and watcher.seq == seq + 4
     finally:
         await signals.aclose()
-        await client.aclose()
-    assert isinstance(down, Down) and down.retry_in == live.NOT_OFFERED_PAUSE
+        await watcher.aclose()
+    assert "Traceback" not in a.log() + b.log()
+
+
+@pytest.mark.parametrize("two_servers", ["postgresql"], indirect=True)
+async def test_two_tuis_on_two_servers_see_each_others_edits_live(
+    two_servers: tuple[ServerProcess, ServerProcess], tmp_path: Path
+) -> None:
+    from tests.test_live import settle, until
+
+    def remote_app(server: ServerProcess, name: str) -> PsApp:
+        """A TUI on `server` that would poll once an hour."""
+        settings = Settings(today=TODAY, remote_url=server.url, remote_token=TOKEN, refresh_seconds=3600)
+        return PsApp(RemoteStore(server.url, TOKEN, cache_dir=tmp_path / f"cache-{name}"), settings)
+
+    a, b = two_servers
+    first, second = remote_app(a, "first"), remote_app(b, "second")
+    async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
+        await settle(one)
+        await settle(two)
+        await until(lambda: first.live and second.live, one.pause)
+        assert "live" in first.status and "live" in second.status
+        assert first.portfolio is not None and second.portfolio is not None
+        # Each edits one, and the other shows it, with its poll an hour away.
+        mine = first.portfolio.data.implementations[0]
+        renamed = msgspec.structs.replace(mine, customer="Renamed On A Co")
+        first.submit("Renamed", lambda store: store.save_implementation(renamed), [renamed.id])
+        await until(lambda: second.portfolio.by_id[renamed.id].customer == "Renamed On A Co", two.pause)
+        theirs = second.portfolio.data.implementations[1]
+        renamed = msgspec.structs.replace(theirs, customer="Renamed On B Co")
+        second.submit("Renamed", lambda store: store.save_implementation(renamed), [renamed.id])
+        await until(lambda: first.portfolio.by_id[renamed.id].customer == "Renamed On B Co", one.pause)
+        # A change the copy holds already (by its number) asks for no refresh.
+        held = first.store.seq
+        assert isinstance(held, int)
+        refreshes: list[None] = []
+        first._start_refresh = lambda: refreshes.append(None)  # type: ignore[method-assign]
+        first.post_message(LiveSignal(Changed(frozenset({renamed.id}), held)))
+        await one.pause()
+        assert refreshes == []
+        first.post_message(LiveSignal(Changed(frozenset({renamed.id}), held + 1)))
+        await one.pause()
+        assert len(refreshes) == 1
 
 
 def test_concurrent_writers_through_both_lose_nothing(
@@ -135,7 +195,7 @@ def test_concurrent_writers_through_both_lose_nothing(
     assert history["total"] == 48
 
 
-def test_a_postgresql_restart_is_503_then_service_resumes(
+async def test_a_postgresql_restart_is_503_then_service_and_live_updates_resume(
     postgres_cluster: object, postgres_url: str, tmp_path: Path
 ) -> None:
     from tests.databases import Cluster
@@ -143,28 +203,45 @@ def test_a_postgresql_restart_is_503_then_service_resumes(
     assert isinstance(postgres_cluster, Cluster)
     db_import(tmp_path / "home", postgres_url, write_store(tmp_path / "store.toml"))
     with ServerProcess(tmp_path / "store.toml", token=TOKEN, database=postgres_url).start() as server:
-        assert httpx.get(f"{server.url}{API}/implementations").status_code == 200
-        postgres_cluster.stop_server()
+        watcher = RemoteStore(server.url, TOKEN, cache_dir=tmp_path / "cache-live")
+        signals = watcher.events()
         try:
-            down = httpx.get(f"{server.url}{API}/implementations", timeout=30)
-            body = msgspec.to_builtins(Implementation(id="IMP-9200", customer="Down Co", segment="smb"))
-            write = httpx.post(f"{server.url}{API}/implementations", json=body, headers=HEADERS, timeout=30)
+            assert await asyncio.wait_for(anext(signals), 10) == Live()
+            assert httpx.get(f"{server.url}{API}/implementations").status_code == 200
+            postgres_cluster.stop_server()
+            try:
+                down = httpx.get(f"{server.url}{API}/implementations", timeout=30)
+                body = msgspec.to_builtins(Implementation(id="IMP-9200", customer="Down Co", segment="smb"))
+                write = httpx.post(
+                    f"{server.url}{API}/implementations", json=body, headers=HEADERS, timeout=30
+                )
+            finally:
+                postgres_cluster.start_server()
+            assert down.status_code == 503 and write.status_code == 503
+            assert "the database is unavailable" in down.json()["error"]
+            # It resumes by itself: a pooled connection that died with the old
+            # server may answer one more 503 (never a 500) before a new one is made.
+            answers = []
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                answers.append(httpx.get(f"{server.url}{API}/implementations", timeout=30).status_code)
+                if answers[-1] == 200:
+                    break
+                time.sleep(0.2)
+            assert answers[-1] == 200 and set(answers) <= {200, 503}, answers
+            # The stream stayed open: once the server listens again, it tells
+            # its clients to refresh (what changed meanwhile woke no one) ...
+            assert await asyncio.wait_for(anext(signals), 30) == Changed(frozenset())
+            # ... and announces each change again.
+            made = httpx.post(f"{server.url}{API}/implementations", json=body, headers=HEADERS)
+            assert made.status_code == 201
+            assert (await asyncio.wait_for(anext(signals), 10)).ids == {"IMP-9200"}
         finally:
-            postgres_cluster.start_server()
-        assert down.status_code == 503 and write.status_code == 503
-        assert "the database is unavailable" in down.json()["error"]
-        # It resumes by itself: a pooled connection that died with the old
-        # server may answer one more 503 (never a 500) before a new one is made.
-        answers = []
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            answers.append(httpx.get(f"{server.url}{API}/implementations", timeout=30).status_code)
-            if answers[-1] == 200:
-                break
-            time.sleep(0.2)
-        assert answers[-1] == 200 and set(answers) <= {200, 503}, answers
-        assert httpx.post(f"{server.url}{API}/implementations", json=body, headers=HEADERS).status_code == 201
-        assert "internal" not in server.log()
+            await signals.aclose()
+            await watcher.aclose()
+        log = server.log()
+        assert "internal" not in log and "Traceback" not in log
+        assert "lost the watch on the database" in log and "for changes again" in log
 
 
 def test_a_member_token_is_recorded_in_the_database_history(tmp_path: Path) -> None:

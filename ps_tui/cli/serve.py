@@ -308,9 +308,17 @@ def _serve(
         _say(f"note: at most {limit} connections, as the limit on open files allows (ulimit -n)")
     from ps_tui.store.file import FileStore
 
+    bus = None
+    if not isinstance(store, FileStore):
+        # Other processes may write the database too: the bus hears them.
+        from ps_tui.server.database_events import DatabaseBus
+
+        database = store
+        bus = DatabaseBus(database.database, lambda: database.seq)
     app = create_app(
         store if isinstance(store, FileStore) else None,
         backend=None if isinstance(store, FileStore) else store,
+        bus=bus,
         token=token,
         tokens=tokens,
         protect_reads=args.protect_reads,

@@ -54,6 +54,27 @@ class Cursor(Protocol):
 
     def all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
+    def announce(self, seq: int) -> None:
+        """Wake the processes watching the database (`Database.watcher`)
+        when this transaction commits change `seq`."""
+        ...
+
+
+class Watcher(Protocol):
+    """One process's watch on the database for changes that others commit
+    (see `Database.watcher`). Blocking; used from one thread."""
+
+    def open(self) -> None:
+        """Begin watching (again, after a failure). Raises DatabaseError."""
+        ...
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to `seconds`; True when a change may have been committed
+        since the last call (or `open`). Raises DatabaseError."""
+        ...
+
+    def close(self) -> None: ...
+
 
 class Database(Protocol):
     dialect: str
@@ -67,6 +88,10 @@ class Database(Protocol):
     def write(self) -> Any:
         """A context manager: one write transaction, yielding a Cursor;
         committed when the block ends, rolled back when it raises."""
+        ...
+
+    def watcher(self) -> Watcher:
+        """A watch for committed changes, on a connection of its own."""
         ...
 
     def close(self) -> None: ...
@@ -93,6 +118,9 @@ class _SqliteCursor:
     def all(self, sql: str, params: Params = ()) -> list[Row]:
         with _sqlite_errors(self._location):
             return list(self._connection.execute(sql, params).fetchall())
+
+    def announce(self, seq: int) -> None:
+        """Nothing to send: a SQLite file's watchers look at it (`SqliteWatcher`)."""
 
 
 @contextmanager
@@ -161,9 +189,47 @@ class SqliteDatabase:
     def write(self) -> Any:
         return self._transaction("BEGIN IMMEDIATE")
 
+    def watcher(self) -> Watcher:
+        return SqliteWatcher(self)
+
+    def data_version(self) -> int:
+        """`PRAGMA data_version` on this thread's connection: it changes when
+        any other connection, in this process or another, commits."""
+        with _sqlite_errors(self.location):
+            row = self._connection().execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
     def close(self) -> None:
         with self._guard:
             opened, self._opened = self._opened, []
         for connection in opened:
             connection.close()
         self._local = threading.local()
+
+
+#: Seconds between two looks at a SQLite file for changes made by another process.
+SQLITE_WATCH_INTERVAL = 0.2
+
+
+class SqliteWatcher:
+    """A SQLite file has no notifications: look every `interval` seconds
+    whether another connection committed (`PRAGMA data_version`, on the
+    watching thread's own connection: no read transaction, no table read)."""
+
+    def __init__(self, database: SqliteDatabase, interval: float = SQLITE_WATCH_INTERVAL) -> None:
+        self._database = database
+        self._interval = interval
+        self._version: int | None = None
+        self._stop = threading.Event()
+
+    def open(self) -> None:
+        self._version = self._database.data_version()
+
+    def wait(self, seconds: float) -> bool:
+        self._stop.wait(min(seconds, self._interval))
+        version = self._database.data_version()
+        changed, self._version = version != self._version, version
+        return changed
+
+    def close(self) -> None:
+        self._stop.set()

@@ -3,6 +3,9 @@
 Imported only when a `postgresql://` URL is used. Writes run at READ
 COMMITTED (the change-sequence row they take first serialises them); reads
 that need several statements to agree run at REPEATABLE READ, read only.
+Each change is announced on the `ps_tui_changes` channel as it commits
+(`_PostgresCursor.announce`), and each server process listens on a
+connection of its own (`PostgresWatcher`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ except ImportError as missing:  # pragma: no cover - depends on what is installe
 POOL_SIZE = 8
 #: How long a request waits for a connection (the database down: then 503).
 POOL_TIMEOUT_SECONDS = 5.0
+#: The channel every change is announced on (`NOTIFY`; scoped to the database).
+CHANNEL = "ps_tui_changes"
+#: How long the listening connection may take to connect.
+LISTEN_CONNECT_TIMEOUT = 5
 
 
 @lru_cache(maxsize=256)
@@ -57,6 +64,17 @@ class _PostgresCursor:
         with _pg_errors(self._location):
             return list(self._connection.execute(_dialect(sql), params).fetchall())
 
+    def announce(self, seq: int) -> None:
+        # NOTIFY inside the write's own transaction, not pg_notify after it:
+        # PostgreSQL sends it exactly when the transaction commits, and never
+        # for one rolled back, so no listener hears of a change before it can
+        # read it, and a process that dies between its commit and a separate
+        # NOTIFY cannot leave the others unaware; nor does it cost another
+        # round trip. The payload is the change number only, never the change
+        # (pg_notify refuses 8000 bytes and more): a listener reads what
+        # changed from the change log, so a write of any size announces alike.
+        self.one("SELECT pg_notify(?, ?)", (CHANNEL, str(seq)))
+
 
 @contextmanager
 def _pg_errors(location: str) -> Iterator[None]:
@@ -76,6 +94,7 @@ class PostgresDatabase:
 
     def __init__(self, url: DatabaseUrl) -> None:
         self.location = url.shown
+        self._url = url.url
         self._pool = psycopg_pool.ConnectionPool(
             url.url,
             min_size=1,
@@ -102,5 +121,45 @@ class PostgresDatabase:
     def write(self) -> Any:
         return self._transaction(None)
 
+    def watcher(self) -> PostgresWatcher:
+        return PostgresWatcher(self._url, self.location)
+
     def close(self) -> None:
         self._pool.close()
+
+
+class PostgresWatcher:
+    """`LISTEN ps_tui_changes` on a connection of its own, outside the pool:
+    a connection waiting in `notifies()` can run nothing else (psycopg
+    #340), and a pooled one would be taken back."""
+
+    def __init__(self, url: str, location: str) -> None:
+        self._url = url
+        self._location = location
+        self._connection: psycopg.Connection[Any] | None = None
+
+    def open(self) -> None:
+        self.close()
+        with _pg_errors(self._location):
+            connection = psycopg.connect(self._url, autocommit=True, connect_timeout=LISTEN_CONNECT_TIMEOUT)
+            try:
+                connection.execute(f"LISTEN {CHANNEL}")
+            except BaseException:
+                connection.close()
+                raise
+        self._connection = connection
+
+    def wait(self, seconds: float) -> bool:
+        connection = self._connection
+        assert connection is not None, "opened before it waits"
+        with _pg_errors(self._location):
+            woke = any(True for _ in connection.notifies(timeout=seconds, stop_after=1))
+            if woke:  # a burst of changes is one wake-up: drain what has come meanwhile
+                for _ in connection.notifies(timeout=0.0):
+                    pass
+        return woke
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()

@@ -213,10 +213,40 @@ def delete(cursor: Cursor, implementation_id: str, version: int) -> bool:
 
 
 def log_change(cursor: Cursor, seq: int, at: dt.datetime, action: str, implementation_id: str | None) -> None:
+    """Log change `seq`, announced to the watching processes when it commits."""
     cursor.run(
         "INSERT INTO changes (seq, at, action, implementation) VALUES (?, ?, ?, ?)",
         (seq, moment_text(at), action, implementation_id),
     )
+    cursor.announce(seq)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One change as the change log holds it."""
+
+    seq: int
+    at: dt.datetime
+    #: import, save, delete or reference.
+    action: str
+    implementation: str | None
+
+
+def logged_after(cursor: Cursor, since: int, limit: int) -> list[Logged]:
+    """The changes after change `since`, oldest first, `limit` of them at most."""
+    rows = cursor.all(
+        "SELECT seq, at, action, implementation FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+        (since, limit),
+    )
+    return [
+        Logged(
+            int(seq),
+            dt.datetime.strptime(str(at), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC),
+            str(action),
+            None if implementation is None else str(implementation),
+        )
+        for seq, at, action, implementation in rows
+    ]
 
 
 def write_reference(cursor: Cursor, store: StoreFile, seq: int) -> None:

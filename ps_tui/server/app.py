@@ -226,7 +226,8 @@ def create_app(
     `bus` announces each landed change to `/api/v1/events`, with a
     keep-alive every `heartbeat` seconds: an in-process LocalBus for a
     Store; a database, which other server processes may write too, offers
-    no stream until it is given a bus that carries their changes as well."""
+    no stream unless it is given a bus that carries their changes as well
+    (`database_events.DatabaseBus`, as `ps-tui serve --database` does)."""
     if backend is None:
         assert store is not None, "a Store or a backend to serve"
         backend = ServerState(store)
@@ -248,7 +249,8 @@ def create_app(
         landed: list[ChangeEvent] = []
         try:
             async with state.lock:
-                yield lambda kind, ids: landed.append(ChangeEvent(kind, ids, began))
+                # Called right after the write, still under the lock: its number is the last.
+                yield lambda kind, ids: landed.append(ChangeEvent(kind, ids, began, state.last_change))
         finally:
             if held is not None and held.loaded_at != loaded_at:
                 changes.publish(ChangeEvent("reloaded", [], began))
@@ -259,9 +261,11 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         restore = quiet_accept_errors(asyncio.get_running_loop())
         await loaded()
+        changes.start()
         try:
             yield
         finally:
+            changes.close()
             restore()
 
     async def loaded() -> None:
@@ -522,8 +526,9 @@ def create_app(
         responses={
             200: {
                 "description": "Server-sent events: `ready` once, then a `change` after each write "
-                "lands (kind, ids, at), and a keep-alive comment every "
-                f"{heartbeat:g} s; fetch the change itself with `updated_since`",
+                "lands (kind, ids, at, and seq from a database), and a keep-alive comment every "
+                f"{heartbeat:g} s; fetch the change itself with `since` (a database's `seq`) or "
+                "`updated_since`",
                 "content": {"text/event-stream": {"schema": {"type": "string"}}},
             },
             **wire.errors(404),
@@ -533,7 +538,7 @@ def create_app(
         if not offers_events:
             raise error(
                 404,
-                "no live updates from a database that several servers may share yet: poll with updated_since",
+                "no live updates from this server: poll with since or updated_since",
             )
         # Subscribed before `ready` is sent: a client that refreshes on
         # `ready` misses no change made after its refresh began.

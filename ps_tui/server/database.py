@@ -69,6 +69,8 @@ class DatabaseState(Snapshot):
     who: str
     #: The last change applied to the copy.
     seq: int = 0
+    #: The number of the last change this process wrote (its event carries it).
+    last_change: int | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _rows: dict[str, tuple[int, Implementation]] = field(default_factory=dict)
     _reference: StoreFile | None = None
@@ -223,6 +225,7 @@ class DatabaseState(Snapshot):
             old = [] if before is None else [before]
             tables.record(cursor, _with(reference, old), _with(reference, [stamped]), who or self.who, now)
         self._apply(tables.Delta(seq, [(position, stamped)], [], None))
+        self.last_change = seq
         return stamped
 
     async def delete(self, implementation_id: str, if_match: str | None, *, who: str | None = None) -> None:
@@ -242,6 +245,7 @@ class DatabaseState(Snapshot):
                 reference = self._reference_now()
                 tables.record(cursor, _with(reference, [row.implementation]), reference, who or self.who, now)
             self._apply(tables.Delta(seq, [], [implementation_id], None))
+            self.last_change = seq
 
         await blocking(run)
 
@@ -263,6 +267,7 @@ class DatabaseState(Snapshot):
                 tables.log_change(cursor, seq, now, "reference", None)
                 tables.record(cursor, self._reference_now(), new, who or self.who, now)
             self._apply(tables.Delta(seq, [], [], new))
+            self.last_change = seq
             return self.current()
 
         return await blocking(run)

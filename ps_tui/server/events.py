@@ -3,37 +3,42 @@ every connected client, within a moment of a write landing, what changed.
 
 An event is a hint, not the data: it names what changed and when, and the
 client fetches the change itself through the change feed
-(`GET /api/v1/implementations?updated_since=`), the same request its poll
-makes. So a missed event costs nothing but time: on every (re)connection the
-client refreshes once, and the feed, not the stream, is what a copy is kept
-in sync by. The wire format:
+(`GET /api/v1/implementations?since=SEQ`, or `?updated_since=` from a
+server whose store is a file), the same request its poll makes. So a missed
+event costs nothing but time: on every (re)connection the client refreshes
+once, and the feed, not the stream, is what a copy is kept in sync by. The
+wire format:
 
     event: ready                      once, when the subscription is in place
     data: {"server_time": "2026-11-30T09:00:00.000001Z"}
 
     event: change                     after each write has landed
-    data: {"kind": "saved", "ids": ["IMP-1042"], "at": "2026-11-30T09:00:01.2Z"}
+    data: {"kind": "saved", "ids": ["IMP-1042"], "at": "2026-11-30T09:00:01.2Z", "seq": 118}
 
     : keep-alive                      a comment every HEARTBEAT seconds
 
 `kind` is "saved" (created or updated), "deleted", "reference" (the
-reference data was replaced; `ids` is empty) or "reloaded" (the server read
-its store again, as it does when the file changed on disk: the change feed
-then answers `complete: false`, so reload everything); `at` is a time at or
-before the change's own stamp, so `updated_since=at` returns it. Each event is one
-`data` line of a few hundred bytes at most.
+reference data was replaced; `ids` is empty) or "reloaded" (what changed is
+not said: the server read its store file again, as it does when the file
+changed on disk, and the change feed then answers `complete: false`; or a
+database server may have missed changes, as when its connection to the
+database was lost: fetch the feed from where you are); `at` is a time at or
+before the change's own stamp, so `updated_since=at` returns it. A server
+on a database numbers its changes: `seq` is the change's number, so a
+client whose copy is at that number or later has it already (`?since=` its
+own number fetches it otherwise); a file's server sends none. Each event is
+one `data` line of a few hundred bytes at most.
 
-The broadcaster is a `ChangeBus`. `LocalBus` serves one process (the file
-store). A database may be shared by several server processes, so without a
-bus that carries all their changes it offers no stream (404; its clients
-poll). Such a bus implements the same protocol and is passed to
-`create_app(bus=...)`; for PostgreSQL: `publish` (called once the write
-has committed) sends the event to the database
-(`SELECT pg_notify('ps_tui_changes', <event JSON>)`), and one listening
-connection per process (`LISTEN ps_tui_changes`) hands every
-notification it receives to a `LocalBus` of its own, on the event loop
-(`loop.call_soon_threadsafe` from a listener thread). The route below only
-ever sees `subscribe`.
+The broadcaster is a `ChangeBus`. `LocalBus` serves one process, and is what
+a file store gets: every write goes through it. A database may be written by
+several server processes, so its bus (`server/database_events.DatabaseBus`)
+hears every process's changes, its own as they land and the others' from the
+database: a thread of its own waits on a `db.connection.Watcher` (PostgreSQL:
+`LISTEN ps_tui_changes` on a connection of its own, woken by the `NOTIFY`
+each write sends as it commits; SQLite: `PRAGMA data_version` every 200 ms),
+reads what changed from the change log, and hands the events to a `LocalBus`
+on the event loop (`loop.call_soon_threadsafe`). The route below only ever
+sees `subscribe`.
 
 Bounded everywhere: a subscriber's queue holds at most `QUEUE_LIMIT` events;
 a subscriber that falls that far behind is dropped (its stream ends, its
@@ -67,13 +72,15 @@ SEND_TIMEOUT = 30.0
 Kind = Literal["saved", "deleted", "reference", "reloaded"]
 
 
-class ChangeEvent(msgspec.Struct, forbid_unknown_fields=True):
-    """One change that landed: what kind, which implementations, and a time at
-    or before its stamp (an `updated_since` that returns it)."""
+class ChangeEvent(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """One change that landed: what kind, which implementations, a time at
+    or before its stamp (an `updated_since` that returns it), and its number
+    in a database's change log (None for a file, and for `reloaded`)."""
 
     kind: Kind
     ids: list[str]
     at: dt.datetime
+    seq: int | None = None
 
 
 class Ready(msgspec.Struct):
@@ -132,9 +139,12 @@ class Subscription:
 
 
 class ChangeBus(Protocol):
-    """Announces landed changes to every subscriber. `publish` is called on
-    the event loop once a write has landed and never blocks; `subscribe`
-    gives a subscription that receives every change published after it."""
+    """Announces landed changes to every subscriber. `start` is called on
+    the event loop as the server starts; `publish` on the event loop once a
+    write of this process has landed, and never blocks; `subscribe` gives a
+    subscription that receives every change published after it."""
+
+    def start(self) -> None: ...
 
     def publish(self, event: ChangeEvent) -> None: ...
 
@@ -156,6 +166,9 @@ class LocalBus:
     @property
     def subscribers(self) -> int:
         return len(self._subscribers)
+
+    def start(self) -> None:
+        """Nothing to start: every change is published in this process."""
 
     def publish(self, event: ChangeEvent) -> None:
         for subscriber in list(self._subscribers):

@@ -129,6 +129,11 @@ class Backend(Protocol):
     @property
     def location(self) -> str: ...
 
+    @property
+    def last_change(self) -> int | None:
+        """The number of the last change this process wrote (None: the store numbers none)."""
+        ...
+
     async def ready(self, data: StoreFile | None = None) -> None:
         """Loaded (`data`: as already read at startup), and current."""
         ...
@@ -283,6 +288,10 @@ class ServerState(Snapshot):
     @property
     def location(self) -> str:
         return self.store.location
+
+    @property
+    def last_change(self) -> None:
+        return None  # a file's changes have no numbers
 
     # -- loading ------------------------------------------------------------------
 

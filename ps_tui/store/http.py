@@ -214,6 +214,12 @@ class RemoteStore:
     def loads_quickly(self) -> bool:
         return False  # a network round trip, and perhaps a timeout
 
+    @property
+    def seq(self) -> int | None:
+        """The number of the server's last change that the data holds (None:
+        unknown, or a server that numbers no changes)."""
+        return None if self.offline else self._seq
+
     async def load(self) -> StoreFile:
         """Everything from the server; the cached copy (marked offline) when
         the server cannot be reached."""

@@ -3,12 +3,14 @@ server-sent events), read as hostile input, and the reconnecting loop the app
 follows it with.
 
 An event only says that something changed; the app then refreshes as its poll
-does (`SharedStore.refresh`, the `updated_since` feed), so there is one way a
-change is applied. `follow` yields:
+does (`SharedStore.refresh`, the change feed: `since` the last change number
+from a database's server, `updated_since` from a file's), so there is one
+way a change is applied. `follow` yields:
 
 - `Live`: the stream is up; every change from now on is announced (refresh
   once to catch up with what happened while it was down);
-- `Changed`: a change landed on the server;
+- `Changed`: a change landed on the server (with its number, from a server
+  on a database: a copy that holds it already need not refresh);
 - `Down`: the stream is not there (dropped, refused, or an older server that
   offers none); poll meanwhile; `follow` tries again after `retry_in` seconds;
 - `Note`: the stream sent something that is not an event we read (a line too
@@ -47,9 +49,12 @@ class Live:
 
 @dataclass(frozen=True)
 class Changed:
-    """A change landed on the server (the ids it names, for information)."""
+    """A change landed on the server (the ids it names, for information),
+    and its number when the server numbers its changes (a database): a copy
+    at that number or later holds it already."""
 
     ids: frozenset[str]
+    seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,12 @@ class StreamFailed(Exception):
 class EventSource(Protocol):
     """A store that can stream its server's changes (`RemoteStore`)."""
 
+    @property
+    def seq(self) -> int | None:
+        """The number of the server's last change its data holds (None:
+        unknown, or a server that numbers none)."""
+        ...
+
     def events(self) -> AsyncIterator[Signal]:
         """One connection's signals, `Live` first; ends when the server ends
         the stream; raises NotOffered or StreamFailed."""
@@ -96,6 +107,7 @@ Id = Annotated[str, msgspec.Meta(max_length=200)]
 class _Change(msgspec.Struct):
     kind: str
     ids: Annotated[list[Id], msgspec.Meta(max_length=1000)]
+    seq: Annotated[int, msgspec.Meta(ge=0, le=2**53 - 1)] | None = None
 
 
 class EventReader:
@@ -188,7 +200,7 @@ class EventReader:
             except (msgspec.DecodeError, msgspec.ValidationError) as error:
                 self._ignore(f"a change event that is not one ps-tui serve sends ({_short(error)})", signals)
                 return
-            signals.append(Changed(frozenset(change.ids)))
+            signals.append(Changed(frozenset(change.ids), change.seq))
         # Other names (and a nameless `message`): not ours; ignored quietly.
 
     def _ignore(self, what: str, signals: list[Signal]) -> None:
