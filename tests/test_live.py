@@ -398,3 +398,17 @@ async def test_follow_reconnects_with_growing_pauses_and_never_raises(
         Live(),
         Down("the server ended the event stream", 0.02),
     ]
+
+
+def test_a_restarted_server_is_followed_again_within_seconds_however_long_it_was_down() -> None:
+    """The pauses between tries stay short (a client is live again soon after
+    its server returns), and start again from the first after a stream that
+    was up: a server restarted twice in a minute is not waited for longer."""
+    backoff = live.Backoff()
+    down_for_two_minutes = []
+    while sum(down_for_two_minutes) < 120:
+        down_for_two_minutes.append(backoff.pause(None))
+    assert max(down_for_two_minutes) <= 10
+    assert backoff.pause(live.STEADY) == live.RECONNECT[0] <= 1
+    # A stream that ends as soon as it is up does not reset them.
+    assert backoff.pause(0.0) > live.RECONNECT[0]

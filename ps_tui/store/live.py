@@ -34,10 +34,13 @@ import msgspec
 MAX_LINE = 16 * 1024
 #: Seconds without a byte (three of the server's keep-alives) before a stream is taken as dead.
 IDLE_TIMEOUT = 45.0
-#: Pauses before each reconnection in a row (the last repeats; no longer than a poll).
-RECONNECT = (1.0, 2.0, 5.0, 10.0, 30.0)
-#: Seconds a stream must stay up for the pauses to start again from the first.
-STEADY = 60.0
+#: Pauses before each reconnection in a row (the last repeats), so that a
+#: client is live again within seconds of a restarted server's return.
+RECONNECT = (0.5, 1.0, 2.0, 5.0, 10.0)
+#: Seconds a stream must stay up to count as a success, after which the
+#: pauses start again from the first (a server that ends every stream as
+#: soon as it is open still gets growing ones).
+STEADY = 5.0
 #: The pause after a server that offers no event stream (an older one).
 NOT_OFFERED_PAUSE = 300.0
 
@@ -215,14 +218,32 @@ def _short(error: Exception) -> str:
     return text + ("…" if len(str(error)) > 120 else "")
 
 
+class Backoff:
+    """The pause before each reconnection: `RECONNECT` in turn while the
+    tries fail, the last repeating; the first again after a stream that was
+    live for `STEADY` seconds or more."""
+
+    def __init__(self) -> None:
+        self._pauses, self._steady = RECONNECT, STEADY
+        self._attempt = 0
+
+    def pause(self, live_for: float | None) -> float:
+        """The pause after a connection that was live for `live_for` seconds
+        (None: it never went live)."""
+        if live_for is not None and live_for >= self._steady:
+            self._attempt = 0
+        pause = self._pauses[min(self._attempt, len(self._pauses) - 1)]
+        self._attempt += 1
+        return pause
+
+
 async def follow(source: EventSource) -> AsyncIterator[Signal]:
     """The source's signals, across reconnections, forever: after each
-    connection that ends or fails, `Down` and a pause (`RECONNECT`, growing
-    until a stream stays up for `STEADY` seconds; the longest for a server
-    that offers no stream), so a server that drops every stream at once is
-    not hammered."""
+    connection that ends or fails, `Down` and a pause (`Backoff`; the
+    longest for a server that offers no stream), so a server that drops
+    every stream at once is not hammered."""
     loop = asyncio.get_running_loop()
-    attempt = 0
+    backoff = Backoff()
     while True:
         up_since: float | None = None
         pause: float | None = None
@@ -236,10 +257,7 @@ async def follow(source: EventSource) -> AsyncIterator[Signal]:
             reason, pause = str(refused), NOT_OFFERED_PAUSE
         except StreamFailed as failed:
             reason = str(failed)
-        if up_since is not None and loop.time() - up_since >= STEADY:
-            attempt = 0
         if pause is None:
-            pause = RECONNECT[min(attempt, len(RECONNECT) - 1)]
-            attempt += 1
+            pause = backoff.pause(None if up_since is None else loop.time() - up_since)
         yield Down(reason, pause)
         await asyncio.sleep(pause)
