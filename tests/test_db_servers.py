@@ -241,7 +241,7 @@ async def test_a_postgresql_restart_is_503_then_service_and_live_updates_resume(
             await watcher.aclose()
         log = server.log()
         assert "internal" not in log and "Traceback" not in log
-        assert "lost the watch on the database" in log and "for changes again" in log
+        assert "not hearing of other server processes' changes" in log and "for changes again" in log
 
 
 def test_a_member_token_is_recorded_in_the_database_history(tmp_path: Path) -> None:

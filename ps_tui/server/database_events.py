@@ -161,9 +161,9 @@ class DatabaseBus:
                     if lost is None:
                         lost = current
                         log.warning(
-                            "lost the watch on the database for changes (%s); trying again, and live "
-                            "clients refresh once it is back",
-                            failed,
+                            "not hearing of other server processes' changes for now: %s. Watching "
+                            "again as soon as the database answers; live clients then refresh",
+                            str(failed).removesuffix("; try again"),
                         )
                     self._stop.wait(self._retry[min(failures, len(self._retry) - 1)])
                     failures += 1
