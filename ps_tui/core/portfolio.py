@@ -94,9 +94,13 @@ def next_id(store: StoreFile, prefix: str = "IMP-") -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-def with_id(store: StoreFile, new: NewImplementation) -> Implementation:
+def with_id(store: StoreFile, new: NewImplementation | Implementation) -> Implementation:
     """The implementation `new` describes, with its own id or, when it has
-    none, `next_id`'s: the id the TUI's form gives a new implementation."""
+    none, `next_id`'s in `store`: the id the TUI's form gives a new
+    implementation. A backend calls it inside its write, on the store as
+    that write sees it, so that concurrent creators get distinct ids."""
+    if not isinstance(new, NewImplementation):
+        return new
     fields = msgspec.structs.asdict(new)
     fields["id"] = new.id if new.id is not None else next_id(store)
     return Implementation(**fields)

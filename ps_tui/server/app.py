@@ -49,7 +49,7 @@ from ps_tui import __version__, session
 from ps_tui.core.documents import KpiDocument, MemberDocument, RowDocument
 from ps_tui.core.model import SCHEMA_VERSION, Implementation, NewImplementation, Status, StoreFile, etag
 from ps_tui.core.offerings import LookupDocument
-from ps_tui.core.portfolio import InvalidData, with_id
+from ps_tui.core.portfolio import InvalidData
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.reports import CustomerReport, MonthlyReport, WeeklyReport
 from ps_tui.core.validate import Problem
@@ -471,8 +471,9 @@ def create_app(
         body = await wire.read_body(request, max_body, body_timeout)
         new = wire.decode(body, NewImplementation, "implementation")
         async with writing() as landed:
-            # Without an id, the next one, as the TUI's `n` gives it.
-            created = await state.create(with_id(state.current(), new), today_now(), who=access.who)
+            # Without an id, the next one, as the TUI's `n` gives it: taken
+            # by the backend within its write (another process may create too).
+            created = await state.create(new, today_now(), who=access.who)
             landed("saved", [created.id])
         return with_etag(created, 201)
 

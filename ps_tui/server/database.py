@@ -29,7 +29,7 @@ import msgspec
 
 from ps_tui.core.history import Event, select
 from ps_tui.core.model import Implementation, Reference, StoreFile
-from ps_tui.core.portfolio import InvalidData, UnknownImplementation, entry_problems, prepare
+from ps_tui.core.portfolio import InvalidData, UnknownImplementation, entry_problems, prepare, with_id
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.reports import Recorded
 from ps_tui.db import tables
@@ -201,6 +201,9 @@ class DatabaseState(Snapshot):
             seq = tables.next_seq(cursor)
             self._catch_up(cursor, seq - 1)
             reference = self._reference_now()
+            # A new one without an id takes the next one here, where the
+            # change number makes this process the only writer.
+            implementation = with_id(self.current(), implementation)
             row = tables.stored(cursor, implementation.id)
             if creating and row is not None:
                 raise taken(row.implementation)

@@ -29,7 +29,7 @@ from ps_tui import session
 from ps_tui.core.history import Event
 from ps_tui.core.model import Implementation, Reference, Status, StoreFile, etag
 from ps_tui.core.offerings import CustomerIndex, customers_from_implementations
-from ps_tui.core.portfolio import UnknownImplementation, entry_problems, prepare
+from ps_tui.core.portfolio import UnknownImplementation, entry_problems, prepare, with_id
 from ps_tui.core.reports import Recorded
 from ps_tui.core.validate import Problem
 from ps_tui.core.view import Portfolio
@@ -152,7 +152,11 @@ class Backend(Protocol):
 
     async def create(
         self, implementation: Implementation, today: dt.date | None = None, *, who: str | None = None
-    ) -> Implementation: ...
+    ) -> Implementation:
+        """Create `implementation`; a `NewImplementation` without an id is
+        given the next one (`portfolio.with_id`) within the write, on the
+        store as the write sees it."""
+        ...
 
     async def update(
         self, implementation: Implementation, if_match: str | None, today: Today = None, *, who: Who = None
@@ -394,6 +398,7 @@ class ServerState(Snapshot):
     async def create(
         self, implementation: Implementation, today: dt.date | None = None, *, who: str | None = None
     ) -> Implementation:
+        implementation = with_id(self.current(), implementation)
         existing = self.find(implementation.id)
         if existing is not None:
             raise taken(existing)
