@@ -1,15 +1,18 @@
 """A database server killed mid-write loses nothing: writers send PUTs
 through a `ps-tui serve --database` process that is killed with SIGKILL at
-random moments, round after round, and started again. After each round,
-every acknowledged write is there, and each write that landed (every
-acknowledged one, and perhaps the one in flight at the kill) has exactly
-one history record, in order: the row and its record commit together."""
+a random moment of their burst, round after round (50 on each backend),
+and started again on the same database. Every acknowledged write is there
+after each kill, and each write that landed (every acknowledged one, and
+perhaps the one in flight at the kill) has exactly one history record, in
+order: the row and its record commit together.
+
+The servers are forked from one parent that imported the server stack
+once (`tests/forked_servers.py`), so a round costs a burst and a fork."""
 
 from __future__ import annotations
 
+import asyncio
 import random
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +21,17 @@ import pytest
 
 pytest.importorskip("uvicorn")
 
-from tests.server_process import ServerProcess, write_store
-from tests.test_contract import db_import
+from tests.forked_servers import Forks
+from tests.reliability.conftest import FIGURES
+from tests.reliability.test_db_load import put_store
 
 API = "/api/v1"
 TOKEN = "kill-token-0123456789"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
-ROUNDS = 12
+ROUNDS = 50
 TARGETS = ["IMP-0001", "IMP-0002", "IMP-0003", "IMP-0004"]
+#: Acknowledged writes in a round before the kill may come.
+BEFORE_KILL = 6
 
 
 def number(notes: str | None, target: str) -> int:
@@ -34,96 +40,83 @@ def number(notes: str | None, target: str) -> int:
     return int(notes[len(prefix) :]) if notes and notes.startswith(prefix) else 0
 
 
-def writer(
-    url: str,
-    target: str,
-    body: dict[str, Any],
-    tag: str | None,
-    stop: threading.Event,
-    outcome: dict[str, int],
+async def writer(
+    http: httpx.AsyncClient, target: str, body: dict[str, Any], tag: str | None, outcome: dict[str, int]
 ) -> None:
-    """PUT numbered notes on `target` until the server dies or `stop`:
-    `outcome[target]` is the last acknowledged number, `outcome[target +
-    "?"]` the one in flight when the connection broke. With `tag`, each PUT
-    carries If-Match."""
+    """PUT numbered notes on `target` until the server dies: `outcome[target]`
+    is the last acknowledged number, `outcome[target + "?"]` the one in
+    flight when the connection broke. With `tag`, each PUT carries If-Match."""
     count = number(body.get("notes"), target)
-    with httpx.Client(base_url=url, headers=HEADERS, timeout=10) as http:
-        while not stop.is_set():
-            count += 1
-            body["notes"] = f"{target} #{count}"
-            headers = {"If-Match": tag} if tag else {}
-            try:
-                put = http.put(f"{API}/implementations/{target}", json=body, headers=headers)
-            except httpx.TransportError:
-                outcome[f"{target}?"] = count
-                return
-            assert put.status_code == 200, put.text
-            outcome[target] = count
-            tag = put.headers["ETag"] if tag else None
+    while True:
+        count += 1
+        body["notes"] = f"{target} #{count}"
+        headers = {"If-Match": tag} if tag else {}
+        try:
+            put = await http.put(f"{API}/implementations/{target}", json=body, headers=headers)
+        except httpx.TransportError:
+            outcome[f"{target}?"] = count
+            return
+        assert put.status_code == 200, put.text
+        outcome[target] = count
+        tag = put.headers["ETag"] if tag else None
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_kills_mid_write_lose_no_acknowledged_write(
+async def test_kills_mid_write_lose_no_acknowledged_write(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
-    db_import(tmp_path / "home", url, write_store(tmp_path / "store.toml"))
-    server = ServerProcess(tmp_path / "store.toml", token=TOKEN, database=url).start()
+        url = str(request.getfixturevalue("postgres_url"))
+    put_store(url)
     chooser = random.Random(20261202)
     writes = 0
-    try:
+    with Forks() as forks:
+        server = forks.spawn(["--database", url], home=tmp_path / "home", token=TOKEN)
+        expected: dict[str, set[int]] = {target: {0} for target in TARGETS}
         for _ in range(ROUNDS):
-            with httpx.Client(base_url=server.url, timeout=10) as http:
-                current = {target: http.get(f"{API}/implementations/{target}") for target in TARGETS}
-            before = {
-                target: number(answer.json().get("notes"), target) for target, answer in current.items()
-            }
-            outcome = dict(before)
-            stop = threading.Event()
-            threads = [
-                threading.Thread(
-                    target=writer,
-                    args=(
-                        server.url,
-                        target,
-                        answer.json(),
-                        answer.headers["ETag"] if index % 2 == 0 else None,
-                        stop,
-                        outcome,
-                    ),
-                )
-                for index, (target, answer) in enumerate(current.items())
-            ]
-            for thread in threads:
-                thread.start()
-            # Kill while they write: once a few writes were acknowledged, a
-            # moment later.
-            deadline = time.monotonic() + 20
-            while sum(outcome.get(target, 0) - before[target] for target in TARGETS) < len(TARGETS):
-                assert time.monotonic() < deadline, "the writers are not writing"
-                time.sleep(0.01)
-            time.sleep(chooser.uniform(0, 0.1))
-            assert server.process is not None
-            server.process.kill()
-            server.process.wait()
-            server.process = None
-            stop.set()
-            for thread in threads:
-                thread.join()
-            server.start()
-            with httpx.Client(base_url=server.url, timeout=10) as http:
+            async with httpx.AsyncClient(base_url=server.url, headers=HEADERS, timeout=10) as http:
+                current = {target: await http.get(f"{API}/implementations/{target}") for target in TARGETS}
+                stored = {
+                    target: number(answer.json().get("notes"), target) for target, answer in current.items()
+                }
+                # Every acknowledged write of the round before; perhaps the one in flight too.
                 for target in TARGETS:
-                    acknowledged = outcome[target]
-                    stored = number(http.get(f"{API}/implementations/{target}").json().get("notes"), target)
-                    # Every acknowledged write; perhaps the one in flight too.
-                    assert stored in {acknowledged, outcome.get(f"{target}?")}, target
-                    history = http.get(f"{API}/history", params={"implementation": target}).json()["items"]
-                    landed = [number(event["changes"][0]["after"], target) for event in reversed(history)]
-                    assert landed == list(range(1, stored + 1)), target
-                    writes += stored - before[target]
-    finally:
+                    assert stored[target] in expected[target], (target, stored[target], expected[target])
+                outcome = dict(stored)
+                tasks = [
+                    asyncio.create_task(
+                        writer(
+                            http,
+                            target,
+                            answer.json(),
+                            answer.headers["ETag"] if index % 2 == 0 else None,
+                            outcome,
+                        )
+                    )
+                    for index, (target, answer) in enumerate(current.items())
+                ]
+                # Kill while they write: once a few writes were acknowledged, a moment later.
+                async with asyncio.timeout(20):
+                    while sum(outcome[target] - stored[target] for target in TARGETS) < BEFORE_KILL:
+                        await asyncio.sleep(0.002)
+                await asyncio.sleep(chooser.uniform(0, 0.03))
+                server.kill()
+                await asyncio.gather(*tasks)
+            writes += sum(outcome[target] - stored[target] for target in TARGETS)
+            expected = {target: {outcome[target], outcome.get(f"{target}?", -1)} for target in TARGETS}
+            server = server.again()
+        async with httpx.AsyncClient(base_url=server.url, headers=HEADERS, timeout=10) as http:
+            for target in TARGETS:
+                last = number((await http.get(f"{API}/implementations/{target}")).json().get("notes"), target)
+                assert last in expected[target], target
+                history = (
+                    await http.get(f"{API}/history", params={"implementation": target, "limit": 10_000})
+                ).json()["items"]
+                # Each landed write exactly once, in order, across every kill.
+                landed = [number(event["changes"][0]["after"], target) for event in reversed(history)]
+                assert landed == list(range(1, last + 1)), target
         server.stop()
-    assert writes >= ROUNDS * len(TARGETS)  # the writers did write
+    assert writes >= ROUNDS * BEFORE_KILL  # the writers did write
+    FIGURES[f"database servers killed mid-write ({backend})"] += ROUNDS

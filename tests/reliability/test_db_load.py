@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,8 @@ HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 #: Shared implementations edited with If-Match, and without it.
 GUARDED = ["IMP-0001", "IMP-0002", "IMP-0003"]
 BLIND = ["IMP-0004", "IMP-0005", "IMP-0006"]
+#: A restart test's writer's mark.
+MARK = re.compile(r"w\d+n\d+")
 
 
 def put_store(url: str) -> None:
@@ -223,3 +226,86 @@ async def test_a_hundred_writers_through_two_servers_lose_nothing(two_servers: l
     for target in creations:
         assert finals[target].get("notes", "") == tally.acknowledged[target][-1]
     FIGURES["writes by 100 concurrent writers through two servers on one database"] += acknowledged
+
+
+async def test_a_postgresql_restart_under_load_is_503_then_service_resumes(
+    forks: Forks, postgres_cluster: object, tmp_path: Path
+) -> None:
+    """Writers through two servers while PostgreSQL stops and starts again:
+    every answer is a 200, a 412 or a 503 that says the database is
+    unavailable (never a 500), each writer is served again by itself, and
+    every acknowledged write is there once with its record (a write
+    answered 503 may have landed: then once too)."""
+    from tests.databases import Cluster
+
+    assert isinstance(postgres_cluster, Cluster)
+    url = postgres_cluster.fresh()
+    put_store(url)
+    servers = [forks.spawn(["--database", url], home=tmp_path / name, token=TOKEN) for name in ("a", "b")]
+    targets = [f"IMP-{n:04d}" for n in range(1, 21)]
+    statuses: Counter[int] = Counter()
+    unavailable: list[str] = []
+    acknowledged: dict[str, list[str]] = {target: [] for target in targets}
+    restarted = asyncio.Event()
+    served_after: set[str] = set()
+
+    async def write(http: httpx.AsyncClient, index: int) -> None:
+        target, url = targets[index], servers[index % 2].url
+        for mark in (f"w{index}n{n}" for n in range(10_000)):
+            if restarted.is_set() and target in served_after:
+                return
+            got = await http.get(f"{url}{API}/implementations/{target}")
+            statuses[got.status_code] += 1
+            if got.status_code == 200:
+                body = got.json()
+                body["notes"] = f"{body.get('notes', '')} {mark}".strip()
+                answer = await http.put(
+                    f"{url}{API}/implementations/{target}",
+                    json=body,
+                    headers={"If-Match": got.headers["ETag"]},
+                )
+                statuses[answer.status_code] += 1
+            else:
+                answer = got
+            if answer.status_code == 503:
+                unavailable.append(answer.json()["error"])
+                await asyncio.sleep(0.05)
+            elif answer.status_code == 200 and answer.request.method == "PUT":
+                acknowledged[target].append(mark)
+                if restarted.is_set():
+                    served_after.add(target)
+
+    try:
+        async with httpx.AsyncClient(headers=HEADERS, timeout=60) as http:
+            writers = [asyncio.create_task(write(http, index)) for index in range(len(targets))]
+            async with asyncio.timeout(30):
+                while sum(map(len, acknowledged.values())) < 40:
+                    await asyncio.sleep(0.01)
+            await asyncio.to_thread(postgres_cluster.stop_server)
+            try:
+                async with asyncio.timeout(30):
+                    while len(unavailable) < 2:
+                        await asyncio.sleep(0.01)
+            finally:
+                await asyncio.to_thread(postgres_cluster.start_server)
+            restarted.set()
+            async with asyncio.timeout(60):
+                await asyncio.gather(*writers)
+            history = (await http.get(f"{servers[0].url}{API}/history", params={"limit": 10_000})).json()
+            finals = {
+                target: (await http.get(f"{servers[1].url}{API}/implementations/{target}")).json()
+                for target in targets
+            }
+    finally:
+        for server in servers:
+            server.stop()
+    assert set(statuses) <= {200, 412, 503} and statuses[503] >= 2, statuses
+    assert all("the database is unavailable" in message for message in unavailable), set(unavailable)
+    assert served_after == set(targets)  # each served again, by itself
+    recorded = Counter(event["implementation"] for event in history["items"])
+    for target in targets:
+        landed = [word for word in finals[target].get("notes", "").split() if MARK.fullmatch(word)]
+        assert len(landed) == len(set(landed)) == recorded[target], target  # once each, each recorded
+        assert set(acknowledged[target]) <= set(landed), target
+    assert not any("Traceback" in server.log() or "internal" in server.log() for server in servers)
+    FIGURES["answers while PostgreSQL restarted under two servers"] += sum(statuses.values())
