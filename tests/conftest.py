@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.databases import Cluster, start_cluster
+from tests.forked_servers import Forks
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -36,6 +37,13 @@ def postgres_cluster() -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def forks() -> Iterator[Forks]:
+    """The parent that forks cheap `ps-tui serve` processes (tests/forked_servers.py)."""
+    with Forks() as parent:
+        yield parent
 
 
 @pytest.fixture

@@ -250,8 +250,9 @@ def test_a_member_token_is_recorded_in_the_database_history(tmp_path: Path) -> N
     store = write_store(tmp_path / "store.toml")
     url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
     db_import(tmp_path / "home", url, store)
-    louis = add_token(tmp_path / "home", store, "Louis Jarvis")
-    # The tokens file is the one beside the store named with --store.
+    louis = add_token(tmp_path / "home", store, "Louis Jarvis", "--database", url)
+    # A tokens file beside the store named with --store is not the database's: not read.
+    beside = add_token(tmp_path / "home", store, "Marc LeBlanc")
     server = ServerProcess(store, token=None, database=url, extra_args=["--store", str(store)]).start()
     try:
         new = msgspec.to_builtins(Implementation(id="IMP-9300", customer="Token Co", segment="smb"))
@@ -260,7 +261,10 @@ def test_a_member_token_is_recorded_in_the_database_history(tmp_path: Path) -> N
         )
         assert made.status_code == 201
         assert httpx.post(f"{server.url}{API}/implementations", json=new).status_code == 401
+        other = httpx.get(f"{server.url}{API}/me", headers={"Authorization": f"Bearer {beside}"})
+        assert other.status_code == 401
         history = httpx.get(f"{server.url}{API}/history").json()["items"]
     finally:
         server.stop()
     assert [(e["who"], e["action"]) for e in history] == [("Louis Jarvis", "create")]
+    assert "store.tokens.json are not read with --database" in server.log()

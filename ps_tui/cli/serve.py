@@ -22,6 +22,7 @@ from ps_tui.config import Settings
 
 if TYPE_CHECKING:
     from ps_tui.core.model import StoreFile
+    from ps_tui.db.tokens import DatabaseTokens
     from ps_tui.server.database import DatabaseState
     from ps_tui.store.file import FileStore
     from ps_tui.store.tokens import FileTokens
@@ -175,32 +176,40 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.no_auth and args.token_file:
         raise Failure("--no-auth and --token-file contradict each other; give one")
+    from ps_tui.store.tokens import NO_TOKEN_WHO, SHARED_TOKEN_WHO
+
     try:
         token = None if args.no_auth else _token(args)
     except ValueError as error:
         raise Failure(str(error)) from None
-    # The per-user tokens file lies beside the store file (with --database:
-    # beside the configured store file, if there is one).
-    tokens = None if settings.store is None else _tokens(args, settings.store)
+    # The per-user tokens: in the database with --database, else in the
+    # file beside the store file.
+    state = None
+    tokens: FileTokens | DatabaseTokens | None
+    if args.database:
+        state = _database_state(args.database, NO_TOKEN_WHO if args.no_auth else SHARED_TOKEN_WHO)
+        tokens = _database_tokens(args, state, settings.store)
+    else:
+        assert settings.store is not None
+        tokens = _tokens(args, settings.store)
     if token is None and not args.no_auth and not (tokens is not None and tokens.exists()):
         raise Failure(
             f"no token: set {ENV_SERVER_TOKEN} or give --token-file PATH, or give each member a token "
-            "of their own (`ps-tui serve token add NAME`), so that only the team can "
+            f"of their own (`ps-tui serve token add NAME{' --database URL' if args.database else ''}`), "
+            "so that only the team can "
             "write (or --no-auth to let anyone who can connect write)"
         )
     if args.no_auth and args.protect_reads:
         raise Failure("--protect-reads needs a token, and --no-auth has none")
 
     from ps_tui.store.file import FileStore
-    from ps_tui.store.tokens import NO_TOKEN_WHO, SHARED_TOKEN_WHO
 
     # Read here, before any event loop: see ps_tui/session.py on asyncio.run.
     # A StoreError is reported by ps_tui.cli.main.
     # Each write is recorded as its token's holder (the server passes it per
     # request); this is the store's own name, for the shared token or none.
     who = NO_TOKEN_WHO if args.no_auth else SHARED_TOKEN_WHO
-    if args.database:
-        state = _database_state(args.database, who)
+    if state is not None:
         return _serve(args, settings, state, state.current(), token, tokens)
     assert settings.store is not None
     store = FileStore(settings.store, max_bytes=settings.max_store_mb * 2**20, who=who)
@@ -224,6 +233,30 @@ def _tokens(args: argparse.Namespace, store: Path) -> FileTokens | None:
             )
         return None
     tokens.check()  # a TokensUnusable is reported by ps_tui.cli.main
+    return tokens
+
+
+def _database_tokens(
+    args: argparse.Namespace, state: DatabaseState, store: Path | None
+) -> DatabaseTokens | None:
+    """The per-user tokens in the served database (None with --no-auth)."""
+    from ps_tui.db.tokens import DatabaseTokens
+    from ps_tui.store.tokens import FileTokens, tokens_path
+
+    tokens = DatabaseTokens(state.database)
+    if args.no_auth:
+        if tokens.exists():
+            raise Failure(
+                f"--no-auth and the per-user tokens in {tokens.location} contradict each other; "
+                f"give one (revoke them with `ps-tui serve token revoke NAME --database {state.location}`, "
+                "or serve without --no-auth)"
+            )
+        return None
+    if store is not None and FileTokens(tokens_path(store)).exists():
+        _say(
+            f"note: the tokens in {tokens_path(store)} are not read with --database: the database's "
+            f"are (`ps-tui serve token list --database {state.location}`)"
+        )
     return tokens
 
 
@@ -285,7 +318,7 @@ def _serve(
     store: FileStore | DatabaseState,
     data: StoreFile,
     token: str | None,
-    tokens: FileTokens | None,
+    tokens: FileTokens | DatabaseTokens | None,
 ) -> int:
     import logging
 

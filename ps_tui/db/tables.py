@@ -20,6 +20,7 @@ import msgspec
 from ps_tui.core.history import Save, events_between
 from ps_tui.core.model import Implementation, Reference, Status, StoreFile, etag
 from ps_tui.db.connection import Cursor
+from ps_tui.store.tokens import TokenRecord
 
 _ENCODER = msgspec.json.Encoder()
 _IMPLEMENTATION = msgspec.json.Decoder(Implementation)
@@ -114,11 +115,12 @@ def deleted_since(cursor: Cursor, since: int) -> list[str]:
 def change_time(cursor: Cursor, seq: int) -> dt.datetime | None:
     """When change `seq` was made (None: no such change)."""
     row = cursor.one("SELECT at FROM changes WHERE seq = ?", (seq,))
-    return (
-        None
-        if row is None
-        else dt.datetime.strptime(str(row[0]), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
-    )
+    return None if row is None else _moment(str(row[0]))
+
+
+def _moment(text: str) -> dt.datetime:
+    """A time as `moment_text` wrote it."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
 
 
 def seq_before(cursor: Cursor, moment: dt.datetime) -> int:
@@ -333,6 +335,37 @@ def add_saves(cursor: Cursor, saves: list[Save]) -> None:
 def saves(cursor: Cursor) -> list[Save]:
     """Every recorded save, oldest first."""
     return [_SAVE.decode(row[0]) for row in cursor.all("SELECT record FROM history ORDER BY id")]
+
+
+# -- per-user tokens ---------------------------------------------------------------------
+
+
+def token_holder(cursor: Cursor, digest: str) -> tuple[str, bool] | None:
+    """The member and read-only flag of the token whose SHA-256 is `digest`."""
+    row = cursor.one("SELECT member, read_only FROM tokens WHERE digest = ?", (digest,))
+    return None if row is None else (str(row[0]), bool(row[1]))
+
+
+def token_records(cursor: Cursor) -> list[TokenRecord]:
+    """Every token as kept (digests), oldest first."""
+    rows = cursor.all("SELECT member, read_only, created, hint, digest FROM tokens ORDER BY id")
+    return [
+        TokenRecord(
+            name=str(r[0]), read_only=bool(r[1]), created=_moment(str(r[2])), hint=str(r[3]), sha256=str(r[4])
+        )
+        for r in rows
+    ]
+
+
+def add_tokens(cursor: Cursor, records: list[TokenRecord]) -> None:
+    cursor.many(
+        "INSERT INTO tokens (member, digest, hint, read_only, created) VALUES (?, ?, ?, ?, ?)",
+        [(r.name, r.sha256, r.hint, r.read_only, moment_text(r.created)) for r in records],
+    )
+
+
+def revoke_token(cursor: Cursor, member: str) -> bool:
+    return cursor.run("DELETE FROM tokens WHERE member = ?", (member,)) == 1
 
 
 # -- the KPI's statistics -----------------------------------------------------------------

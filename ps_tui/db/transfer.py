@@ -1,10 +1,12 @@
 """Moving a store between a file and a database, history included.
 
-`import_store` puts a store and its history records into an empty database
-(as change 1); `export_store` reads them back out. Nothing is re-encoded on
-the way: each implementation is the struct the file held, each history
-record the `Save` its line held, so a file taken in and out again gives the
-same store and the same records (`tests/test_db_transfer.py`).
+`import_store` puts a store, its history records and its per-user tokens
+into an empty database (as change 1); `export_store` reads them back out.
+Nothing is re-encoded on the way: each implementation is the struct the
+file held, each history record the `Save` its line held, each token the
+record its tokens file held (the digest: never a token), so a file taken in
+and out again gives the same store, records and tokens
+(`tests/test_db_transfer.py`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from ps_tui.core.history import Save
 from ps_tui.core.model import StoreFile
 from ps_tui.db import tables
 from ps_tui.db.connection import Database, DatabaseError
+from ps_tui.store.tokens import TokenRecord
 
 
-def import_store(database: Database, store: StoreFile, saves: list[Save]) -> None:
-    """Put `store` and `saves` (oldest first) into `database`, which must hold no store yet."""
+def import_store(
+    database: Database, store: StoreFile, saves: list[Save], tokens: list[TokenRecord] | None = None
+) -> None:
+    """Put `store`, `saves` (oldest first) and `tokens` into `database`,
+    which must hold no store yet."""
     with database.write() as cursor:
         if tables.reference_store(cursor) is not None or tables.all_ids(cursor):
             raise DatabaseError(
@@ -32,6 +38,8 @@ def import_store(database: Database, store: StoreFile, saves: list[Save]) -> Non
         tables.insert_all(cursor, store.implementations, seq)
         tables.log_change(cursor, seq, dt.datetime.now(dt.UTC), "import", None)
         tables.add_saves(cursor, saves)
+        if tokens:
+            tables.add_tokens(cursor, tokens)
 
 
 def export_store(database: Database) -> tuple[StoreFile, list[Save]]:
@@ -43,3 +51,9 @@ def export_store(database: Database) -> tuple[StoreFile, list[Save]]:
         implementations = tables.all_implementations(cursor)
         saves = tables.saves(cursor)
     return msgspec.structs.replace(reference, implementations=implementations), saves
+
+
+def export_tokens(database: Database) -> list[TokenRecord]:
+    """The per-user tokens in `database` (digests), oldest first."""
+    with database.read() as cursor:
+        return tables.token_records(cursor)

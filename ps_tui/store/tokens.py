@@ -98,7 +98,11 @@ class TokenRegistry(Protocol):
         ...
 
 
-class _Entry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class TokenRecord(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A token as it is kept: what a list shows, and the digest (never the
+    token). `ps-tui db import` and `db export` move these between a file
+    and a database."""
+
     name: str
     read_only: bool
     created: dt.datetime
@@ -109,7 +113,7 @@ class _Entry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class _TokensFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     schema_version: int
-    tokens: list[_Entry]
+    tokens: list[TokenRecord]
 
 
 def tokens_path(store: Path) -> Path:
@@ -125,6 +129,33 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def new_record(name: str, *, read_only: bool) -> tuple[str, TokenRecord]:
+    """A new token for `name` and the record that keeps it (its digest)."""
+    token = new_token()
+    record = TokenRecord(
+        name=name,
+        read_only=read_only,
+        created=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        hint="…" + token[-HINT_CHARS:],
+        sha256=token_digest(token),
+    )
+    return token, record
+
+
+def already_held(name: str, where: str = "") -> ValueError:
+    """The refusal of a second token for `name` (`where`: the revoke's own
+    options, e.g. `--database URL`)."""
+    return ValueError(
+        f"{name} has a token already; `ps-tui serve token revoke {shlex.quote(name)}{where}` "
+        "first (one token per member)"
+    )
+
+
+def info(record: TokenRecord) -> TokenInfo:
+    """What a list shows of `record`."""
+    return TokenInfo(name=record.name, read_only=record.read_only, created=record.created, hint=record.hint)
+
+
 class FileTokens:
     """Tokens in a JSON file, readable and writable by its owner only."""
 
@@ -132,7 +163,7 @@ class FileTokens:
         self.path = path
         self.location = str(path)
         self._content: bytes | None = None
-        self._entries: list[_Entry] = []
+        self._entries: list[TokenRecord] = []
 
     # -- reading ----------------------------------------------------------------
 
@@ -164,7 +195,7 @@ class FileTokens:
         finally:
             os.close(fd)
 
-    def _read(self) -> list[_Entry]:
+    def _read(self) -> list[TokenRecord]:
         """The tokens as the file holds them now; decoded again only when its
         content changed (a small file, read whole at every request: no clock
         or inode can hide a change). Raises TokensUnusable."""
@@ -189,6 +220,10 @@ class FileTokens:
         self._content, self._entries = content, document.tokens
         return self._entries
 
+    def records(self) -> list[TokenRecord]:
+        """The tokens as kept (digests, never tokens), oldest first. Raises TokensUnusable."""
+        return list(self._read())
+
     def check(self) -> int:
         """Read the file now (as a server does when it starts): the number of
         tokens. Raises TokensUnusable."""
@@ -196,7 +231,7 @@ class FileTokens:
 
     async def identify(self, token: str) -> Holder | None:
         wanted = token_digest(token)
-        found: _Entry | None = None
+        found: TokenRecord | None = None
         for entry in self._read():
             # Every entry is compared, so the time taken says nothing of which.
             if hmac.compare_digest(entry.sha256, wanted):
@@ -204,14 +239,11 @@ class FileTokens:
         return None if found is None else Holder(found.name, found.read_only)
 
     def entries(self) -> list[TokenInfo]:
-        return [
-            TokenInfo(name=e.name, read_only=e.read_only, created=e.created, hint=e.hint)
-            for e in self._read()
-        ]
+        return [info(record) for record in self._read()]
 
     # -- changing -----------------------------------------------------------------
 
-    def _write(self, entries: list[_Entry]) -> None:
+    def _write(self, entries: list[TokenRecord]) -> None:
         content = msgspec.json.format(
             msgspec.json.encode(_TokensFile(schema_version=SCHEMA_VERSION, tokens=entries)), indent=2
         )
@@ -223,22 +255,17 @@ class FileTokens:
                 f"{self.path}: not saved ({reason}); the tokens are as they were"
             ) from None
 
+    def write_records(self, records: list[TokenRecord]) -> None:
+        """Keep exactly `records` (an export from a database)."""
+        with locked(self.path):
+            self._write(records)
+
     def add(self, name: str, *, read_only: bool = False) -> str:
         with locked(self.path):
             entries = self._read()
             if any(entry.name == name for entry in entries):
-                raise ValueError(
-                    f"{name} has a token already; `ps-tui serve token revoke {shlex.quote(name)}` "
-                    "first (one token per member)"
-                )
-            token = new_token()
-            entry = _Entry(
-                name=name,
-                read_only=read_only,
-                created=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                hint="…" + token[-HINT_CHARS:],
-                sha256=token_digest(token),
-            )
+                raise already_held(name)
+            token, entry = new_record(name, read_only=read_only)
             self._write([*entries, entry])
         return token
 

@@ -63,7 +63,7 @@ async def writer(
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_kills_mid_write_lose_no_acknowledged_write(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+    backend: str, forks: Forks, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
@@ -72,51 +72,50 @@ async def test_kills_mid_write_lose_no_acknowledged_write(
     put_store(url)
     chooser = random.Random(20261202)
     writes = 0
-    with Forks() as forks:
-        server = forks.spawn(["--database", url], home=tmp_path / "home", token=TOKEN)
-        expected: dict[str, set[int]] = {target: {0} for target in TARGETS}
-        for _ in range(ROUNDS):
-            async with httpx.AsyncClient(base_url=server.url, headers=HEADERS, timeout=10) as http:
-                current = {target: await http.get(f"{API}/implementations/{target}") for target in TARGETS}
-                stored = {
-                    target: number(answer.json().get("notes"), target) for target, answer in current.items()
-                }
-                # Every acknowledged write of the round before; perhaps the one in flight too.
-                for target in TARGETS:
-                    assert stored[target] in expected[target], (target, stored[target], expected[target])
-                outcome = dict(stored)
-                tasks = [
-                    asyncio.create_task(
-                        writer(
-                            http,
-                            target,
-                            answer.json(),
-                            answer.headers["ETag"] if index % 2 == 0 else None,
-                            outcome,
-                        )
-                    )
-                    for index, (target, answer) in enumerate(current.items())
-                ]
-                # Kill while they write: once a few writes were acknowledged, a moment later.
-                async with asyncio.timeout(20):
-                    while sum(outcome[target] - stored[target] for target in TARGETS) < BEFORE_KILL:
-                        await asyncio.sleep(0.002)
-                await asyncio.sleep(chooser.uniform(0, 0.03))
-                server.kill()
-                await asyncio.gather(*tasks)
-            writes += sum(outcome[target] - stored[target] for target in TARGETS)
-            expected = {target: {outcome[target], outcome.get(f"{target}?", -1)} for target in TARGETS}
-            server = server.again()
+    server = forks.spawn(["--database", url], home=tmp_path / "home", token=TOKEN)
+    expected: dict[str, set[int]] = {target: {0} for target in TARGETS}
+    for _ in range(ROUNDS):
         async with httpx.AsyncClient(base_url=server.url, headers=HEADERS, timeout=10) as http:
+            current = {target: await http.get(f"{API}/implementations/{target}") for target in TARGETS}
+            stored = {
+                target: number(answer.json().get("notes"), target) for target, answer in current.items()
+            }
+            # Every acknowledged write of the round before; perhaps the one in flight too.
             for target in TARGETS:
-                last = number((await http.get(f"{API}/implementations/{target}")).json().get("notes"), target)
-                assert last in expected[target], target
-                history = (
-                    await http.get(f"{API}/history", params={"implementation": target, "limit": 10_000})
-                ).json()["items"]
-                # Each landed write exactly once, in order, across every kill.
-                landed = [number(event["changes"][0]["after"], target) for event in reversed(history)]
-                assert landed == list(range(1, last + 1)), target
-        server.stop()
+                assert stored[target] in expected[target], (target, stored[target], expected[target])
+            outcome = dict(stored)
+            tasks = [
+                asyncio.create_task(
+                    writer(
+                        http,
+                        target,
+                        answer.json(),
+                        answer.headers["ETag"] if index % 2 == 0 else None,
+                        outcome,
+                    )
+                )
+                for index, (target, answer) in enumerate(current.items())
+            ]
+            # Kill while they write: once a few writes were acknowledged, a moment later.
+            async with asyncio.timeout(20):
+                while sum(outcome[target] - stored[target] for target in TARGETS) < BEFORE_KILL:
+                    await asyncio.sleep(0.002)
+            await asyncio.sleep(chooser.uniform(0, 0.03))
+            server.kill()
+            await asyncio.gather(*tasks)
+        writes += sum(outcome[target] - stored[target] for target in TARGETS)
+        expected = {target: {outcome[target], outcome.get(f"{target}?", -1)} for target in TARGETS}
+        server = server.again()
+    async with httpx.AsyncClient(base_url=server.url, headers=HEADERS, timeout=10) as http:
+        for target in TARGETS:
+            last = number((await http.get(f"{API}/implementations/{target}")).json().get("notes"), target)
+            assert last in expected[target], target
+            history = (
+                await http.get(f"{API}/history", params={"implementation": target, "limit": 10_000})
+            ).json()["items"]
+            # Each landed write exactly once, in order, across every kill.
+            landed = [number(event["changes"][0]["after"], target) for event in reversed(history)]
+            assert landed == list(range(1, last + 1)), target
+    server.stop()
     assert writes >= ROUNDS * BEFORE_KILL  # the writers did write
     FIGURES[f"database servers killed mid-write ({backend})"] += ROUNDS

@@ -55,12 +55,6 @@ def put_store(url: str) -> None:
         database.close()
 
 
-@pytest.fixture(scope="module")
-def forks() -> Iterator[Forks]:
-    with Forks() as parent:
-        yield parent
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'ps-tui.db'}" if request.param == "sqlite" else None
