@@ -4,16 +4,20 @@ and a `schema_migrations` table naming those applied.
 
 `upgrade` applies, in one transaction, every file not yet applied, in
 number order; running it again applies nothing. A file is a list of
-statements, each ending with `;` at the end of a line.
+statements, each ending with `;` at the end of a line. A migration whose
+rows SQL cannot write exactly (a JSON record read as the program reads it)
+has a step in Python, in `STEPS`, run right after its statements.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
+from ps_tui.db import tables
 from ps_tui.db.connection import Cursor, Database, DatabaseError
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -22,6 +26,14 @@ _CREATE = (
     "CREATE TABLE IF NOT EXISTS schema_migrations "
     "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
 )
+
+
+#: What runs after a migration's statements, by its number.
+STEPS: dict[int, Callable[[Cursor], None]] = {
+    # Each record's events as rows: times in UTC and names casefolded, as
+    # the history's filters compare them.
+    4: tables.index_history,
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,9 @@ def upgrade(database: Database, upto: int | None = None) -> list[Migration]:
                 continue
             for statement in migration.statements():
                 cursor.run(statement)
+            step = STEPS.get(migration.number)
+            if step is not None:
+                step(cursor)
             cursor.run(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.number, migration.name, dt.datetime.now(dt.UTC).isoformat()),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from ps_tui.core.history import Save, events_between
+from ps_tui.core.history import Event, Save, events_between
 from ps_tui.core.model import Implementation, Reference, Status, StoreFile, etag
 from ps_tui.db.connection import Cursor
 from ps_tui.store.tokens import TokenRecord
@@ -26,6 +26,7 @@ _ENCODER = msgspec.json.Encoder()
 _IMPLEMENTATION = msgspec.json.Decoder(Implementation)
 _REFERENCE = msgspec.json.Decoder(Reference)
 _SAVE = msgspec.json.Decoder(Save)
+_EVENT = msgspec.json.Decoder(Event)
 
 
 def moment_text(moment: dt.datetime) -> str:
@@ -323,18 +324,103 @@ def _save_row(save: Save) -> tuple[str, str, str, str]:
 
 
 def add_save(cursor: Cursor, save: Save) -> None:
-    cursor.run("INSERT INTO history (at, who, digest, record) VALUES (?, ?, ?, ?)", _save_row(save))
+    """One record, and a row for each of its events (`history_events`)."""
+    row = cursor.one(
+        "INSERT INTO history (at, who, digest, record) VALUES (?, ?, ?, ?) RETURNING id", _save_row(save)
+    )
+    assert row is not None
+    _add_events(cursor, int(row[0]), save)
+
+
+def _add_events(cursor: Cursor, history_id: int, save: Save) -> None:
+    cursor.many(
+        "INSERT INTO history_events (history_id, position, at, who_folded, implementation, document) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                history_id,
+                position,
+                moment_text(event.at),
+                event.who.casefold(),
+                event.implementation,
+                _ENCODER.encode(event).decode("utf-8"),
+            )
+            for position, event in enumerate(save.events)
+        ],
+    )
 
 
 def add_saves(cursor: Cursor, saves: list[Save]) -> None:
-    cursor.many(
-        "INSERT INTO history (at, who, digest, record) VALUES (?, ?, ?, ?)", [_save_row(s) for s in saves]
+    for save in saves:
+        add_save(cursor, save)
+
+
+def index_history(cursor: Cursor) -> None:
+    """The `history_events` rows of every record that has none (migration 0004's step)."""
+    rows = cursor.all(
+        "SELECT h.id, h.record FROM history h WHERE NOT EXISTS "
+        "(SELECT 1 FROM history_events e WHERE e.history_id = h.id) ORDER BY h.id"
     )
+    for row in rows:
+        _add_events(cursor, int(row[0]), _SAVE.decode(row[1]))
 
 
 def saves(cursor: Cursor) -> list[Save]:
     """Every recorded save, oldest first."""
     return [_SAVE.decode(row[0]) for row in cursor.all("SELECT record FROM history ORDER BY id")]
+
+
+def events_page(
+    cursor: Cursor,
+    dialect: str,
+    *,
+    implementation: str | None,
+    since: dt.date | None,
+    by: str | None,
+    limit: int | None,
+    offset: int,
+) -> tuple[list[Event], int]:
+    """`core.history.select`'s answer in SQL: the events of one
+    implementation, on or after a day (UTC), by someone (part of the name,
+    any case), newest first; one page of them (`limit` None: all from
+    `offset`) and how many there are."""
+    tests: list[str] = []
+    params: list[object] = []
+    if implementation is not None:
+        tests.append("implementation = ?")
+        params.append(implementation)
+    if since is not None:
+        # 'YYYY-MM-DDT...' >= 'YYYY-MM-DD' exactly when the day is on or after.
+        tests.append("at >= ?")
+        params.append(since.isoformat())
+    if by:
+        tests.append("strpos(who_folded, ?) > 0" if dialect == "postgresql" else "instr(who_folded, ?) > 0")
+        params.append(by.casefold())
+    where = f" WHERE {' AND '.join(tests)}" if tests else ""
+    count = cursor.one(f"SELECT COUNT(*) FROM history_events{where}", params)
+    rows = cursor.all(
+        f"SELECT document FROM history_events{where} ORDER BY history_id DESC, position DESC "
+        "LIMIT ? OFFSET ?",
+        [*params, 2**62 if limit is None else limit, min(offset, 2**62)],
+    )
+    return [_EVENT.decode(row[0]) for row in rows], int(count[0]) if count else 0
+
+
+def events_after(cursor: Cursor, history_id: int) -> tuple[int, list[Event]]:
+    """The events of the records after `history_id`, oldest first, and the
+    last record's id (`history_id` when there is none after it)."""
+    rows = cursor.all(
+        "SELECT history_id, document FROM history_events WHERE history_id > ? ORDER BY history_id, position",
+        (history_id,),
+    )
+    last = int(rows[-1][0]) if rows else history_id
+    return last, [_EVENT.decode(row[1]) for row in rows]
+
+
+def record_digest(cursor: Cursor, history_id: int) -> str | None:
+    """The digest of history record `history_id` (None: no such record)."""
+    row = cursor.one("SELECT digest FROM history WHERE id = ?", (history_id,))
+    return None if row is None else str(row[0])
 
 
 # -- per-user tokens ---------------------------------------------------------------------

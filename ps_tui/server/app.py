@@ -358,12 +358,10 @@ def create_app(
 
     async def history_page(request: session.HistoryRequest, limit: int, offset: int) -> Response:
         try:
-            events = await state.history(request)
+            events, total = await state.history(request, limit, offset)
         except session.RequestProblem as problem:
             raise refused(problem) from None
-        page = wire.HistoryPage(
-            items=events[offset : offset + limit], total=len(events), limit=limit, offset=offset
-        )
+        page = wire.HistoryPage(items=events, total=total, limit=limit, offset=offset)
         return json_response(page)
 
     history_responses: dict[int | str, dict[str, Any]] = {

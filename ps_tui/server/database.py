@@ -27,7 +27,7 @@ from typing import TypeVar
 
 import msgspec
 
-from ps_tui.core.history import Event, select
+from ps_tui.core.history import Event
 from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.core.portfolio import InvalidData, UnknownImplementation, entry_problems, prepare, with_id
 from ps_tui.core.portfolio import replace_reference as checked_reference
@@ -75,6 +75,10 @@ class DatabaseState(Snapshot):
     _rows: dict[str, tuple[int, Implementation]] = field(default_factory=dict)
     _reference: StoreFile | None = None
     _guard: threading.Lock = field(default_factory=threading.Lock)
+    #: The history's events read so far (oldest first), after the last
+    #: record's id and digest.
+    _history: tuple[int, str | None, list[Event]] = (0, None, [])
+    _history_guard: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def location(self) -> str:
@@ -161,20 +165,44 @@ class DatabaseState(Snapshot):
 
         return await blocking(run)
 
-    async def history(self, request: HistoryRequest) -> list[Event]:
+    async def history(
+        self, request: HistoryRequest, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[Event], int]:
         since = None if request.since is None else parse_day(request.since, "since")
-        events = await self._events()
-        return select(events, implementation=request.implementation, since=since, by=request.by)
 
-    async def recorded(self) -> Recorded:
-        return Recorded(await self._events())
-
-    async def _events(self) -> list[Event]:
-        def run() -> list[Event]:
+        def run() -> tuple[list[Event], int]:
             with self.database.read() as cursor:
-                return [event for save in tables.saves(cursor) for event in save.events]
+                return tables.events_page(
+                    cursor,
+                    self.database.dialect,
+                    implementation=request.implementation,
+                    since=since,
+                    by=request.by,
+                    limit=limit,
+                    offset=offset,
+                )
 
         return await blocking(run)
+
+    async def recorded(self) -> Recorded:
+        """Every event, oldest first: this process's copy, with those
+        recorded since it last looked. The history only grows; one whose
+        last record seen is gone or another (a database made anew) is read
+        again whole."""
+
+        def run() -> list[Event]:
+            with self._history_guard, self.database.read() as cursor:
+                upto, digest, events = self._history
+                if upto and tables.record_digest(cursor, upto) != digest:
+                    upto, events = 0, []
+                last, more = tables.events_after(cursor, upto)
+                if more:
+                    events = events + more
+                    digest = tables.record_digest(cursor, last)
+                self._history = (last, digest, events)
+                return events
+
+        return Recorded(list(await blocking(run)))
 
     # -- writes (called under `lock`) ----------------------------------------------------
 

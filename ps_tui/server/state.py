@@ -170,8 +170,11 @@ class Backend(Protocol):
         self, reference: Reference, if_match: str | None = None, *, who: str | None = None
     ) -> StoreFile: ...
 
-    async def history(self, request: HistoryRequest) -> list[Event]:
-        """The recorded changes that match, newest first (`session.history`'s answer)."""
+    async def history(
+        self, request: HistoryRequest, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[Event], int]:
+        """The recorded changes that match, newest first (`session.history`'s
+        answer): `limit` of them from `offset` (None: all), and how many match."""
         ...
 
     async def recorded(self) -> Recorded:
@@ -314,9 +317,11 @@ class ServerState(Snapshot):
 
     # -- reads --------------------------------------------------------------------
 
-    async def history(self, request: HistoryRequest) -> list[Event]:
+    async def history(
+        self, request: HistoryRequest, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[Event], int]:
         events, _ = await asyncio.to_thread(session.history, self.store, request)
-        return events
+        return events[offset : None if limit is None else offset + limit], len(events)
 
     async def recorded(self) -> Recorded:
         return await asyncio.to_thread(session.report_history, self.store)
