@@ -11,6 +11,7 @@ import asyncio
 import gc
 import io
 import re
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -33,6 +34,7 @@ from ps_tui.messages import (
     Done,
     HolderKnown,
     LiveSignal,
+    LoadProgressed,
     StoreChanged,
     StoreFailed,
     StoreLoaded,
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
     from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
     from ps_tui.store.tokens import Holder
-from ps_tui.store.base import SharedStore, Store
+from ps_tui.store.base import LoadProgress, Progress, SharedStore, Store
 from ps_tui.store.errors import StoreConflict, StoreError
 from ps_tui.store.live import Changed, Down, EventSource, Live, Note, follow
 from ps_tui.widgets.nav import SECTIONS
@@ -98,6 +100,11 @@ def _data_commands() -> type[Provider]:
 _FUNCTION_KEY = re.compile(r"f[0-9]{1,2}")
 
 
+class LoadAbandoned(Exception):
+    """Raised in a load's thread, at its next report of progress, once the
+    load is no longer wanted (the app quit, or a reload replaced it)."""
+
+
 class PsApp(InOrderKeys):
     """ps-tui: Dashboard, Implementations, Offerings, Team and Reports."""
 
@@ -136,6 +143,9 @@ class PsApp(InOrderKeys):
     status: reactive[str] = reactive("Loading…")
     #: How the status bar looks: "demo", "offline" or "" (a normal store).
     status_kind: reactive[str] = reactive("")
+    #: How far the load under way has come (None: no load under way, or one
+    #: that has not said yet). Every screen shows it (`widgets/progress.py`).
+    load_progress: reactive[LoadProgress | None] = reactive(None)
 
     def __init__(
         self,
@@ -195,6 +205,9 @@ class PsApp(InOrderKeys):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self._first_load is None:
+            store = self.store
+            local = store.persistent and not isinstance(store, SharedStore)
+            self.status = f"Loading {_home_relative(Path(store.location)) if local else store.location}…"
             self.load_store()
         elif isinstance(self._first_load, StoreFailed):
             # Reported once the app runs, as a failed load in a worker is.
@@ -208,20 +221,44 @@ class PsApp(InOrderKeys):
 
     @work(exclusive=True, group="store-load")
     async def load_store(self) -> None:
-        self.post_message(await self._read_store(in_thread=True))
+        # A thread cannot be stopped from outside, and the interpreter waits
+        # for the load's before it exits: so the load asks, at each report of
+        # progress, whether it is still wanted, and ends when it is not. A
+        # cancelled worker (the app quitting, a reload replacing it) says so.
+        abandoned = threading.Event()
 
-    async def _read_store(self, in_thread: bool) -> StoreLoaded | StoreFailed:
-        """Load the store and build its portfolio (in a thread when asked:
-        the work is proportional to the store's size)."""
+        def progress(step: LoadProgress) -> None:
+            if abandoned.is_set():
+                raise LoadAbandoned
+            self.post_message(LoadProgressed(step))
+
         try:
-            data = await self.store.load()
+            self.post_message(await self._read_store(in_thread=True, progress=progress))
+        finally:
+            abandoned.set()
+
+    async def _read_store(
+        self, in_thread: bool, progress: Progress | None = None
+    ) -> StoreLoaded | StoreFailed:
+        """Load the store and build its portfolio (in a thread when asked:
+        the work is proportional to the store's size), telling `progress`."""
+        try:
+            data = await self.store.load(progress)
             me = self.settings.me
             unknown = not_a_member(me, data.members) if me else None
             if unknown is not None:
                 # "Mine" would show nothing, silently: say so before anything is drawn.
                 return StoreFailed(f"{self.settings.me_origin}: {unknown}", during="Load")
             if in_thread:
-                portfolio = await asyncio.to_thread(Portfolio.build, data, self.today)
+                assessed = None
+                if progress is not None:
+                    report = progress  # narrowed, for the closure
+                    total = len(data.implementations)
+
+                    def assessed(done: int) -> None:
+                        report(LoadProgress("Assessing", done, total, "implementations"))
+
+                portfolio = await asyncio.to_thread(Portfolio.build, data, self.today, assessed)
             else:
                 portfolio = Portfolio.build(data, self.today)
             # A big store is hundreds of thousands of long-lived objects: keep
@@ -231,8 +268,13 @@ class PsApp(InOrderKeys):
             return StoreFailed(str(error), during="Load")
         return StoreLoaded(portfolio)
 
+    @on(LoadProgressed)
+    def _progressed(self, message: LoadProgressed) -> None:
+        self.load_progress = message.progress
+
     @on(StoreLoaded)
     def _loaded(self, message: StoreLoaded) -> None:
+        self.load_progress = None
         self.portfolio = message.portfolio
         self.status = self._describe_source(message.portfolio.data)
         self._arm_refresh()
@@ -467,6 +509,8 @@ class PsApp(InOrderKeys):
 
     @on(StoreFailed)
     def _failed(self, message: StoreFailed) -> None:
+        if message.during == "Load":
+            self.load_progress = None
         if message.during == "Load" and self.portfolio is None:
             # Nothing to show yet: leave; the CLI prints the reason as is.
             self.failure = message.error

@@ -10,6 +10,7 @@ from textual.message import Message
 from ps_tui.core.history import Event
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
+from ps_tui.store.base import LoadProgress
 from ps_tui.store.live import Changed, Signal
 
 if TYPE_CHECKING:
@@ -25,6 +26,18 @@ class StoreLoaded(Message):
     def __init__(self, portfolio: Portfolio) -> None:
         super().__init__()
         self.portfolio = portfolio
+
+
+class LoadProgressed(Message):
+    """How far the load under way has come. One still queued is superseded by
+    the next: the UI shows the latest, however fast a load reports."""
+
+    def __init__(self, progress: LoadProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LoadProgressed)
 
 
 class StoreChanged(Message):

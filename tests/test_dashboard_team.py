@@ -24,6 +24,7 @@ from ps_tui.screens.dashboard import DashboardScreen
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.screens.team import ROLE_ROW
+from ps_tui.store.base import Progress
 from ps_tui.store.file import FileStore
 from ps_tui.store.memory import MemoryStore
 from ps_tui.widgets.charts import Histogram, TrendChart
@@ -275,7 +276,7 @@ async def test_a_dashboard_left_before_the_data_arrives_renders_when_shown(
         def loads_quickly(self) -> bool:
             return False
 
-        async def load(self) -> StoreFile:
+        async def load(self, progress: Progress | None = None) -> StoreFile:
             await gate.wait()
             return await super().load()
 

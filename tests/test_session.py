@@ -14,6 +14,7 @@ from ps_tui import session
 from ps_tui.config import Settings
 from ps_tui.core.model import StoreFile
 from ps_tui.data import default_store
+from ps_tui.store.base import Progress
 from ps_tui.store.file import FileStore
 from ps_tui.store.memory import MemoryStore
 from tests.conftest import TODAY
@@ -41,7 +42,7 @@ class LoopOnlyStore:
         self.data = data
         self.closed = False
 
-    async def load(self) -> StoreFile:
+    async def load(self, progress: Progress | None = None) -> StoreFile:
         await asyncio.sleep(0)
         return self.data
 

@@ -466,10 +466,16 @@ def _dates(impl: Implementation) -> Iterator[tuple[str, dt.date]]:
             yield f"risks[{i}].closed", risk.closed
 
 
-def check_store(store: StoreFile) -> list[Problem]:
+#: Implementations checked between two calls of `check_store`'s `checked`.
+CHECK_SLICE = 5_000
+
+
+def check_store(store: StoreFile, checked: Callable[[int], None] | None = None) -> list[Problem]:
     """Every cross-reference problem in a decoded store (paths index the
     store's own lists; `decode_store` renumbers them to the file's when some
-    entries were dropped for type errors)."""
+    entries were dropped for type errors). `checked`, when given, is told
+    how many implementations are checked after every `CHECK_SLICE` of them
+    (a load's progress; it may raise to stop the check)."""
     problems = check_reference(store)
     if store.schema_version > SCHEMA_VERSION:
         problems.append(
@@ -481,9 +487,12 @@ def check_store(store: StoreFile) -> list[Problem]:
     impls = store.implementations
     problems += _duplicates((m.id for m in impls), lambda i: f"implementations[{i}].id", "implementation id")
     known = _Known(store)
-    for i, impl in enumerate(impls):
-        if not known.plainly_valid(impl):
-            problems += check_implementation(impl, store, f"implementations[{i}]")
+    for start in range(0, len(impls), CHECK_SLICE):
+        for i, impl in enumerate(impls[start : start + CHECK_SLICE], start):
+            if not known.plainly_valid(impl):
+                problems += check_implementation(impl, store, f"implementations[{i}]")
+        if checked is not None:
+            checked(min(start + CHECK_SLICE, len(impls)))
     return problems
 
 

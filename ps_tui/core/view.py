@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
@@ -12,6 +12,9 @@ from ps_tui.core.health import Assessment, LazyHistory, MilestoneHistory, assess
 from ps_tui.core.model import Implementation, StoreFile
 
 _ID = attrgetter("id")
+
+#: Implementations assessed between two calls of `Portfolio.build`'s `assessed`.
+BUILD_SLICE = 10_000
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,22 @@ class Portfolio:
         return {impl.id: impl for impl in self.data.implementations}
 
     @classmethod
-    def build(cls, data: StoreFile, today: dt.date) -> Portfolio:
+    def build(
+        cls, data: StoreFile, today: dt.date, assessed: Callable[[int], None] | None = None
+    ) -> Portfolio:
+        """`assessed`, when given, is told how many implementations are
+        assessed after each `BUILD_SLICE` of them (a load's progress; it may
+        raise to stop the build)."""
         implementations = data.implementations
         history = LazyHistory(implementations)
-        assessments = assess_all(implementations, today, data.kpi, history)
+        if assessed is None:
+            assessments = assess_all(implementations, today, data.kpi, history)
+        else:
+            assessments = {}
+            for start in range(0, len(implementations), BUILD_SLICE):
+                piece = implementations[start : start + BUILD_SLICE]
+                assessments.update(assess_all(piece, today, data.kpi, history))
+                assessed(start + len(piece))
         # assess_all keys its result in the implementations' order; with no
         # id twice, the two line up one to one.
         aligned = len(assessments) == len(implementations)

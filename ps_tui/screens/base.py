@@ -13,8 +13,10 @@ from textual.widgets import Header
 from ps_tui.core.model import StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.host import host
+from ps_tui.store.base import LoadProgress
 from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.nav import NavBar
+from ps_tui.widgets.progress import ProgressPanel
 from ps_tui.widgets.status import StatusLine
 
 
@@ -40,7 +42,22 @@ class PsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "portfolio", self._portfolio_changed)
+        self.watch(self.app, "load_progress", self._load_progressed)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _load_progressed(self, step: LoadProgress | None) -> None:
+        """Show how the load under way goes, under the tabs: the panel is
+        mounted for a load that takes a while and removed when it ends."""
+        found = self.query(ProgressPanel).filter("#load-progress")
+        if step is None:
+            found.remove()
+            return
+        if found:
+            panel = found.first(ProgressPanel)
+        else:
+            panel = ProgressPanel("Loading the store", id="load-progress")
+            self.mount(panel, after=self.query_one(NavBar))
+        panel.show_load(step)
 
     def _theme_changed(self, _: Theme) -> None:
         # What was drawn as Rich text holds the old theme's colours: draw

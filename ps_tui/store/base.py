@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ps_tui.core.model import Implementation, Reference, StoreFile
 
 if TYPE_CHECKING:
     from ps_tui.store.tokens import Holder
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    """How far a load has come: `done` of `total` (None: not known yet),
+    counted in `unit` ("bytes" or "implementations"), in its `stage`
+    ("Reading", "Decoding", "Assessing", ...)."""
+
+    stage: str
+    done: int
+    total: int | None
+    unit: str
+
+
+#: Told how a load is going, from the thread the load runs in, a few dozen
+#: times per load at most. It may raise to stop the load (the app does when
+#: it quits before the load has finished): the load lets the exception through.
+Progress = Callable[[LoadProgress], None]
 
 
 class Store(Protocol):
@@ -28,7 +48,10 @@ class Store(Protocol):
         a few milliseconds: the app then waits for it before its first frame."""
         ...
 
-    async def load(self) -> StoreFile: ...
+    async def load(self, progress: Progress | None = None) -> StoreFile:
+        """The whole store; `progress`, when given, is told how the load
+        goes, between slices of work short enough for the UI to stay live."""
+        ...
 
     # `who`: the person the store's history records for this one change (a
     # server passes its request's token holder); None is the store's own

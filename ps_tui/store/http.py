@@ -26,6 +26,7 @@ from ps_tui.core.model import Implementation, Reference, StoreFile, etag
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import Problem, check_implementation, check_store
 from ps_tui.store.atomic import atomic_write
+from ps_tui.store.base import LoadProgress, Progress
 from ps_tui.store.errors import (
     StoreAuthFailed,
     StoreBadAnswer,
@@ -220,11 +221,11 @@ class RemoteStore:
         unknown, or a server that numbers no changes)."""
         return None if self.offline else self._seq
 
-    async def load(self) -> StoreFile:
+    async def load(self, progress: Progress | None = None) -> StoreFile:
         """Everything from the server; the cached copy (marked offline) when
-        the server cannot be reached."""
+        the server cannot be reached. `progress` is told of every page."""
         try:
-            data = await self._fetch_all()
+            data = await self._fetch_all(progress)
         except StoreOffline as failure:
             if not self._use_cache:
                 raise StoreUnreadable(f"{failure} (--no-cache: the cached copy is not used)") from None
@@ -238,7 +239,9 @@ class RemoteStore:
         self.offline = False
         self._unreachable = None
         self.fetched = dt.datetime.now(dt.UTC)
-        self._remember(data)
+        # A version tag per implementation: a quarter of a second at 100,000,
+        # off the event loop (the app's UI thread).
+        self._remember(data, await asyncio.to_thread(_etags, data))
         self._cache_later(data)
         return data
 
@@ -265,7 +268,9 @@ class RemoteStore:
 
         self._caching = asyncio.ensure_future(write())
 
-    async def _fetch_all(self) -> StoreFile:
+    async def _fetch_all(self, progress: Progress | None = None) -> StoreFile:
+        if progress is not None:
+            progress(LoadProgress("Fetching", 0, None, "implementations"))
         # The reference data and the first page travel at the same time.
         response, first = await asyncio.gather(
             self._request("GET", f"{API}/reference", idempotent=True),
@@ -297,17 +302,21 @@ class RemoteStore:
                 continue
             implementations.extend(listing.items)
             offset += len(listing.items)
+            if progress is not None:
+                progress(LoadProgress("Fetching", offset, max(listing.total, offset), "implementations"))
             if not listing.items or offset >= listing.total:
                 break
             page = None
         self._server_time, self._seq = server_time, seq
         data = msgspec.structs.replace(reference, implementations=implementations)
-        self._vet(_store_problems(data, [response.content, *contents]), "the data")
+        # The checks of a whole store take a while: in a thread, as a file's do.
+        problems = await asyncio.to_thread(_store_problems, data, [response.content, *contents], progress)
+        self._vet(problems, "the data")
         return data
 
-    def _remember(self, data: StoreFile) -> None:
+    def _remember(self, data: StoreFile, etags: dict[str, str] | None = None) -> None:
         self._data = data
-        self._etags = {impl.id: etag(impl) for impl in data.implementations}
+        self._etags = _etags(data) if etags is None else etags
 
     async def refresh(self) -> tuple[StoreFile, frozenset[str] | None]:
         """What changed on the server since the last load or refresh: the new
@@ -626,9 +635,23 @@ def _reason(error: httpx.TransportError) -> str:
     return text.splitlines()[0][:120]
 
 
-def _store_problems(data: StoreFile, contents: list[bytes]) -> list[Problem]:
-    """What a store file's load would refuse in `data`, sent as `contents`."""
-    problems = check_store(data)
+def _etags(data: StoreFile) -> dict[str, str]:
+    return {impl.id: etag(impl) for impl in data.implementations}
+
+
+def _store_problems(
+    data: StoreFile, contents: list[bytes], progress: Progress | None = None
+) -> list[Problem]:
+    """What a store file's load would refuse in `data`, sent as `contents`
+    (telling `progress` how the checks go)."""
+    checked = None
+    if progress is not None:
+        report, total = progress, len(data.implementations)
+
+        def checked(done: int) -> None:
+            report(LoadProgress("Checking", done, total, "implementations"))
+
+    problems = check_store(data, checked)
     if any(may_hold_control(content) for content in contents):
         problems += control_problems(data)
     return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ps_tui.core import portfolio
 from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.store.base import Progress
 from ps_tui.store.errors import edit_errors
 
 #: Up to this many implementations, assessing them all takes a few milliseconds.
@@ -28,7 +29,7 @@ class MemoryStore:
     def loads_quickly(self) -> bool:
         return len(self._store.implementations) <= QUICK_IMPLEMENTATIONS
 
-    async def load(self) -> StoreFile:
+    async def load(self, progress: Progress | None = None) -> StoreFile:
         return self._store
 
     async def save_implementation(

@@ -1,0 +1,213 @@
+"""Long loads: what they show while under way, and `q` while they are."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import ProgressBar
+
+from ps_tui.app import PsApp
+from ps_tui.config import Settings
+from ps_tui.core.model import StoreFile
+from ps_tui.data import default_store
+from ps_tui.screens.dashboard import DashboardScreen
+from ps_tui.store import file as file_store
+from ps_tui.store.base import LoadProgress, Progress
+from ps_tui.store.file import FileStore
+from ps_tui.store.memory import MemoryStore
+from ps_tui.widgets.progress import ProgressPanel
+from tests.apps import settle
+from tests.conftest import TODAY
+
+#: Steps of the slow store's load: far longer than any test waits.
+STEPS = 2_000
+
+
+class SlowStore(MemoryStore):
+    """A store whose load takes its time in a thread, as a big file's does,
+    telling its progress after every step and stopping when that raises."""
+
+    def __init__(self, data: StoreFile) -> None:
+        super().__init__(data, location="slow")
+        self.started = threading.Event()
+        self.ended = threading.Event()
+        self.steps = 0
+        self.finished = False
+
+    def loads_quickly(self) -> bool:
+        return False
+
+    def _load(self, progress: Progress | None) -> StoreFile:
+        try:
+            for step in range(STEPS):
+                if progress is not None:
+                    progress(LoadProgress("Decoding", step, STEPS, "implementations"))
+                self.started.set()
+                time.sleep(0.005)  # the slowness of this double, not of ps-tui
+                self.steps = step + 1
+            self.finished = True
+            return self.data
+        finally:
+            self.ended.set()
+
+    async def load(self, progress: Progress | None = None) -> StoreFile:
+        return await asyncio.to_thread(self._load, progress)
+
+
+async def test_q_quits_during_a_load_without_waiting_for_it() -> None:
+    store = SlowStore(default_store(TODAY))
+    app = PsApp(store, Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await asyncio.to_thread(store.started.wait, 10)
+        await pilot.press("q")
+    # The app has exited; its load's thread stopped at its next step rather
+    # than run to the end (which the interpreter would wait for at exit).
+    assert await asyncio.to_thread(store.ended.wait, 5)
+    assert not store.finished
+    assert store.steps < STEPS
+    assert app.return_code == 0
+
+
+class GatedStore(MemoryStore):
+    """A store whose load says how far it has come, then waits to be let go."""
+
+    def __init__(self, data: StoreFile, step: LoadProgress) -> None:
+        super().__init__(data, location="gated")
+        self.step = step
+        self.gate = asyncio.Event()
+        self.persistent = True
+
+    def loads_quickly(self) -> bool:
+        return False
+
+    async def load(self, progress: Progress | None = None) -> StoreFile:
+        if progress is not None:
+            progress(self.step)
+        await self.gate.wait()
+        return self.data
+
+
+async def wait_for_panel(pilot: Pilot[None]) -> ProgressPanel:
+    for _ in range(100):
+        await pilot.pause()
+        found = pilot.app.screen.query(ProgressPanel)
+        if found:
+            return found.first(ProgressPanel)
+    raise AssertionError("no progress shown")
+
+
+async def test_a_load_shows_its_counts_and_the_bar_goes_when_it_ends() -> None:
+    step = LoadProgress("Decoding", 12_000, 100_000, "implementations")
+    store = GatedStore(default_store(TODAY), step)
+    app = PsApp(store, Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await wait_for_panel(pilot)
+        await pilot.pause()
+        words = str(panel.query_one(".progress-words").render())
+        assert words == "Decoding 12,000 of 100,000 implementations"
+        bar = panel.query_one(ProgressBar)
+        assert (bar.progress, bar.total) == (12_000, 100_000)
+        assert str(app.screen.query_one("StatusLine").render()) == "Loading gated…"
+        store.gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert not app.screen.query(ProgressPanel)
+        assert app.load_progress is None
+
+
+async def test_a_screen_opened_during_the_load_shows_it_too() -> None:
+    step = LoadProgress("Assessing", 30_000, 100_000, "implementations")
+    store = GatedStore(default_store(TODAY), step)
+    app = PsApp(store, Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_panel(pilot)
+        await pilot.press("2")
+        panel = await wait_for_panel(pilot)
+        assert app.screen.sub_title == "Implementations"
+        assert (
+            str(panel.query_one(".progress-words").render()) == "Assessing 30,000 of 100,000 implementations"
+        )
+        store.gate.set()
+        await settle(pilot)
+        assert not app.screen.query(ProgressPanel)
+
+
+def write_json_store(path: Path, count: int) -> StoreFile:
+    from bench.generate import generate
+
+    data = generate(count)
+    FileStore(path).write(data)
+    return data
+
+
+def test_a_json_file_is_decoded_in_slices_with_its_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.json"
+    write_json_store(path, 2_500)
+    monkeypatch.setattr(file_store, "DECODE_SLICE", 1_000)
+    steps: list[LoadProgress] = []
+    data = FileStore(path).read(progress=steps.append)
+    assert data == FileStore(path).read()
+    size = path.stat().st_size
+    assert steps[:2] == [
+        LoadProgress("Reading", 0, size, "bytes"),
+        LoadProgress("Reading", size, size, "bytes"),
+    ]
+    decoded = [(s.done, s.total) for s in steps if s.stage == "Decoding"]
+    assert decoded == [(0, 2_500), (1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]
+    checked = [s.done for s in steps if s.stage == "Checking"]
+    assert checked[-1] == 2_500
+
+
+def test_a_load_stops_when_its_progress_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store.json"
+    write_json_store(path, 2_500)
+    monkeypatch.setattr(file_store, "DECODE_SLICE", 1_000)
+
+    class Stop(Exception):
+        pass
+
+    seen: list[int] = []
+
+    def progress(step: LoadProgress) -> None:
+        if step.stage == "Decoding":
+            seen.append(step.done)
+            if step.done >= 1_000:
+                raise Stop
+
+    store = FileStore(path)
+    with pytest.raises(Stop):
+        store.read(progress=progress)
+    assert seen == [0, 1_000]
+    assert store._store is None  # nothing half-loaded is kept
+
+
+def test_the_sliced_decode_refuses_what_the_whole_one_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    data = write_json_store(path, 20)
+    raw: dict[str, Any] = msgspec.json.decode(path.read_bytes())
+    raw["implementations"][3]["colour"] = "blue"
+    path.write_bytes(msgspec.json.encode(raw))
+    with pytest.raises(file_store.StoreInvalid) as whole:
+        FileStore(path).read()
+    with pytest.raises(file_store.StoreInvalid) as sliced:
+        FileStore(path).read(progress=lambda step: None)
+    assert str(sliced.value) == str(whole.value)
+    assert len(data.implementations) == 20
+
+
+def test_the_sliced_store_has_the_store_files_fields() -> None:
+    sliced = msgspec.structs.fields(file_store._SlicedStore)
+    whole = msgspec.structs.fields(StoreFile)
+    assert [f.name for f in sliced] == [f.name for f in whole]
+    assert [f.type for f in sliced if f.name != "implementations"] == [
+        f.type for f in whole if f.name != "implementations"
+    ]
