@@ -211,3 +211,84 @@ def test_the_sliced_store_has_the_store_files_fields() -> None:
     assert [f.type for f in sliced if f.name != "implementations"] == [
         f.type for f in whole if f.name != "implementations"
     ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_loading_screen(snap_compare: Any, size: tuple[int, int]) -> None:
+    step = LoadProgress("Decoding", 42_000, 100_000, "implementations")
+    app = PsApp(GatedStore(default_store(TODAY), step), Settings(today=TODAY))
+
+    async def loading(pilot: Pilot[None]) -> None:
+        await wait_for_panel(pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=loading)
+
+
+def paging_server(data: StoreFile, gate: asyncio.Event | None = None) -> Any:
+    """A transport answering as `ps-tui serve` pages (a page waits for `gate` past the first)."""
+    import httpx
+
+    items = data.implementations
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/reference":
+            return httpx.Response(200, content=msgspec.json.encode(data.reference))
+        if request.url.path != "/api/v1/implementations":
+            return httpx.Response(404, json={"error": "not here"})  # no event stream: the app polls
+        offset = int(request.url.params.get("offset", "0"))
+        limit = int(request.url.params["limit"])
+        if offset and gate is not None:
+            await gate.wait()
+        page = {
+            "items": items[offset : offset + limit],
+            "total": len(items),
+            "server_time": "2026-11-30T12:00:00Z",
+        }
+        return httpx.Response(200, content=msgspec.json.encode(page))
+
+    return httpx.MockTransport(answer)
+
+
+async def test_a_remote_load_counts_its_pages(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ps_tui.store import http
+
+    data = default_store(TODAY)
+    monkeypatch.setattr(http, "PAGE", 10)
+    store = http.RemoteStore("http://server.test", cache_dir=tmp_path, transport=paging_server(data))
+    steps: list[LoadProgress] = []
+    try:
+        loaded = await store.load(steps.append)
+    finally:
+        await store.aclose()
+    assert loaded.implementations == data.implementations
+    fetched = [(s.done, s.total) for s in steps if s.stage == "Fetching"]
+    total = len(data.implementations)
+    assert fetched == [(0, None), *((min(n, total), total) for n in range(10, total + 10, 10))]
+    assert [s.done for s in steps if s.stage == "Checking"][-1] == total
+
+
+async def test_the_app_shows_a_remote_loads_pages(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ps_tui.store import http
+
+    data = default_store(TODAY)
+    monkeypatch.setattr(http, "PAGE", 10)
+    gate = asyncio.Event()
+    store = http.RemoteStore("http://server.test", cache_dir=tmp_path, transport=paging_server(data, gate))
+    app = PsApp(store, Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await wait_for_panel(pilot)
+        for _ in range(100):
+            words = str(panel.query_one(".progress-words").render())
+            if words != "Fetching…":
+                break
+            await pilot.pause()
+        assert words == f"Fetching 10 of {len(data.implementations)} implementations"
+        assert str(app.screen.query_one("StatusLine").render()) == "Loading http://server.test…"
+        gate.set()
+        for _ in range(100):
+            await pilot.pause()
+            if app.portfolio is not None:
+                break
+        assert app.portfolio is not None
+        assert not app.screen.query(ProgressPanel)
