@@ -361,3 +361,37 @@ async def test_the_keys_line_shows_the_keys_as_remapped() -> None:
         await settle(pilot)
         assert reports(app).source.startswith("# Weekly status 2026-W48\n")
         assert app.clipboard == reports(app).source
+
+
+async def test_a_report_in_the_making_shows_its_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import ProgressBar
+
+    from ps_tui.widgets.progress import ProgressPanel
+
+    started, release = threading.Event(), threading.Event()
+    made = session.chosen_report
+
+    def slow(*args: object) -> object:
+        started.set()
+        release.wait(10)
+        return made(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session, "chosen_report", slow)
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        assert await asyncio.to_thread(started.wait, 10)
+        await pilot.pause()
+        screen = reports(app)
+        panel = screen.query_one("#report-progress", ProgressPanel)
+        count = len(default_store(TODAY).implementations)
+        words = str(panel.query_one(".progress-words").render())
+        # The weekly report reads the history, the pick's index is made, then the report.
+        assert words == f"Step 3 of 4: Making the report from {count} implementations"
+        bar = panel.query_one(ProgressBar)
+        assert (bar.progress, bar.total) == (2, 4)
+        release.set()
+        await settle(pilot)
+        assert not screen.query(ProgressPanel)
+        assert screen.source.startswith("# Weekly status")

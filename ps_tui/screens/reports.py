@@ -38,6 +38,7 @@ from ps_tui.render import Report, preview
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.host import host
 from ps_tui.screens.report_dialogs import DIALOGS_CSS, PICK_LIMIT, PickScreen, ReportExportScreen
+from ps_tui.widgets.progress import ProgressPanel
 
 #: The keys line under the report's name, by kind (the footer has room for a
 #: few keys only); each `{id}` is the key bound to `reports.{id}` now, so a
@@ -84,6 +85,17 @@ class ReportReady(Message):
         #: The pick's index of `portfolio`'s implementations, when it was made too.
         self.portfolio = portfolio
         self.index = index
+
+
+class ReportProgress(Message):
+    """The report for `choice` is under way: at step `done` of `total`, doing `words`."""
+
+    def __init__(self, choice: ReportChoice, words: str, done: int, total: int) -> None:
+        super().__init__()
+        self.choice = choice
+        self.words = words
+        self.done = done
+        self.total = total
 
 
 class Exported(Message):
@@ -206,22 +218,50 @@ class ReportsScreen(PsScreen):
     ) -> None:
         """Make the report (and, once per portfolio, the pick's index: 0.3 s
         at 10,000 implementations) in a thread."""
-        if choice.kind == "weekly" and recorded is None:
-            recorded = await host(self).report_history()
         implementations = portfolio.data.implementations
-        made = await asyncio.to_thread(implementation_index, implementations) if index else None
+        count = f"{len(implementations):,} implementation" + ("" if len(implementations) == 1 else "s")
+        history = choice.kind == "weekly" and recorded is None
+        steps = ["Reading the history"] if history else []
+        if index:
+            steps.append(f"Indexing {count} for the pick")
+        steps += [f"Making the report from {count}", "Writing its Markdown"]
+        at = iter(range(len(steps)))
+
+        def step() -> None:
+            done = next(at)
+            self.post_message(ReportProgress(choice, steps[done], done, len(steps)))
+
+        if history:
+            step()
+            recorded = await host(self).report_history()
+        made = None
+        if index:
+            step()
+            made = await asyncio.to_thread(implementation_index, implementations)
         ready = partial(ReportReady, recorded=recorded, portfolio=portfolio, index=made)
-
-        def make() -> tuple[Report, str]:
-            document = session.chosen_report(portfolio.data, today, choice, recorded)
-            return document, session.report_text(document, "md")
-
+        step()
         try:
-            document, source = await asyncio.to_thread(make)
+            document = await asyncio.to_thread(session.chosen_report, portfolio.data, today, choice, recorded)
         except session.RequestProblem as problem:
             self.post_message(ready(choice, None, "", f"No report: {problem.worded(INPUT_NAMES)}."))
             return
+        step()
+        source = await asyncio.to_thread(session.report_text, document, "md")
         self.post_message(ready(choice, document, source, ""))
+
+    @on(ReportProgress)
+    def _progressed(self, message: ReportProgress) -> None:
+        if message.choice != self.choice:
+            return  # a later choice is being made
+        found = self.query(ProgressPanel).filter("#report-progress")
+        if found:
+            panel = found.first(ProgressPanel)
+        else:
+            panel = ProgressPanel("Making the report", id="report-progress")
+            self.mount(panel, before=self.query_one("#report-preview"))
+        panel.show(
+            f"Step {message.done + 1} of {message.total}: {message.words}", message.done, message.total
+        )
 
     @on(ReportReady)
     async def _made(self, message: ReportReady) -> None:
@@ -232,6 +272,7 @@ class ReportsScreen(PsScreen):
             return  # a later choice is being made
         moved = message.choice != self._shown
         self._shown = message.choice
+        self.query(ProgressPanel).filter("#report-progress").remove()
         self.document, self.source = message.document, message.source
         self._describe(message.choice, busy=False)
         text = preview(message.source) if message.document is not None else f"_{message.problem}_\n"
