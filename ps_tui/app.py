@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
     from ps_tui.store.tokens import Holder
-from ps_tui.store.base import LoadProgress, Progress, SharedStore, Store
+from ps_tui.store.base import LoadProgress, Progress, SharedStore, Store, counting
 from ps_tui.store.errors import StoreConflict, StoreError
 from ps_tui.store.live import Changed, Down, EventSource, Live, Note, follow
 from ps_tui.widgets.nav import SECTIONS
@@ -250,14 +250,7 @@ class PsApp(InOrderKeys):
                 # "Mine" would show nothing, silently: say so before anything is drawn.
                 return StoreFailed(f"{self.settings.me_origin}: {unknown}", during="Load")
             if in_thread:
-                assessed = None
-                if progress is not None:
-                    report = progress  # narrowed, for the closure
-                    total = len(data.implementations)
-
-                    def assessed(done: int) -> None:
-                        report(LoadProgress("Assessing", done, total, "implementations"))
-
+                assessed = counting(progress, "Assessing", len(data.implementations))
                 portfolio = await asyncio.to_thread(Portfolio.build, data, self.today, assessed)
             else:
                 portfolio = Portfolio.build(data, self.today)

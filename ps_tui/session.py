@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, Union
 
 from ps_tui.config import Settings
-from ps_tui.store.base import Store
+from ps_tui.store.base import LoadProgress, Progress, Store
 from ps_tui.store.errors import StoreError, StoreOffline
 
 #: What a write does: save this implementation, or delete the one with this id.
@@ -79,14 +79,15 @@ def open_store(settings: Settings) -> Store:
     return MemoryStore(default_store(settings.effective_today()), location="demo")
 
 
-def load_store(store: Store) -> StoreFile:
+def load_store(store: Store, progress: Progress | None = None) -> StoreFile:
     """The store's data, for a caller with no event loop running (the CLI,
-    `ps-tui serve` before it starts). Raises StoreError."""
+    `ps-tui serve` before it starts), telling `progress` how the load goes.
+    Raises StoreError."""
     from ps_tui.store.file import FileStore
     from ps_tui.store.memory import MemoryStore
 
     if isinstance(store, FileStore):
-        return store.read()
+        return store.read(progress=progress)
     if isinstance(store, MemoryStore):
         return store.data
     loaded: list[StoreFile] = []
@@ -94,7 +95,7 @@ def load_store(store: Store) -> StoreFile:
     async def load() -> None:
         # Keeps the result instead of returning it (see the module's note).
         try:
-            loaded.append(await store.load())
+            loaded.append(await store.load(progress))
         finally:
             close = getattr(store, "aclose", None)
             if close is not None:
@@ -209,10 +210,10 @@ def parse_day(text: str, field: str) -> dt.date:
 # --- writes ---------------------------------------------------------------------------
 
 
-async def _reachable(store: RemoteStore) -> StoreFile:
+async def _reachable(store: RemoteStore, progress: Progress | None = None) -> StoreFile:
     """The server's data, for a write: StoreOffline when only a cached copy
     could be had (a write must not be decided on it)."""
-    data = await store.load()
+    data = await store.load(progress)
     if store.offline:
         note = store.stale_note() or "the server cannot be reached"
         raise StoreOffline(f"{note}; nothing was written")
@@ -254,14 +255,17 @@ def write(store: Store, change: Callable[[StoreFile], Write]) -> StoreFile:
 
 
 def write_many(
-    store: Store, change: Callable[[StoreFile], Sequence[Implementation]]
+    store: Store,
+    change: Callable[[StoreFile], Sequence[Implementation]],
+    progress: Progress | None = None,
 ) -> tuple[StoreFile, int]:
     """Load the store, decide several saves from its data with `change`, and
     make them: a file in one save (one history record, all or nothing), a
     shared server one request each, after `change` has checked them all
     against the server's data. Returns the store after the writes and how
     many were written (all of them, unless a server refused one: then the
-    StoreError says which, and those before it are written)."""
+    StoreError says which, and those before it are written). `progress` is
+    told how the load goes, then how many are written ("Writing")."""
     from ps_tui.store.file import FileStore
     from ps_tui.store.http import RemoteStore
     from ps_tui.store.memory import MemoryStore
@@ -269,18 +273,25 @@ def write_many(
     if isinstance(store, MemoryStore):
         raise RequestProblem("the demo data is not saved: `ps-tui init` creates a store to write to")
     if isinstance(store, FileStore):
-        wanted = change(store.read())
+        wanted = change(store.read(progress=progress))
         if not wanted:
             return store.read(), 0
+        if progress is not None:
+            # One save: nothing to count until it has landed.
+            count = f"{len(wanted):,} implementation" + ("" if len(wanted) == 1 else "s")
+            progress(LoadProgress(f"Writing {count}", 0, None, "implementations"))
         return store.save_implementations_sync(wanted), len(wanted)
     assert isinstance(store, RemoteStore)
     written: list[StoreFile] = []
 
     async def remote() -> None:
         try:
-            data = await _reachable(store)
+            data = await _reachable(store, progress)
             written.append(data)
-            for n, implementation in enumerate(change(data)):
+            wanted = change(data)
+            for n, implementation in enumerate(wanted):
+                if progress is not None:
+                    progress(LoadProgress("Writing", n, len(wanted), "implementations"))
                 try:
                     written.append(await store.save_implementation(implementation))
                 except StoreError as failed:

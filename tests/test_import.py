@@ -125,6 +125,31 @@ def test_a_row_matching_two_implementations_or_repeating_one_is_refused(store: P
     assert [(p.line, p.column, p.message) for p in problems] == [(3, 1, "IMP-0002 is also on line 2")]
 
 
+def test_the_next_free_id_follows_every_row_created_before(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ps_tui.core import importing
+
+    data = FileStore(store).read()
+    rows = [
+        Row(2, ["", "New A", "300"]),
+        Row(3, ["IMP-0100", "New B", "300"]),
+        Row(4, ["", "New C", "300"]),
+    ]
+    monkeypatch.setattr(importing, "PLAN_SLICE", 2)
+    planned: list[int] = []
+    changes, problems, _, _ = plan_import(
+        data, rows, {0: "id", 1: "customer", 2: "developers"}, TODAY, planned.append
+    )
+    assert problems == []
+    assert [(c.action, c.id) for c in changes] == [
+        ("create", "IMP-0043"),
+        ("create", "IMP-0100"),
+        ("create", "IMP-0101"),
+    ]
+    assert planned == [2, 3]
+
+
 # -- the command ------------------------------------------------------------------------------
 
 
@@ -266,3 +291,53 @@ def test_an_import_into_a_shared_server(tmp_path: Path) -> None:
         ("create", "IMP-0043"),
         ("edit", "IMP-0002"),
     ]
+
+
+def on_a_terminal(home: Path, *args: str) -> tuple[int, str, str]:
+    """`ps-tui ARGS` with stderr on a pseudo-terminal, as a user runs it
+    (stdout a pipe): the exit status, stdout and what the terminal showed."""
+    import os
+    import pty
+
+    env = isolated_env(home, None)
+    env["PS_TUI_ME"] = ME
+    leader, follower = pty.openpty()
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 250, 0, 0))
+    command = [sys.executable, "-m", "ps_tui", "--today", TODAY.isoformat(), *args]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=follower, stdin=subprocess.DEVNULL, env=env
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is gone: the command has ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, _ = process.communicate(timeout=60)
+    os.close(leader)
+    return process.returncode, out.decode(), shown.decode()
+
+
+def test_an_import_says_how_it_goes_on_a_terminal_and_nothing_otherwise(tmp_path: Path) -> None:
+    store = write_store(tmp_path / "store.json")
+    csv = str(export(tmp_path, CRM))
+    home = store.parent / "home"
+    code, out, shown = on_a_terminal(home, "--store", str(store), "import", csv, "--dry-run")
+    assert code == 0, shown
+    count = len(FileStore(store).read().implementations)
+    assert f"ps-tui import {csv}: reading the rows" in shown
+    assert f"the store · Checking {count} of {count} implementations" in shown
+    assert "checking row 2 of 2" in shown
+    # Each step erases the one before; the last is erased before the plan.
+    assert shown.endswith("\r\x1b[2K")
+    assert "to create" not in shown and "1 to create, 1 to update" in out
+    quiet = run(store, csv, "--dry-run")
+    assert quiet.returncode == 0 and "\x1b" not in quiet.stderr and "checking" not in quiet.stderr

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ps_tui.cli.diagnostics import EXIT_BAD_INPUT, EXIT_OK, Failure, print_json
+from ps_tui.cli.progress import TerminalProgress
 from ps_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _given_mapping(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _plan(
-    args: argparse.Namespace, table: Table, data: StoreFile, settings: Settings
+    args: argparse.Namespace, table: Table, data: StoreFile, settings: Settings, progress: TerminalProgress
 ) -> tuple[ImportPlan, list[Implementation]]:
     from ps_tui.core.importing import ImportPlan, MappingProblem, guess_mapping, mapping_from, plan_import
 
@@ -87,7 +88,15 @@ def _plan(
             f"{args.file}: no column header names a field ({', '.join(map(repr, table.headers))}); "
             "give the columns with --map HEADER=FIELD"
         )
-    changes, problems, saved, unchanged = plan_import(data, table.rows, mapping, settings.effective_today())
+    rows = len(table.rows)
+
+    def planned(done: int) -> None:
+        progress.say(f"checking row {done:,} of {rows:,}", now=done == rows)
+
+    today = settings.effective_today()
+    changes, problems, saved, unchanged = plan_import(
+        data, table.rows, mapping, today, planned if progress.live else None
+    )
     plan = ImportPlan(
         source=args.file,
         mapping={name: table.headers[index] for index, name in sorted(mapping.items())},
@@ -129,12 +138,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.tabular import TableError, read_table
 
     path = Path(args.file).expanduser()
+    # Each step says how it goes on a terminal's stderr: a big store takes
+    # seconds to load and to write, thousands of rows to check.
+    progress = TerminalProgress(f"ps-tui import {args.file}")
+    loading = progress.load if progress.live else None
     try:
-        table = read_table(path, sheet=args.sheet)
-    except TableError as error:
-        raise Failure(str(error)) from None
-    store = open_store(settings)
-    plan, _ = _plan(args, table, load_store(store), settings)
+        progress.say("reading the rows", now=True)
+        try:
+            table = read_table(path, sheet=args.sheet)
+        except TableError as error:
+            raise Failure(str(error)) from None
+        store = open_store(settings)
+        plan, _ = _plan(args, table, load_store(store, loading), settings, progress)
+    finally:
+        progress.clear()
     if args.json:
         print_json(plan)
     else:
@@ -156,12 +173,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     def change(data: StoreFile) -> list[Implementation]:
         # Planned again on the data as it is now, so a change made since
         # the plan above is neither overwritten nor missed.
-        again, wanted = _plan(args, table, data, settings)
+        again, wanted = _plan(args, table, data, settings, progress)
         if again.problems:
             raise Failure(f"the store changed meanwhile: {again.problems[0].message}; nothing was written")
         return wanted
 
-    _, written = write_many(store, change)
+    try:
+        _, written = write_many(store, change, loading)
+    finally:
+        progress.clear()
     if not args.json:
         print(f"written: {written} implementation(s)")
     return EXIT_OK

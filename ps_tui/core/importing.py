@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import msgspec
 
 from ps_tui.core.forms import FORM_FIELDS, blank_form, field_choices, form_values, parse_form
 from ps_tui.core.model import Implementation, StoreFile
-from ps_tui.core.portfolio import entry_problems, next_id
+from ps_tui.core.portfolio import entry_problems, id_number, numbered_id
 from ps_tui.core.safe_text import one_line
 
 #: The field an "id" column names: not in the form, which never edits ids.
@@ -154,15 +154,21 @@ def _canonical(name: str, text: str, data: StoreFile) -> str:
     return text
 
 
+#: Rows planned between two calls of `plan_import`'s `planned`.
+PLAN_SLICE = 100
+
+
 def plan_import(
     data: StoreFile,
     rows: Sequence[Row],
     mapping: Mapping[int, str],
     today: dt.date,
+    planned: Callable[[int], None] | None = None,
 ) -> tuple[list[ImportChange], list[ImportProblem], list[Implementation], int]:
     """What the rows create and update in `data`: the changes, every
     problem (empty when the import may be written), the implementations to
-    save, and how many rows change nothing.
+    save, and how many rows change nothing. `planned`, when given, is told
+    how many rows are planned after every `PLAN_SLICE` of them.
 
     A row updates the implementation its id names, else the one implementation
     of its customer (by name, any case); with neither it creates one with
@@ -178,13 +184,17 @@ def plan_import(
     saved: list[Implementation] = []
     touched: dict[str, int] = {}
     unchanged = 0
-    working = data
+    # The number of the next free id, as `next_id` of the store with the
+    # rows created so far (counted, not searched for again at every row).
+    highest = max((id_number(impl.id) for impl in data.implementations), default=0)
 
     def problem(row: Row, name: str, message: str) -> None:
         column = columns.get(name, -1) + 1
         problems.append(ImportProblem(row.line, column, name, one_line(message)))
 
-    for row in rows:
+    for count, row in enumerate(rows, 1):
+        if planned is not None and count % PLAN_SLICE == 0:
+            planned(count)
         cells = {name: (row.cells[i].strip() if i < len(row.cells) else "") for i, name in mapping.items()}
         base: Implementation | None = None
         wanted_id = cells.get(ID, "")
@@ -199,7 +209,7 @@ def plan_import(
                 )
                 continue
             base = same[0] if same else None
-        new_id = base.id if base is not None else (wanted_id or next_id(working))
+        new_id = base.id if base is not None else (wanted_id or numbered_id(highest + 1))
         if base is not None or wanted_id:
             # A new one without an id takes the next free id, never one
             # an earlier row took.
@@ -226,7 +236,7 @@ def plan_import(
             given = sorted(name for name, text in cells.items() if text and name != ID)
             changes.append(ImportChange(row.line, "create", new_id, written.customer, given))
             # The next row's free id follows this one.
-            working = msgspec.structs.replace(working, implementations=[*working.implementations, written])
+            highest = max(highest, id_number(written.id))
         else:
             before, after = form_values(base), form_values(written)
             differ = [name for name in before if before[name] != after[name]]
@@ -235,4 +245,6 @@ def plan_import(
                 continue
             changes.append(ImportChange(row.line, "update", new_id, written.customer, differ))
         saved.append(written)
+    if planned is not None:
+        planned(len(rows))
     return changes, problems, saved, unchanged

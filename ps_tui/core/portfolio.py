@@ -84,14 +84,21 @@ def replace_reference(store: StoreFile, reference: Reference) -> StoreFile:
     return updated
 
 
+def id_number(implementation_id: str, prefix: str = "IMP-") -> int:
+    """The number an id holds after `prefix` (0 when it holds none)."""
+    tail = implementation_id.removeprefix(prefix)
+    return int(tail) if tail.isdigit() else 0
+
+
+def numbered_id(number: int, prefix: str = "IMP-") -> str:
+    """The id numbered `number` ("IMP-0042")."""
+    return f"{prefix}{number:04d}"
+
+
 def next_id(store: StoreFile, prefix: str = "IMP-") -> str:
     """A fresh implementation id following the highest numbered one."""
-    highest = 0
-    for implementation in store.implementations:
-        tail = implementation.id.removeprefix(prefix)
-        if tail.isdigit():
-            highest = max(highest, int(tail))
-    return f"{prefix}{highest + 1:04d}"
+    highest = max((id_number(impl.id, prefix) for impl in store.implementations), default=0)
+    return numbered_id(highest + 1, prefix)
 
 
 def with_id(store: StoreFile, new: NewImplementation | Implementation) -> Implementation:
@@ -111,7 +118,9 @@ __all__ = [
     "Problem",
     "UnknownImplementation",
     "entry_problems",
+    "id_number",
     "next_id",
+    "numbered_id",
     "prepare",
     "remove",
     "replace_reference",

@@ -24,11 +24,40 @@ class LoadProgress:
     total: int | None
     unit: str
 
+    @property
+    def words(self) -> str:
+        """What it says: "Decoding 12,000 of 100,000 implementations"."""
+        if self.unit == "bytes":
+            size = "" if self.total is None else f" ({megabytes(self.total)})"
+            return f"{self.stage} the file{size}"
+        if self.total is None:
+            return f"{self.stage}…"
+        return f"{self.stage} {self.done:,} of {self.total:,} {self.unit}"
+
+
+def megabytes(count: int) -> str:
+    """A size in megabytes, as a person reads it: "3.2 MB", "149 MB"."""
+    return f"{count / 1_000_000:,.1f} MB" if count < 10_000_000 else f"{count / 1_000_000:,.0f} MB"
+
 
 #: Told how a load is going, from the thread the load runs in, a few dozen
 #: times per load at most. It may raise to stop the load (the app does when
 #: it quits before the load has finished): the load lets the exception through.
 Progress = Callable[[LoadProgress], None]
+
+
+def counting(progress: Progress | None, stage: str, total: int) -> Callable[[int], None] | None:
+    """What tells `progress` that `done` of `total` implementations are
+    through `stage` (None without a `progress`), for the slices of a
+    check or an assessment (`core` knows only the counts)."""
+    if progress is None:
+        return None
+    report = progress  # narrowed, for the closure
+
+    def counted(done: int) -> None:
+        report(LoadProgress(stage, done, total, "implementations"))
+
+    return counted
 
 
 class Store(Protocol):

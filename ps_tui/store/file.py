@@ -37,7 +37,7 @@ from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
 from ps_tui.store import history_file
 from ps_tui.store.atomic import atomic_write, locked, sweep_stale_temps
-from ps_tui.store.base import LoadProgress, Progress
+from ps_tui.store.base import LoadProgress, Progress, counting
 from ps_tui.store.errors import (
     StoreConflict,
     StoreError,
@@ -303,17 +303,6 @@ def _decode_in_slices(data: bytes, progress: Progress) -> StoreFile:
     return StoreFile(**fields)
 
 
-def _checked_store(store: StoreFile, progress: Progress | None) -> list[Problem]:
-    if progress is None:
-        return check_store(store)
-    total = len(store.implementations)
-
-    def checked(done: int) -> None:
-        progress(LoadProgress("Checking", done, total, "implementations"))
-
-    return check_store(store, checked)
-
-
 def parse_store(
     path: Path, data: bytes, *, thorough: bool = False, progress: Progress | None = None
 ) -> StoreFile:
@@ -338,7 +327,12 @@ def parse_store(
             # of two equal keys without a word, which the slow path refuses.
             unique = (len(data) > DUPLICATE_CHECK_BYTES and not thorough) or _keys_unique(data)
             clean = not may_hold_control(data)
-            if b'"schema_version"' in data and unique and clean and not _checked_store(store, progress):
+            if (
+                b'"schema_version"' in data
+                and unique
+                and clean
+                and not check_store(store, counting(progress, "Checking", len(store.implementations)))
+            ):
                 return store
     elif progress is not None:
         progress(LoadProgress("Parsing", 0, None, "implementations"))

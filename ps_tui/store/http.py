@@ -26,7 +26,7 @@ from ps_tui.core.model import Implementation, Reference, StoreFile, etag
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import Problem, check_implementation, check_store
 from ps_tui.store.atomic import atomic_write
-from ps_tui.store.base import LoadProgress, Progress
+from ps_tui.store.base import LoadProgress, Progress, counting
 from ps_tui.store.errors import (
     StoreAuthFailed,
     StoreBadAnswer,
@@ -644,14 +644,7 @@ def _store_problems(
 ) -> list[Problem]:
     """What a store file's load would refuse in `data`, sent as `contents`
     (telling `progress` how the checks go)."""
-    checked = None
-    if progress is not None:
-        report, total = progress, len(data.implementations)
-
-        def checked(done: int) -> None:
-            report(LoadProgress("Checking", done, total, "implementations"))
-
-    problems = check_store(data, checked)
+    problems = check_store(data, counting(progress, "Checking", len(data.implementations)))
     if any(may_hold_control(content) for content in contents):
         problems += control_problems(data)
     return problems

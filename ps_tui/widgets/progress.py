@@ -13,20 +13,6 @@ from textual.widgets import ProgressBar, Static
 from ps_tui.store.base import LoadProgress
 
 
-def megabytes(count: int) -> str:
-    return f"{count / 1_000_000:,.1f} MB" if count < 10_000_000 else f"{count / 1_000_000:,.0f} MB"
-
-
-def progress_words(step: LoadProgress) -> str:
-    """What `step` says in words: "Decoding 12,000 of 100,000 implementations"."""
-    if step.unit == "bytes":
-        size = "" if step.total is None else f" ({megabytes(step.total)})"
-        return f"{step.stage} the file{size}"
-    if step.total is None:
-        return f"{step.stage}…"
-    return f"{step.stage} {step.done:,} of {step.total:,} {step.unit}"
-
-
 class ProgressPanel(Vertical):
     """A title, what is being done with its counts, and a bar: filled as far
     as the counts go, or sweeping while the total is not known."""
@@ -78,4 +64,4 @@ class ProgressPanel(Vertical):
     def show_load(self, step: LoadProgress) -> None:
         """A load's step; a file's bytes read count as done, not as a bar."""
         total = None if step.unit == "bytes" and step.done < (step.total or 0) else step.total
-        self.show(progress_words(step), step.done, total)
+        self.show(step.words, step.done, total)
