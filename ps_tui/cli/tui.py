@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import shlex
 import shutil
 import sys
@@ -112,6 +113,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
     app = PsApp(store=open_store(settings), settings=settings, command=command, keymap=keymap)
     app.run(mouse=mouse)
+    # Everything is written by now (the saves' threads are joined before
+    # `run` returns). The interpreter's last collection would walk every
+    # object still alive: a second and more for a store whose load was
+    # under way when the user quit (a finished load is frozen already).
+    gc.freeze()
     if app.failure:
         # Printed after the terminal is restored, unwrapped, like `validate`.
         print(app.failure, file=sys.stderr)
