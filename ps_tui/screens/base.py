@@ -16,7 +16,6 @@ from ps_tui.screens.host import host
 from ps_tui.store.base import LoadProgress
 from ps_tui.widgets.footer import KeyFooter
 from ps_tui.widgets.nav import NavBar
-from ps_tui.widgets.progress import ProgressPanel
 from ps_tui.widgets.status import StatusLine
 
 
@@ -48,10 +47,13 @@ class PsScreen(Screen[None]):
     def _load_progressed(self, step: LoadProgress | None) -> None:
         """Show how the load under way goes, under the tabs: the panel is
         mounted for a load that takes a while and removed when it ends."""
-        found = self.query(ProgressPanel).filter("#load-progress")
+        found = self.query("#load-progress")
         if step is None:
             found.remove()
             return
+        # Imported with the first slow load: the launch of a small store never needs it.
+        from ps_tui.widgets.progress import ProgressPanel
+
         if found:
             panel = found.first(ProgressPanel)
         else:
