@@ -226,16 +226,29 @@ class PsApp(InOrderKeys):
         # progress, whether it is still wanted, and ends when it is not. A
         # cancelled worker (the app quitting, a reload replacing it) says so.
         abandoned = threading.Event()
+        # The UI first: a load's thread reports its next step only once the
+        # UI has shown the last, so while the UI is busy (a screen opening,
+        # a key) the load waits for it instead of taking half its time.
+        shown = threading.Event()
+        shown.set()
+        ui_thread = threading.get_ident()
 
         def progress(step: LoadProgress) -> None:
+            waits = threading.get_ident() != ui_thread  # a remote load reports from the UI's own
+            if waits:
+                shown.wait()
             if abandoned.is_set():
                 raise LoadAbandoned
-            self.post_message(LoadProgressed(step))
+            if waits:
+                shown.clear()
+            if not self.post_message(LoadProgressed(step, shown.set)):
+                shown.set()  # the app is closing: nobody will show it
 
         try:
             self.post_message(await self._read_store(in_thread=True, progress=progress))
         finally:
             abandoned.set()
+            shown.set()
 
     async def _read_store(
         self, in_thread: bool, progress: Progress | None = None
@@ -264,6 +277,7 @@ class PsApp(InOrderKeys):
     @on(LoadProgressed)
     def _progressed(self, message: LoadProgressed) -> None:
         self.load_progress = message.progress
+        message.shown()
 
     @on(StoreLoaded)
     def _loaded(self, message: StoreLoaded) -> None:

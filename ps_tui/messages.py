@@ -29,15 +29,14 @@ class StoreLoaded(Message):
 
 
 class LoadProgressed(Message):
-    """How far the load under way has come. One still queued is superseded by
-    the next: the UI shows the latest, however fast a load reports."""
+    """How far the load under way has come; `shown` is called once the
+    handler has shown it (the load's thread waits for that before its next
+    step, so the UI is never starved by it)."""
 
-    def __init__(self, progress: LoadProgress) -> None:
+    def __init__(self, progress: LoadProgress, shown: Callable[[], None]) -> None:
         super().__init__()
         self.progress = progress
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, LoadProgressed)
+        self.shown = shown
 
 
 class StoreChanged(Message):

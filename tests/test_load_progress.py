@@ -75,6 +75,41 @@ async def test_q_quits_during_a_load_without_waiting_for_it() -> None:
     assert app.return_code == 0
 
 
+class EagerStore(MemoryStore):
+    """A store whose load's thread reports its steps as fast as it can,
+    noting after each how far the app had shown."""
+
+    def __init__(self, data: StoreFile) -> None:
+        super().__init__(data, location="eager")
+        self.app: PsApp | None = None
+        self.seen: list[tuple[int, int]] = []
+
+    def loads_quickly(self) -> bool:
+        return False
+
+    def _load(self, progress: Progress | None) -> StoreFile:
+        assert progress is not None and self.app is not None
+        for step in range(200):
+            progress(LoadProgress("Decoding", step, 200, "implementations"))
+            shown = self.app.load_progress
+            self.seen.append((step, -1 if shown is None else shown.done))
+        return self.data
+
+    async def load(self, progress: Progress | None = None) -> StoreFile:
+        return await asyncio.to_thread(self._load, progress)
+
+
+async def test_a_loads_thread_waits_for_the_ui_to_show_each_step() -> None:
+    store = EagerStore(default_store(TODAY))
+    app = store.app = PsApp(store, Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.portfolio is not None
+    # Each step was reported only once the one before it was on the screen.
+    assert len(store.seen) == 200
+    assert all(shown >= step - 1 for step, shown in store.seen)
+
+
 class GatedStore(MemoryStore):
     """A store whose load says how far it has come, then waits to be let go."""
 
