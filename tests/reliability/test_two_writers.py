@@ -20,6 +20,7 @@ import pytest
 
 import ps_tui.store.file as file_module
 from ps_tui.core.model import StoreFile
+from ps_tui.store.base import Progress
 from ps_tui.store.errors import StoreConflict
 from ps_tui.store.file import FileStore
 from tests.reliability.conftest import FIGURES, HERE, by_id, child_env, python, small_store
@@ -96,11 +97,13 @@ def test_a_save_landing_while_another_store_reloads_is_not_overwritten(
     parse = file_module.parse_store
     raced: list[bool] = []
 
-    def parse_while_b_saves(where: Path, data: bytes, thorough: bool = False) -> StoreFile:
+    def parse_while_b_saves(
+        where: Path, data: bytes, thorough: bool = False, progress: Progress | None = None
+    ) -> StoreFile:
         if not raced:
             raced.append(True)
             b.save_implementation_sync(edit_notes(b_data, 1, "B"))  # type: ignore[arg-type]
-        return parse(where, data, thorough=thorough)
+        return parse(where, data, thorough=thorough, progress=progress)
 
     monkeypatch.setattr(file_module, "parse_store", parse_while_b_saves)
     a_data = a.read()
