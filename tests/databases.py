@@ -1,110 +1,25 @@
 """Real databases for the tests: a SQLite file, and a PostgreSQL server
 started once per session from the machine's own binaries (Debian's
-`postgresql` package), each test on a fresh database cloned from a template
-that holds the schema.
+`postgresql` package; `bench/postgres.py` starts it, for the benchmarks
+too), each test on a fresh database cloned from a template that holds the
+schema.
 
-`initdb` refuses to run as root, so as root the cluster belongs to the
-`postgres` user (`runuser`), in a private directory with its own socket
-directory and no TCP listener. Without the binaries the PostgreSQL tests
-skip, saying why, unless PS_TUI_REQUIRE_POSTGRES is set (as CI sets it):
-then they fail.
+Without the binaries the PostgreSQL tests skip, saying why, unless
+PS_TUI_REQUIRE_POSTGRES is set (as CI sets it): then they fail.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
+from bench import postgres
+from bench.postgres import TEMPLATE, Cluster
+
+__all__ = ["REQUIRE", "TEMPLATE", "Cluster", "missing", "start_cluster"]
+
 REQUIRE = "PS_TUI_REQUIRE_POSTGRES"
-TEMPLATE = "ps_tui_template"
-PORT = 5432
-
-
-def postgres_bin() -> Path | None:
-    """The directory of initdb and pg_ctl: Debian's newest, or PG_BIN."""
-    given = os.environ.get("PG_BIN")
-    if given:
-        return Path(given)
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
-    return found[-1].parent if found else None
-
-
-@dataclass
-class Cluster:
-    directory: Path
-    bin: Path
-    as_postgres: list[str]
-    _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-
-    @property
-    def socket_dir(self) -> Path:
-        return self.directory / "sock"
-
-    def url(self, name: str) -> str:
-        return f"postgresql://postgres@/{name}?host={self.socket_dir}&port={PORT}"
-
-    def run(self, *command: str) -> None:
-        subprocess.run([*self.as_postgres, *command], check=True, capture_output=True, timeout=120)
-
-    def sql(self, statement: str, database: str = "postgres") -> None:
-        import psycopg
-
-        with psycopg.connect(self.url(database), autocommit=True) as connection:
-            connection.execute(statement)  # type: ignore[arg-type]
-
-    def fresh(self) -> str:
-        """The URL of a new database with the schema, cloned from the template."""
-        name = f"test_{os.getpid()}_{next(self._names)}"
-        self.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-        return self.url(name)
-
-    def stop_server(self) -> None:
-        """Stop the server at once, as a crash would."""
-        self.run(
-            str(self.bin / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "-w", "stop"
-        )
-
-    def start_server(self) -> None:
-        self._start()
-
-    def _start(self) -> None:
-        options = f"-k {self.socket_dir} -p {PORT} -c listen_addresses='' -c fsync=off -c max_connections=200"
-        self.run(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(self.directory / "data"),
-            "-l",
-            str(self.directory / "log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        )
-
-    def stop(self) -> None:
-        subprocess.run(
-            [
-                *self.as_postgres,
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.directory / "data"),
-                "-m",
-                "immediate",
-                "stop",
-            ],
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def missing(reason: str) -> None:
@@ -115,43 +30,8 @@ def missing(reason: str) -> None:
 
 def start_cluster() -> Cluster:
     """Start a private PostgreSQL server with the template database."""
-    binaries = postgres_bin()
-    if binaries is None or not (binaries / "pg_ctl").exists():
-        missing("no initdb under /usr/lib/postgresql/*/bin")
-    assert binaries is not None
     try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        missing("psycopg is not installed (pip install 'ps-tui[db]')")
-    directory = Path(tempfile.mkdtemp(prefix="pstui-pg-"))
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(directory, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    (directory / "sock").mkdir()
-    if as_postgres:
-        shutil.chown(directory / "sock", "postgres", "postgres")
-    cluster = Cluster(directory, binaries, as_postgres)
-    cluster.run(
-        str(binaries / "initdb"),
-        "-D",
-        str(directory / "data"),
-        "-U",
-        "postgres",
-        "--auth=trust",
-        "-E",
-        "UTF8",
-        "--no-sync",
-    )
-    cluster._start()
-    from ps_tui.db import parse_url
-    from ps_tui.db.migrate import upgrade
-    from ps_tui.db.opening import open_database
-
-    cluster.sql(f"CREATE DATABASE {TEMPLATE}")
-    database = open_database(parse_url(cluster.url(TEMPLATE)))
-    try:
-        upgrade(database)
-    finally:
-        database.close()
-    return cluster
+        return postgres.start_cluster()
+    except postgres.Unavailable as why:
+        missing(str(why))
+        raise
