@@ -604,6 +604,8 @@ def case_report(plan: Plan) -> list[Row]:
     return [row]
 
 
+from bench.writes import case_writes  # noqa: E402 (its own module: it imports this one)
+
 CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "launch": case_launch,
     "load-json": case_load_json,
@@ -618,6 +620,7 @@ CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "terminal": case_terminal,
     "remote": case_remote,
     "report": case_report,
+    "writes": case_writes,
 }
 
 

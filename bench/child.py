@@ -286,6 +286,13 @@ def headless(path: str, command: list[str], sigint: str) -> Result:
 # -- TUI cases ---------------------------------------------------------------------
 
 
+def writes(**params: Any) -> Result:
+    """Concurrent writes through a real server; see bench.writes."""
+    from bench import writes as write_cases
+
+    return write_cases.measure(**params)
+
+
 def tui(path: str, op: str, variant: str, **params: Any) -> Result:
     """A TUI measurement; see bench.tui."""
     from bench import tui as tui_cases
@@ -299,6 +306,7 @@ MEASUREMENTS: dict[str, Callable[..., Result]] = {
     "kpi": kpi,
     "headless": headless,
     "tui": tui,
+    "writes": writes,
 }
 
 
