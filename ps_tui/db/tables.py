@@ -89,10 +89,10 @@ def _as_store(schema_version: int, document: str) -> StoreFile:
 def delta_since(cursor: Cursor, since: int) -> Delta:
     """Everything changed after change `since` (0: everything there is)."""
     seq = current_seq(cursor)
-    rows = cursor.all(
-        "SELECT position, document FROM implementations WHERE seq > ? ORDER BY position", (since,)
-    )
-    written = [(int(row[0]), _IMPLEMENTATION.decode(row[1])) for row in rows]
+    # Sorted here, not by ORDER BY position: SQLite would then walk every
+    # row in position order instead of the few after `since` by their seq.
+    rows = cursor.all("SELECT position, document FROM implementations WHERE seq > ?", (since,))
+    written = sorted(((int(row[0]), _IMPLEMENTATION.decode(row[1])) for row in rows), key=_first)
     ids = {impl.id for _, impl in written}
     deleted = [gone for gone in deleted_since(cursor, since) if gone not in ids]
     reference_row = cursor.one(
@@ -100,6 +100,10 @@ def delta_since(cursor: Cursor, since: int) -> Delta:
     )
     reference = None if reference_row is None else _as_store(int(reference_row[0]), str(reference_row[1]))
     return Delta(seq, written, deleted, reference)
+
+
+def _first(pair: tuple[int, Implementation]) -> int:
+    return pair[0]
 
 
 def deleted_since(cursor: Cursor, since: int) -> list[str]:

@@ -74,6 +74,8 @@ class DatabaseState(Snapshot):
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _rows: dict[str, tuple[int, Implementation]] = field(default_factory=dict)
     _reference: StoreFile | None = None
+    #: The `version` that `data` was made at.
+    _built: int = -1
     _guard: threading.Lock = field(default_factory=threading.Lock)
     #: The history's events read so far (oldest first), after the last
     #: record's id and digest.
@@ -92,7 +94,7 @@ class DatabaseState(Snapshot):
     def refresh(self) -> None:
         """Bring the copy up to the database's last change (blocking)."""
         # Read once: another thread may move the copy on meanwhile.
-        since, loaded = self.seq, self.data is not None
+        since, loaded = self.seq, self._reference is not None
         with self.database.read() as cursor:
             latest = tables.current_seq(cursor)
             if latest == since and loaded:
@@ -105,7 +107,7 @@ class DatabaseState(Snapshot):
 
     def _catch_up(self, cursor: Cursor, upto: int) -> None:
         """Within a write that took change `upto + 1`: the copy up to `upto`."""
-        if self.seq < upto or self.data is None:
+        if self.seq < upto or self._reference is None:
             delta = tables.delta_since(cursor, self.seq)
             self._apply(tables.Delta(upto, delta.implementations, delta.deleted, delta.reference))
 
@@ -113,7 +115,7 @@ class DatabaseState(Snapshot):
         """Merge `delta` into the copy (`whole`: it is everything, from change
         0; `backwards`: even though the copy is at a later change)."""
         with self._guard:
-            if self.data is not None and delta.seq <= self.seq and not backwards:
+            if self._reference is not None and delta.seq <= self.seq and not backwards:
                 return  # another thread brought it this far already
             if whole:
                 self._rows, self._reference = {}, None
@@ -131,8 +133,25 @@ class DatabaseState(Snapshot):
                     del self._rows[implementation.id]  # deleted and made again: now last
                 self._rows[implementation.id] = (position, implementation)
             self.seq = delta.seq
-            implementations = [implementation for _, implementation in self._rows.values()]
-            self._replace(msgspec.structs.replace(self._reference, implementations=implementations))
+            # The whole store is made again only when a read asks for it
+            # (`current`): a write costs the same at any size.
+            self.version += 1
+
+    def current(self) -> StoreFile:
+        """The whole store as of the last change applied, made from the rows
+        when it changed since the last read that asked for it."""
+        with self._guard:
+            if self.data is None or self._built != self.version:
+                reference = self._reference_now()
+                implementations = [implementation for _, implementation in self._rows.values()]
+                self.data = msgspec.structs.replace(reference, implementations=implementations)
+                self._built = self.version
+            return self.data
+
+    def find(self, implementation_id: str) -> Implementation | None:
+        with self._guard:
+            known = self._rows.get(implementation_id)
+        return None if known is None else known[1]
 
     def _reference_now(self) -> StoreFile:
         assert self._reference is not None, "the copy is loaded before any write"
