@@ -153,3 +153,29 @@ def test_limits_are_checked_as_flags(capsys: pytest.CaptureFixture[str], flag: s
         main(["serve", flag, value])
     assert caught.value.code == 2
     assert "is not a" in capsys.readouterr().err
+
+
+def test_the_loaded_store_is_frozen_out_of_the_gc_before_serving(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a server at 100,000 implementations paused for: a full
+    collection walking the whole loaded store while requests waited."""
+    pytest.importorskip("uvicorn")
+    import gc
+
+    from ps_tui.server import connections
+
+    monkeypatch.setenv("PS_TUI_SERVER_TOKEN", "t")
+    frozen: list[int] = []
+
+    def run(self: connections.Server, sockets: object = None) -> None:
+        frozen.append(gc.get_freeze_count())
+        self.started = True
+
+    monkeypatch.setattr(connections.Server, "run", run)
+    gc.unfreeze()
+    try:
+        assert main(["serve", "--store", str(store), "--port", "0"]) == 0
+    finally:
+        gc.unfreeze()
+    assert frozen and frozen[0] > 0
