@@ -25,6 +25,7 @@ from ps_tui.db.migrate import upgrade
 from ps_tui.db.opening import open_database
 from ps_tui.db.transfer import import_store
 from ps_tui.server.database import DatabaseState
+from ps_tui.server.state import ChangesQuery
 from tests.conftest import TODAY
 
 SMALL, LARGE = 200, 2_000
@@ -127,3 +128,29 @@ def test_a_write_allocates_the_same_at_any_size(tmp_path: Path) -> None:
         finally:
             state.database.close()
     assert peaks[LARGE] < 2 * peaks[SMALL], peaks
+
+
+async def test_a_first_load_pages_through_the_copy_as_the_database_has_it(tmp_path: Path) -> None:
+    """A client's first load (every implementation, page by page) is served
+    from the copy, not decoded from every row again (at 100,000 through
+    PostgreSQL that took 3.6 times a local load of the file), and still
+    answers what the database holds after another process's writes."""
+    state = database_of(tmp_path / "store.db", SMALL)
+    other = DatabaseState(database=state.database, who="another process")
+    try:
+        await state.ready()
+        await other.ready()
+        changed = msgspec.structs.replace(other.get("IMP-000010"), notes="theirs")
+        await other.update(changed, None, TODAY)
+        await other.delete("IMP-000020", None)
+        await state.ready()
+        pages = [await state.changes(ChangesQuery(limit=64, offset=o)) for o in range(0, SMALL, 64)]
+        with state.database.read() as cursor:
+            stored = tables.all_implementations(cursor)
+            latest = tables.current_seq(cursor)
+        items = [implementation for page in pages for implementation in page.items]
+        assert items == stored
+        assert {(page.total, page.seq, page.complete) for page in pages} == {(SMALL - 1, latest, True)}
+        assert all(implementation is state.get(implementation.id) for implementation in items)
+    finally:
+        state.database.close()

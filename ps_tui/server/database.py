@@ -12,8 +12,9 @@ current one, a database that cannot be reached 503.
 Reads of the whole portfolio (KPI, lookup, rows, team, reports) use the
 in-memory copy, brought up to date before every request from the change
 log (`SELECT ... WHERE seq > ?`: one cheap query when nothing changed), so
-several processes on one database give the same answers. Listing with
-filters and paging, and the change feed, run in SQL.
+several processes on one database give the same answers; so do the pages
+of an unfiltered listing (a client's first load), at the copy's change
+number. Listing with filters, and the change feed, run in SQL.
 """
 
 from __future__ import annotations
@@ -141,12 +142,16 @@ class DatabaseState(Snapshot):
         """The whole store as of the last change applied, made from the rows
         when it changed since the last read that asked for it."""
         with self._guard:
-            if self.data is None or self._built != self.version:
-                reference = self._reference_now()
-                implementations = [implementation for _, implementation in self._rows.values()]
-                self.data = msgspec.structs.replace(reference, implementations=implementations)
-                self._built = self.version
-            return self.data
+            return self._whole()
+
+    def _whole(self) -> StoreFile:
+        """`current()`, with `_guard` held."""
+        if self.data is None or self._built != self.version:
+            reference = self._reference_now()
+            implementations = [implementation for _, implementation in self._rows.values()]
+            self.data = msgspec.structs.replace(reference, implementations=implementations)
+            self._built = self.version
+        return self.data
 
     def find(self, implementation_id: str) -> Implementation | None:
         with self._guard:
@@ -160,6 +165,9 @@ class DatabaseState(Snapshot):
     # -- reads ----------------------------------------------------------------------
 
     async def changes(self, query: ChangesQuery) -> Changes:
+        if query == ChangesQuery(limit=query.limit, offset=query.offset):
+            return await blocking(lambda: self._everything(query.limit, query.offset))
+
         def run() -> Changes:
             with self.database.read() as cursor:
                 latest = tables.current_seq(cursor)
@@ -183,6 +191,18 @@ class DatabaseState(Snapshot):
             return Changes(items, total, deleted, server_time, complete=True, seq=latest)
 
         return await blocking(run)
+
+    def _everything(self, limit: int, offset: int) -> Changes:
+        """A page of every implementation (what a client's first load asks
+        for) from the copy, which this request's refresh brought up to date:
+        the same rows as the database's at the copy's change, without
+        decoding each again."""
+        with self._guard:
+            seq, implementations = self.seq, self._whole().implementations
+        with self.database.read() as cursor:
+            server_time = tables.change_time(cursor, seq) or utc_now()
+        page = implementations[offset : offset + limit]
+        return Changes(page, len(implementations), [], server_time, complete=True, seq=seq)
 
     async def history(
         self, request: HistoryRequest, limit: int | None = None, offset: int = 0
