@@ -7,8 +7,10 @@ is the median of its samples; a ratio is ps-tui's median over the baseline's.
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -519,29 +521,75 @@ def case_terminal(plan: Plan) -> list[Row]:
     return [row]
 
 
+#: The servers the remote case loads from: the file, and the databases.
+REMOTE_SERVERS = {"remote": "file", "remote-sqlite": "SQLite", "remote-postgresql": "PostgreSQL"}
+
+
 def case_remote(plan: Plan) -> list[Row]:
-    path = store_file(plan.toml_count, "json")
-    timeout = 300 * plan.timeout_scale + 60
-    ours, theirs = Samples(), Samples()
-    for number in range(plan.load_runs):
-        for variant, samples in (("remote", ours), ("ps-tui", theirs)):
-            got = samples.add(run_measurement("load", {"path": str(path), "variant": variant}, timeout))
-            progress(f"remote {variant}", number + 1, plan.load_runs, got)
-    row = Row(
-        "remote",
-        f"remote load, {plan.toml_count:,} impl. over loopback HTTP",
-        "local JSON load (FileStore.read)",
-        ours.stat(),
-        theirs.stat(),
-        Budget("ratio", 2.0),
-        notes=[
-            f"{n_of(ours)}, one load per fresh process; ps-tui = RemoteStore.load() from a real "
-            f"`ps-tui serve` on 127.0.0.1 (reference, pages of {PAGE:,}, typed decode, cache write); "
-            "baseline = FileStore.read() of the same JSON file"
-        ],
-    )
-    describe([row], ours, theirs, "remote", "local", paired=True)
-    return [row]
+    """The TUI's initial load over loopback from a real `ps-tui serve` (of
+    the store file, and of the same store in SQLite and PostgreSQL), beside
+    the local load of the same JSON file."""
+    from bench import postgres
+    from bench.writes import db_import, sqlite_store
+
+    path = store_file(plan.json_count, "json")
+    timeout = 600 * plan.timeout_scale + 60
+    # The server may leave files beside its database: a copy, removed afterwards.
+    work = Path(tempfile.mkdtemp(prefix="remote-", dir=OUT))
+    shutil.copyfile(sqlite_store(plan.json_count, path), work / "store.sqlite")
+    sources: dict[str, list[str] | None] = {
+        "remote": ["--store", str(path)],
+        "remote-sqlite": ["--database", f"sqlite:///{work / 'store.sqlite'}"],
+        "remote-postgresql": None,
+    }
+    why_not = ""
+    cluster = None
+    try:
+        cluster = postgres.start_cluster()
+        url = cluster.fresh("remote")
+        log("  importing the store into PostgreSQL ...")
+        db_import(url, path)
+        sources["remote-postgresql"] = ["--database", url]
+    except postgres.Unavailable as reason:
+        why_not = str(reason)
+    results = {variant: Samples() for variant in [*REMOTE_SERVERS, "ps-tui"]}
+    try:
+        for number in range(plan.load_runs):
+            for variant, samples in results.items():
+                source = sources.get(variant, [])
+                if source is None:
+                    continue
+                params = {"path": str(path), "variant": variant, "source": source}
+                got = samples.add(run_measurement("load", params, timeout))
+                progress(f"remote {variant}", number + 1, plan.load_runs, got)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if cluster is not None:
+            cluster.stop()
+    local = results["ps-tui"]
+    rows = []
+    for variant, server in REMOTE_SERVERS.items():
+        ours = results[variant]
+        row = Row(
+            "remote",
+            f"remote load, {plan.json_count:,} impl. over loopback HTTP, {server} server",
+            "local JSON load (FileStore.read)",
+            ours.stat(),
+            local.stat(),
+            Budget("ratio", 2.0),
+            notes=[
+                f"{n_of(ours)}, one load per fresh process; ps-tui = RemoteStore.load() from a real "
+                f"`ps-tui serve` of the {server} store on 127.0.0.1 (reference, pages of {PAGE:,}, typed "
+                "decode, cache write), the server started before the clock; baseline = FileStore.read() "
+                "of the same JSON file"
+            ],
+        )
+        describe([row], ours, local, "remote", "local", paired=True)
+        if sources[variant] is None:
+            row.ours_missing = "not measured"
+            row.notes.append(f"PostgreSQL not measured: {why_not}")
+        rows.append(row)
+    return rows
 
 
 #: The size of the report case's store, whatever the plan (the budget's size).

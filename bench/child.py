@@ -38,13 +38,14 @@ def _settle() -> None:
 # -- store loads -------------------------------------------------------------------
 
 
-def load(path: str, variant: str) -> Result:
+def load(path: str, variant: str, source: list[str] | None = None) -> Result:
     """One load of the store at `path`.
 
     ps-tui: `FileStore(path).read()`: read, parse, validate, fingerprint.
     msgspec-untyped: read the bytes and `msgspec.json.decode` them into plain
     dicts and lists (no types, no validation).
     tomllib: `tomllib.loads` of the text alone (read before the clock starts).
+    remote...: `RemoteStore.load()` from `ps-tui serve SOURCE` (default: `--store PATH`).
     """
     file = Path(path)
     if variant == "ps-tui":
@@ -73,57 +74,32 @@ def load(path: str, variant: str) -> Result:
         raw = tomllib.loads(text)
         elapsed = time.perf_counter() - start
         return {"samples": [elapsed], "extra": {"implementations": len(raw["implementations"])}}
-    if variant == "remote":
-        return _remote_load(file)
+    if variant.startswith("remote"):
+        return _remote_load(source or ["--store", str(file)])
     raise ValueError(f"unknown load variant {variant!r}")
 
 
-def _remote_load(file: Path) -> Result:
-    """`RemoteStore.load()` of the store at `file` served by a real
-    `ps-tui serve` on 127.0.0.1 (started and stopped outside the clock)."""
+def _remote_load(source: list[str]) -> Result:
+    """`RemoteStore.load()` from a real `ps-tui serve SOURCE` on 127.0.0.1
+    (started and stopped outside the clock)."""
     import asyncio
-    import os
-    import socket
-    import subprocess
     import tempfile
 
-    import httpx
-
+    from bench.serving import serving
     from ps_tui.store.http import RemoteStore
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PS_TUI_SERVER_TOKEN": "bench-token"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ps_tui", "serve", "--store", str(file), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        with tempfile.TemporaryDirectory() as cache:
-            store = RemoteStore(url, cache_dir=Path(cache))
+    with serving(source) as url, tempfile.TemporaryDirectory() as cache:
+        store = RemoteStore(url, cache_dir=Path(cache))
 
-            async def timed() -> tuple[float, int]:
-                start = time.perf_counter()
-                data = await store.load()
-                elapsed = time.perf_counter() - start
-                await store.aclose()
-                return elapsed, len(data.implementations)
+        async def timed() -> tuple[float, int]:
+            start = time.perf_counter()
+            data = await store.load()
+            elapsed = time.perf_counter() - start
+            await store.aclose()
+            return elapsed, len(data.implementations)
 
-            _settle()
-            elapsed, count = asyncio.run(timed())
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _settle()
+        elapsed, count = asyncio.run(timed())
     return {"samples": [elapsed], "extra": {"implementations": count}}
 
 
