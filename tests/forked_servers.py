@@ -97,7 +97,8 @@ class Forked:
             return False
         try:
             stat = Path(f"/proc/{self.pid}/stat").read_text()
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
+            # A process that ends while its entry is read gives ESRCH, not ENOENT.
             self.pid = 0
             return False
         # pid (comm) state ppid ...: comm may hold spaces, so split after it.
