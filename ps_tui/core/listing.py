@@ -9,10 +9,11 @@ once per build rather than once per row.
 from __future__ import annotations
 
 import operator
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 from typing import Any, Literal, cast
 
 import msgspec
@@ -20,6 +21,7 @@ import msgspec
 from ps_tui.core.health import Assessment, Health, health_words
 from ps_tui.core.model import Deployment, Implementation, Reference, Status
 from ps_tui.core.parse import UNKNOWN, format_arr
+from ps_tui.core.slices import CHUNK, Steps, map_steps, sort_steps
 from ps_tui.core.view import Portfolio
 
 #: What the milestone column shows once every milestone is done, or the
@@ -293,6 +295,52 @@ def sort_rows(rows: Sequence[Row], key: str, reverse: bool) -> list[Row]:
     return list(map(rows.__getitem__, sort_order(rows, key, reverse)))
 
 
+@dataclass(frozen=True, slots=True)
+class SortRanks:
+    """Per row, in the order of the rows they were read from, an int that
+    sorts as the row does on one column: equal values get equal ints, and a
+    missing value the highest, in both directions. Sorting positions on
+    these ints compares small ints only, so a sort is a fraction of
+    `sort_order`'s cost, and the ints survive any reordering of the rows."""
+
+    ascending: list[int]
+    #: The present values' ranks flipped; missing values still last.
+    descending: list[int]
+
+    def of(self, reverse: bool) -> list[int]:
+        return self.descending if reverse else self.ascending
+
+
+def sort_ranks(rows: Sequence[Row], key: str, chunk: int = CHUNK) -> Steps[SortRanks]:
+    """The `SortRanks` of `rows` on column `key`, in steps (`core.slices`).
+    Raises KeyError for an unknown column."""
+    get, text = _SORT_FIELDS[key]
+    values: list[Any] = yield from map_steps(get, rows, chunk)
+    missing: Any = None
+    if text:
+        values = yield from map_steps(str.casefold, values, chunk)
+        missing = ""
+    distinct = set(values)
+    distinct.discard(missing)
+    yield
+    ordered = yield from sort_steps(list(distinct), chunk=chunk)
+    top = len(ordered)
+    rank = dict(zip(ordered, range(top), strict=True))
+    rank[missing] = top
+    yield
+    ascending: list[int] = yield from map_steps(rank.__getitem__, values, chunk)
+    flipped = [*range(top - 1, -1, -1), top]
+    descending: list[int] = yield from map_steps(flipped.__getitem__, ascending, chunk)
+    return SortRanks(ascending, descending)
+
+
+def sorted_positions(order: Sequence[int], ranks: list[int], chunk: int = CHUNK) -> Steps[list[int]]:
+    """`order` (positions into the rows `ranks` were read from) sorted on
+    `ranks`, in steps: the order `sort_rows` gives those rows taken in
+    `order`, ties and missing values kept in `order`'s order."""
+    return sort_steps(list(order), key=ranks.__getitem__, chunk=chunk)
+
+
 # --- scopes -----------------------------------------------------------------------
 
 
@@ -343,17 +391,69 @@ def scope_positions(rows: Sequence[Row], positions: Iterable[int], scope: Scope,
     return list(compress(chosen, keep))
 
 
+def scoping(
+    rows: Sequence[Row], positions: Sequence[int], scope: Scope, me: str | None, chunk: int = CHUNK
+) -> Steps[list[int]]:
+    """`scope_positions` in steps of about `chunk` positions."""
+    if scope is Scope.ALL:
+        return list(positions)
+    kept: list[int] = []
+    for at in range(0, len(positions), chunk):
+        kept.extend(scope_positions(rows, positions[at : at + chunk], scope, me))
+        yield
+    return kept
+
+
+def places(order: Sequence[int], chunk: int = CHUNK) -> Steps[list[int]]:
+    """Where each position stands in `order` (every position once): the
+    inverse of `order`, in steps."""
+    where = [0] * len(order)
+    for at in range(0, len(order), chunk):
+        deque(map(where.__setitem__, order[at : at + chunk], count(at)), maxlen=0)
+        yield
+    return where
+
+
+def in_order(
+    order: Sequence[int], where: Sequence[int], positions: Sequence[int], chunk: int = CHUNK
+) -> Steps[list[int]]:
+    """The `positions` in the order they have in `order` (every position
+    once: the order rows are shown in; `where` its inverse, see `places`),
+    in steps. A few are sorted on where they stand; many are picked from
+    `order`, which reads it all once."""
+    size = len(order)
+    if len(positions) * 4 < size:
+        places_taken = yield from map_steps(where.__getitem__, positions, chunk)
+        ranked = yield from sort_steps(places_taken, chunk=chunk)
+        return (yield from map_steps(order.__getitem__, ranked, chunk))
+    flags = bytearray(size)
+    deque(map(flags.__setitem__, positions, repeat(1)), maxlen=0)
+    yield
+    taken: list[int] = []
+    for at in range(0, size, chunk):
+        part = order[at : at + chunk]
+        taken.extend(compress(part, map(flags.__getitem__, part)))
+        yield
+    return taken
+
+
 __all__ = [
     "COLUMNS",
     "DEFAULT_SORT",
     "Column",
     "Row",
     "Scope",
+    "SortRanks",
     "build_rows",
     "cell_text",
+    "in_order",
     "make_row",
     "natural_widths",
+    "places",
     "scope_positions",
+    "scoping",
     "sort_order",
+    "sort_ranks",
     "sort_rows",
+    "sorted_positions",
 ]

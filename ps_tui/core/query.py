@@ -23,13 +23,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import chain, compress, repeat
+from itertools import chain, compress, count, filterfalse, repeat
 from typing import Any
 
 from ps_tui.core.health import Health
 from ps_tui.core.listing import DONE, Row
 from ps_tui.core.model import Reference, Status
 from ps_tui.core.segments import resolve_segment
+from ps_tui.core.slices import CHUNK, Sliced, Steps
 from ps_tui.core.text import Piece, pieces, subsequence_pattern
 
 
@@ -79,29 +80,63 @@ class FuzzyIndex:
     customer, IE owner and notes: the query's characters appear in order
     within one field, ignoring case. Textual's matcher enumerates every
     placement and is far too slow for 100,000 rows, so a search compiles one
-    regex and runs it once over one haystack holding each distinct lowercased
+    regex and runs it over a haystack holding each distinct lowercased
     field value once; matched values are then mapped back to rows. Owners and
     notes repeat a lot, so the haystack is much smaller than the rows' text.
+
+    The answers are positions in the rows as given, whatever order they are
+    shown in later: built from the rows in store order, the index survives
+    a sort. `building` builds it in steps (`core.slices`), so that the UI
+    thread is never held for long; `searching` searches in steps.
 
     Control characters in a query match nothing (none can be typed in the
     filter box)."""
 
     __slots__ = ("_fields", "_haystack", "_size")
 
+    _fields: list[_Field]
+    #: The haystack in pieces that end at line ends (each searched alone).
+    _haystack: list[str]
+    _size: int
+
     def __init__(self, rows: Sequence[Row]) -> None:
-        self._size = len(rows)
+        index = Sliced(self._steps(rows, sys.maxsize)).finish()
+        self._size, self._fields, self._haystack = index._size, index._fields, index._haystack
+
+    @classmethod
+    def building(cls, rows: Sequence[Row], chunk: int = CHUNK) -> Steps[FuzzyIndex]:
+        """The index of `rows`, built in steps of about `chunk` rows or lines.
+        `rows` must not change meanwhile."""
+        return cls._steps(rows, chunk)
+
+    @classmethod
+    def _steps(cls, rows: Sequence[Row], chunk: int) -> Steps[FuzzyIndex]:
+        size = len(rows)
         lines: list[str] = []
-        self._fields: list[_Field] = []
+        fields: list[_Field] = []
         for name in FUZZY_FIELDS:
-            values = list(map(operator.attrgetter(name), rows))
-            distinct = list(dict.fromkeys(values))
-            self._fields.append(_field(len(lines), values, distinct))
-            lines.extend(distinct)
-        lowered = list(map(str.lower, lines))
-        text = "".join(lowered)
-        if "\n" in text or "\x01" in text:
-            lowered = [_STRUCTURE.sub(_FILLER, value) for value in lowered]
-        self._haystack = "".join(f"{value}\x01{number}\n" for number, value in enumerate(lowered))
+            get = operator.attrgetter(name)
+            number: dict[str, int] = {}
+            numbers: list[int] = []
+            for at in range(0, size, chunk):
+                values = list(map(get, rows[at : at + chunk]))
+                new = list(filterfalse(number.__contains__, dict.fromkeys(values)))
+                number.update(zip(new, count(len(number))))
+                numbers.extend(map(number.__getitem__, values))
+                yield
+            field = yield from _field(len(lines), numbers, len(number), chunk)
+            fields.append(field)
+            lines.extend(number)
+        haystack: list[str] = []
+        for at in range(0, len(lines), chunk):
+            lowered = list(map(str.lower, lines[at : at + chunk]))
+            if any(map(_STRUCTURE.search, lowered)):
+                lowered = [_STRUCTURE.sub(_FILLER, value) for value in lowered]
+            haystack.append("".join(map("{}\x01{}\n".format, lowered, count(at))))
+            yield
+        index = cls.__new__(cls)
+        index._size, index._fields, index._haystack = size, fields, haystack
+        return index
 
     def __len__(self) -> int:
         """The number of rows indexed."""
@@ -110,13 +145,21 @@ class FuzzyIndex:
     def search(self, text: str) -> list[int]:
         """Positions (ascending) of the rows whose customer, owner or notes
         fuzzy-match `text`; every row for empty text."""
+        return Sliced(self.searching(text)).finish()
+
+    def searching(self, text: str) -> Steps[list[int]]:
+        """`search(text)` in steps: one per piece of the haystack."""
         size = self._size
         if not text:
             return list(range(size))
         if any(char < " " for char in text):
             return []
-        # Lines that failed leave an empty string (see `subsequence_pattern`).
-        lines = list(map(int, filter(None, subsequence_pattern(text.lower()).findall(self._haystack))))
+        pattern = subsequence_pattern(text.lower())
+        lines: list[int] = []
+        for piece in self._haystack:
+            # Lines that failed leave an empty string (see `subsequence_pattern`).
+            lines.extend(map(int, filter(None, pattern.findall(piece))))
+            yield
         flags = 0
         groups: list[Iterable[int]] = []
         ends = [field.first for field in self._fields[1:]] + [sys.maxsize]
@@ -161,17 +204,19 @@ def _mark(flags: bytearray, positions: Iterable[int]) -> bytearray:
     return flags
 
 
-def _field(first: int, values: list[str], distinct: list[str]) -> _Field:
-    if len(distinct) == len(values):
-        return _Field(first, len(distinct), None, None)
-    number = {value: index for index, value in enumerate(distinct)}
-    numbers = list(map(number.__getitem__, values))
-    if len(distinct) <= _FEW:
-        return _Field(first, len(distinct), bytes(numbers), None)
-    rows: list[list[int]] = [[] for _ in distinct]
-    for row, value in enumerate(numbers):
-        rows[value].append(row)
-    return _Field(first, len(distinct), numbers, rows)
+def _field(first: int, numbers: list[int], distinct: int, chunk: int) -> Steps[_Field]:
+    """Where a field's `distinct` values start in the haystack and which
+    rows have each, from the value number of each row."""
+    if distinct == len(numbers):
+        return _Field(first, distinct, None, None)
+    if distinct <= _FEW:
+        return _Field(first, distinct, bytes(numbers), None)
+    rows: list[list[int]] = [[] for _ in range(distinct)]
+    for at in range(0, len(numbers), chunk):
+        for row, value in enumerate(numbers[at : at + chunk], at):
+            rows[value].append(row)
+        yield
+    return _Field(first, distinct, numbers, rows)
 
 
 # --- tokens -------------------------------------------------------------------------
@@ -478,23 +523,35 @@ def filter_rows(rows: Sequence[Row], query: Query, index: FuzzyIndex | None) -> 
     and the free text of `query`. `index` must be built from `rows`; it may be
     None when the query has no free text (building it costs more than the
     filter)."""
+    return Sliced(filtering(rows, query, index, sys.maxsize)).finish()
+
+
+def filtering(
+    rows: Sequence[Row], query: Query, index: FuzzyIndex | None, chunk: int = CHUNK
+) -> Steps[list[int]]:
+    """`filter_rows` in steps (`core.slices`) of about `chunk` rows each."""
     if query.free_text:
         if index is None:
             raise ValueError("free text needs a FuzzyIndex of these rows")
         if len(index) != len(rows):
             raise ValueError(f"the index has {len(index)} rows, not {len(rows)}: build it from these rows")
-    positions: Sequence[int] = (
-        index.search(query.free_text) if query.free_text and index is not None else range(len(rows))
-    )
+    positions: Sequence[int] = range(len(rows))
+    if query.free_text and index is not None:
+        positions = yield from index.searching(query.free_text)
     for getter, test, per_value in query._checks():
-        # One C-level pass reads the field of every candidate.
-        candidates = rows if isinstance(positions, range) else map(rows.__getitem__, positions)
-        values = list(map(getter, candidates))
-        if per_value:
-            # Owners and milestones repeat (a team has few members, a lifecycle
-            # few milestones): decide each distinct value once, not per row.
-            test = frozenset(filter(test, set(values))).__contains__
-        positions = list(compress(positions, map(test, values)))
+        kept: list[int] = []
+        for at in range(0, len(positions), chunk):
+            part = positions[at : at + chunk]
+            # One C-level pass reads the field of every candidate.
+            candidates = rows[at : at + chunk] if isinstance(part, range) else map(rows.__getitem__, part)
+            values = list(map(getter, candidates))
+            # Owners and milestones repeat (a team has few members, a
+            # lifecycle few milestones): decide each distinct value once,
+            # not per row.
+            passes = frozenset(filter(test, set(values))).__contains__ if per_value else test
+            kept.extend(compress(part, map(passes, values)))
+            yield
+        positions = kept
     return list(positions)
 
 
@@ -505,6 +562,7 @@ __all__ = [
     "QueryError",
     "TypedFilter",
     "filter_rows",
+    "filtering",
     "parse_query",
     "read_typed",
     "unmatched_owners",

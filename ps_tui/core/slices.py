@@ -1,0 +1,143 @@
+"""Long computations in short steps, so that the UI thread never waits on one.
+
+A computation is written as a generator that yields between steps of a few
+milliseconds each (`Steps`) and returns its answer. `Sliced` holds one under
+way: a screen advances it for a few milliseconds, gives the event loop a
+turn (keys, frames), and goes on, or drops it when newer input makes its
+answer useless. Anything that needs the answer sooner (a key that needs the
+fuzzy index) advances the same `Sliced`, so no work is done twice, and
+`finish` runs what is left at once where an answer is needed now.
+
+Threads are no help here: the work is Python code that holds the GIL, so a
+worker thread would stall the UI thread as long, in more and longer pieces.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+#: A computation in steps: yields None between steps, returns its answer.
+Steps = Generator[None, None, T]
+
+#: Seconds of work between two turns of the event loop (a frame is 16.7 ms).
+SLICE = 0.008
+#: Seconds a key's own work may run before its first turn: most keys are
+#: done within it, without waiting a turn (and a frame) for the rest.
+FIRST_SLICE = 0.020
+
+#: How many items one step handles at most (sorting, reading rows).
+CHUNK = 12_500
+
+
+class Sliced(Generic[T]):
+    """A computation under way; any number of callers may advance it."""
+
+    __slots__ = ("_done", "_steps", "_value")
+
+    def __init__(self, steps: Steps[T]) -> None:
+        self._steps = steps
+        self._done = False
+        self._value: T | None = None
+
+    @classmethod
+    def of(cls, value: T) -> Sliced[T]:
+        """A computation already done, with answer `value`."""
+        done: Sliced[T] = cls(_nothing())
+        done._done, done._value = True, value
+        return done
+
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    def step(self) -> bool:
+        """Run one step; whether the computation is done."""
+        if not self._done:
+            try:
+                next(self._steps)
+            except StopIteration as stop:
+                self._done, self._value = True, stop.value
+        return self._done
+
+    def run_for(self, seconds: float) -> bool:
+        """Run steps for about `seconds` (at least one); whether it is done."""
+        end = time.perf_counter() + seconds
+        while not self.step():
+            if time.perf_counter() >= end:
+                return False
+        return True
+
+    def finish(self) -> T:
+        """Run what is left at once, and the answer."""
+        while not self.step():
+            pass
+        return self.value
+
+    @property
+    def value(self) -> T:
+        """The answer (the computation must be done)."""
+        if not self._done:
+            raise RuntimeError("the computation is not done yet")
+        return self._value  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        """Drop what is left (a computation nobody needs any more)."""
+        self._steps.close()
+
+
+def _nothing() -> Steps[Any]:
+    return None
+    yield  # a generator
+
+
+def wait_for(sliced: Sliced[T]) -> Steps[T]:
+    """Steps that advance `sliced` (shared with others) until it is done: for
+    a computation that needs another's answer first."""
+    while not sliced.step():
+        yield
+    return sliced.value
+
+
+def sort_steps(
+    items: list[Any], key: Callable[[Any], Any] | None = None, chunk: int = CHUNK
+) -> Steps[list[Any]]:
+    """`items` sorted as `sorted(items, key=key)` sorts them (stably), in
+    steps of about `chunk` items: each chunk is sorted, then neighbouring
+    runs are merged (a sort of two sorted runs is a linear merge)."""
+    runs: list[list[Any]] = []
+    for at in _starts(len(items), chunk):
+        runs.append(sorted(items[at : at + chunk], key=key))
+        yield
+    while len(runs) > 1:
+        merged: list[list[Any]] = []
+        for at in range(0, len(runs) - 1, 2):
+            run = runs[at]
+            run.extend(runs[at + 1])
+            run.sort(key=key)
+            merged.append(run)
+            yield
+        if len(runs) % 2:
+            merged.append(runs[-1])
+        runs = merged
+    return runs[0] if runs else []
+
+
+def map_steps(function: Callable[[Any], T], items: Sequence[Any], chunk: int = CHUNK) -> Steps[list[T]]:
+    """`list(map(function, items))` in steps of `chunk` items."""
+    out: list[T] = []
+    for at in _starts(len(items), chunk):
+        out.extend(map(function, items[at : at + chunk]))
+        if at + chunk < len(items):
+            yield
+    return out
+
+
+def _starts(count: int, chunk: int) -> range:
+    return range(0, count, max(1, chunk))
+
+
+__all__ = ["CHUNK", "FIRST_SLICE", "SLICE", "Sliced", "Steps", "map_steps", "sort_steps", "wait_for"]

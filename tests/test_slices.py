@@ -1,0 +1,140 @@
+"""Work in slices gives the answers the same work gives at once: the fuzzy
+index and its searches, filters, scopes and sorts (core/slices.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from ps_tui.core import listing
+from ps_tui.core.listing import COLUMNS, Row, Scope, in_order, places, sort_ranks, sort_rows, sorted_positions
+from ps_tui.core.query import FuzzyIndex, filter_rows, filtering, parse_query
+from ps_tui.core.slices import Sliced, map_steps, sort_steps, wait_for
+from ps_tui.core.view import Portfolio
+from ps_tui.data import default_store
+from tests.test_listing import row
+
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[Row]:
+    store = default_store(TODAY)
+    return listing.build_rows(Portfolio.build(store, TODAY))
+
+
+def steps_of(sliced: Sliced[object]) -> int:
+    count = 1
+    while not sliced.step():
+        count += 1
+    return count
+
+
+def test_a_sliced_computation_runs_step_by_step_and_is_shared() -> None:
+    job = Sliced(map_steps(str.upper, ["a", "b", "c", "d", "e"], chunk=2))
+    assert not job.done
+    with pytest.raises(RuntimeError):
+        _ = job.value
+    assert not job.step()
+    # Another computation waiting for it advances the same one.
+    waiting = Sliced(wait_for(job))
+    assert waiting.finish() == ["A", "B", "C", "D", "E"]
+    assert job.done and job.value == ["A", "B", "C", "D", "E"]
+    assert Sliced.of(3).done and Sliced.of(3).value == 3
+
+
+def test_sort_steps_sort_stably_in_many_steps() -> None:
+    pick = random.Random(7)
+    items = [(pick.randrange(5), n) for n in range(101)]
+    job = Sliced(sort_steps(items, key=lambda item: item[0], chunk=7))
+    assert steps_of(job) > 10
+    assert job.value == sorted(items, key=lambda item: item[0])
+    assert Sliced(sort_steps([], chunk=3)).finish() == []
+
+
+QUERIES = ["a", "co", "zorg", "globex", "pol", "ann", "e", "xyz", "Acme", "mfg"]
+
+
+def test_an_index_built_in_steps_answers_as_one_built_at_once(rows: list[Row]) -> None:
+    whole = FuzzyIndex(rows)
+    job = Sliced(FuzzyIndex.building(rows, chunk=3))
+    assert steps_of(job) > 10
+    sliced = job.value
+    assert len(sliced) == len(rows)
+    for text in QUERIES:
+        assert sliced.search(text) == whole.search(text), text
+        found = Sliced(sliced.searching(text)).finish()
+        assert found == whole.search(text), text
+
+
+def test_the_index_answers_in_positions_of_the_rows_it_was_built_from(rows: list[Row]) -> None:
+    shuffled = list(rows)
+    random.Random(3).shuffle(shuffled)
+    index = FuzzyIndex(rows)
+    other = FuzzyIndex(shuffled)
+    for text in QUERIES:
+        # The same rows found, each at its own position in either list.
+        assert sorted(rows[i].id for i in index.search(text)) == sorted(
+            shuffled[i].id for i in other.search(text)
+        )
+
+
+@pytest.mark.parametrize(
+    "text", ["owner:louis", "seg:ent", "health:at-risk status:active", "phase:install co", "person:andrew"]
+)
+def test_a_filter_in_steps_keeps_the_rows_a_filter_at_once_keeps(rows: list[Row], text: str) -> None:
+    query = parse_query(text, default_store(TODAY))
+    index = FuzzyIndex(rows)
+    # Two rows a step: a value decided in one step is decided again in the next.
+    assert Sliced(filtering(rows, query, index, chunk=2)).finish() == filter_rows(rows, query, index)
+
+
+@pytest.mark.parametrize("scope", list(Scope))
+def test_a_scope_in_steps_keeps_what_scope_positions_keeps(rows: list[Row], scope: Scope) -> None:
+    positions = list(range(0, len(rows), 2))
+    me = rows[0].owner
+    assert Sliced(listing.scoping(rows, positions, scope, me, chunk=3)).finish() == listing.scope_positions(
+        rows, positions, scope, me
+    )
+
+
+@pytest.mark.parametrize("key", [column.key for column in COLUMNS])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_sort_on_ranks_orders_as_sort_rows(rows: list[Row], key: str, reverse: bool) -> None:
+    ranks = Sliced(sort_ranks(rows, key, chunk=4)).finish()
+    for seed in range(3):
+        order = list(range(len(rows)))
+        random.Random(seed).shuffle(order)
+        # From any order shown: ties keep that order, as sort_rows keeps its input's.
+        sorted_order = Sliced(sorted_positions(order, ranks.of(reverse), chunk=5)).finish()
+        assert [rows[i] for i in sorted_order] == sort_rows([rows[i] for i in order], key, reverse)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_ranks_keep_ties_and_missing_values_last(reverse: bool) -> None:
+    rows = [
+        row(id="1", owner="marc", elapsed=None),
+        row(id="2", owner="", elapsed=3),
+        row(id="3", owner="Alex", elapsed=None),
+        row(id="4", owner="Marc", elapsed=1),
+        row(id="5", owner="alex", elapsed=3),
+        row(id="6", owner="", elapsed=0),
+    ]
+    for key in ("owner", "days"):
+        ranks = Sliced(sort_ranks(rows, key, chunk=2)).finish()
+        order = Sliced(sorted_positions(range(len(rows)), ranks.of(reverse), chunk=2)).finish()
+        assert [rows[i] for i in order] == sort_rows(rows, key, reverse)
+
+
+@pytest.mark.parametrize("count", [0, 3, 40, 97])
+def test_positions_are_taken_in_the_order_shown(count: int) -> None:
+    order = list(range(100))
+    random.Random(count).shuffle(order)
+    positions = sorted(random.Random(count + 1).sample(range(100), count))
+    where = Sliced(places(order, chunk=7)).finish()
+    assert [order[i] for i in where] == list(range(100))
+    taken = Sliced(in_order(order, where, positions, chunk=6)).finish()
+    wanted = set(positions)
+    assert taken == [p for p in order if p in wanted]
