@@ -12,13 +12,13 @@ from tests.apps import burst, demo_app, settle
 
 async def test_a_burst_of_keys_filters_once(monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[str] = []
-    original = implementations.filter_rows
+    original = implementations.filtering
 
-    def counted(rows, query, index):  # type: ignore[no-untyped-def]
+    def counted(rows, query, index, chunk):  # type: ignore[no-untyped-def]
         runs.append(query.free_text)
-        return original(rows, query, index)
+        return original(rows, query, index, chunk)
 
-    monkeypatch.setattr(implementations, "filter_rows", counted)
+    monkeypatch.setattr(implementations, "filtering", counted)
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

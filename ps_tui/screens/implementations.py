@@ -6,21 +6,26 @@ load; filtering and sorting work on positions; an edit replaces its row by key.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 from rich.highlighter import Highlighter
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from ps_tui.core import listing
-from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope
+from ps_tui.core import listing, slices
+from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope, SortRanks
 from ps_tui.core.model import Implementation
-from ps_tui.core.query import FuzzyIndex, Query, filter_rows, read_typed
+from ps_tui.core.query import FuzzyIndex, Query, filter_rows, filtering, read_typed
+from ps_tui.core.slices import Sliced, Steps, map_steps, wait_for
 from ps_tui.core.view import Portfolio
 
 if TYPE_CHECKING:
@@ -91,6 +96,22 @@ def row_cell(row: Row, key: str) -> Cell:
     return text, None
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What the table is to show, as a sliced computation found it."""
+
+    #: Positions into the rows (store order), in the order shown when
+    #: nothing is filtered, the sort it is in, and those rows in that order.
+    order: list[int]
+    sort: tuple[str, bool]
+    ordered: list[Row]
+    #: The positions shown (filtered and scoped), in that order, and their rows.
+    at: list[int]
+    rows: list[Row]
+    #: Where the cursor goes (None: the first row).
+    cursor: int | None
+
+
 class ImplementationsScreen(ImplementationActions, PsScreen):
     """Filter with `/`, sort with `s`, scope with a/c/r/m/A, open with Enter."""
 
@@ -99,6 +120,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     #: The table, not the filter box (the first focusable widget): the box
     #: takes focus when the user means to filter (see `_filter_focused`).
     AUTO_FOCUS = "#table"
+    #: Rows a step of sliced work handles (see core/slices.py).
+    CHUNK: ClassVar[int] = slices.CHUNK
 
     BINDINGS = [
         # Priority: the app runs these before it reads the next key, so keys
@@ -125,20 +148,38 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self.scope = Scope.ACTIVE
         self.sort_key, self.sort_reverse = DEFAULT_SORT
         self._portfolio: Portfolio | None = None
-        #: Every row, in the current sort order.
+        #: Every row, in the store's order: what the fuzzy index, the sort
+        #: ranks and filters speak of by position.
+        self._rows: list[Row] = []
+        #: The positions of every row in the order shown, the sort that
+        #: order is in (the screen's `sort_key` may be ahead of it while a
+        #: sort is under way), and the rows in that order.
+        self._order: list[int] = []
+        self._order_sort: tuple[str, bool] = DEFAULT_SORT
         self._sorted: list[Row] = []
-        self._index: FuzzyIndex | None = None
+        #: An order and where each position stands in it (`listing.places`).
+        self._places: tuple[list[int], list[int]] = ([], [])
+        #: Built in slices once the rows are shown (see `_prepare`), or by
+        #: the first work that needs them; none depends on the order shown.
+        self._indexing: Sliced[FuzzyIndex] | None = None
+        self._ranks: dict[str, Sliced[SortRanks]] = {}
         self._query = Query(free_text="")
-        #: The rows on screen: filtered and scoped, in sort order.
+        #: The rows on screen: filtered and scoped, in sort order, and
+        #: their positions in `_rows`.
         self._shown: list[Row] = []
+        self._shown_at: list[int] = []
         self._bad_word = BadWord()
         #: The saved view last applied, named in the count line while the
         #: screen still shows it.
         self._view: View | None = None
         #: A refilter is asked for and waits for the keys typed so far.
         self._refilter_due = False
-        #: The row the cursor is to stay on when it runs.
-        self._keep: str | None = None
+        #: The row (position in `_rows`) the cursor is to stay on when it runs.
+        self._keep: int | None = None
+        #: The refilter (and sort) under way in slices, if any; each request
+        #: counts up `_generation`, and an answer of an older one is dropped.
+        self._job: Sliced[_Answer] | None = None
+        self._generation = 0
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filter-bar"):
@@ -173,58 +214,113 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     def show_portfolio(self, portfolio: Portfolio) -> None:
         self._bad_word.style = themed(self, f"bold underline {BAD}")
         previous, self._portfolio = self._portfolio, portfolio
-        if previous is not None and portfolio.changed is not None and self._sorted:
+        if previous is not None and portfolio.changed is not None and self._rows:
             self._update_rows(portfolio, portfolio.changed)
             return
         rows = listing.build_rows(portfolio)
         self.table.set_natural_widths(listing.natural_widths(rows, portfolio.data))
-        self._sorted = listing.sort_rows(rows, self.sort_key, self.sort_reverse)
-        self._index = None
+        self._rows = rows
+        self._order = listing.sort_order(rows, self.sort_key, self.sort_reverse)
+        self._order_sort = (self.sort_key, self.sort_reverse)
+        self._sorted = list(map(rows.__getitem__, self._order))
+        self.table.set_sort(*self._order_sort)
+        self._forget_prepared()
         self._query = self._parse(self.query_one("#filter", Input).value)
         self._refilter()
 
-    def _fuzzy_index(self) -> FuzzyIndex:
-        """The index of the rows in their current order, built on first need.
+    # -- work in slices (see core/slices.py) -------------------------------------
 
-        Only free text needs it, and it takes about 0.1 s at 100,000 rows,
-        so it is not built with the rows (nor after each sort), which would
-        hold up the keys pressed meanwhile: it is built once the filter box
-        takes focus (see `_filter_focused`), or else by the first free text."""
-        if self._index is None:
-            self._index = FuzzyIndex(self._sorted)
-        return self._index
+    def _forget_prepared(self) -> None:
+        """The rows changed: what was built from them is of no use, and what
+        the next key will likely need is built again once they are shown."""
+        self._indexing = None
+        self._ranks = {}
+        self.call_after_refresh(self._prepare)
+
+    def _index_job(self) -> Sliced[FuzzyIndex]:
+        """The fuzzy index of `_rows`, built or under way. It is built from
+        the rows in store order, so it answers in positions whatever the
+        sort, and a sort keeps it."""
+        if self._indexing is None:
+            self._indexing = Sliced(FuzzyIndex.building(self._rows, self.CHUNK))
+        return self._indexing
+
+    @property
+    def _index(self) -> FuzzyIndex | None:
+        """The fuzzy index once it is built."""
+        return self._indexing.value if self._indexing is not None and self._indexing.done else None
+
+    def _ranks_job(self, key: str) -> Sliced[SortRanks]:
+        """The sort ranks of `_rows` on column `key`, computed or under way."""
+        job = self._ranks.get(key)
+        if job is None:
+            job = self._ranks[key] = Sliced(listing.sort_ranks(self._rows, key, self.CHUNK))
+        return job
+
+    def _prepare(self) -> None:
+        """Build, in slices while nothing else runs, what the next keys
+        will likely need: the fuzzy index, the ranks of the next sort."""
+        wanted: list[Sliced[Any]] = [self._index_job(), self._ranks_job(self._next_sort_key())]
+        if self._rows and not all(job.done for job in wanted):
+            self._prepare_in_slices(wanted)
+
+    @work(exclusive=True, group="prepare")
+    async def _prepare_in_slices(self, wanted: Sequence[Sliced[Any]]) -> None:
+        for job in wanted:
+            while not job.done:
+                if self._job is not None:  # a refilter or sort goes first
+                    await asyncio.sleep(slices.SLICE)
+                    continue
+                job.run_for(slices.SLICE)
+                await asyncio.sleep(0)
 
     def _update_rows(self, portfolio: Portfolio, changed: frozenset[str]) -> None:
         """Replace, add or drop the rows of `changed` where they stand: no rebuild."""
         data = portfolio.data
-        keep = self._cursor_id()
+        keep = self._cursor_at()
+        keep_id = self._rows[keep].id if keep is not None else None
         # A new list, not changed in place: the table may be showing this one.
-        rows = list(self._sorted)
+        rows = list(self._rows)
+        order = list(self._order)
         current = {impl.id: impl for impl in data.implementations if impl.id in changed}
         positions = {row.id: i for i, row in enumerate(rows) if row.id in changed}
+        gone: set[int] = set()
         for impl_id in changed:
             impl = current.get(impl_id)
             position = positions.get(impl_id)
             if impl is None:
                 if position is not None:
-                    rows.pop(position)
-                    positions = {row.id: i for i, row in enumerate(rows) if row.id in changed}
+                    gone.add(position)
                 continue
             row = listing.make_row(impl, portfolio.assessments[impl_id], data)
             if position is None:
+                order.append(len(rows))
                 rows.append(row)
             else:
                 rows[position] = row
+        if gone:
+            moved = [-1] * len(rows)
+            kept = [i for i in range(len(rows)) if i not in gone]
+            for new, old in enumerate(kept):
+                moved[old] = new
+            rows = [rows[i] for i in kept]
+            order = [moved[i] for i in order if moved[i] >= 0]
         self.table.set_natural_widths(listing.natural_widths(rows, data))
-        self._sorted = rows
-        self._index = None
-        self._refilter(keep_id=keep)
+        self._rows, self._order = rows, order
+        self._sorted = list(map(rows.__getitem__, order))
+        self._forget_prepared()
+        if keep_id is not None:
+            keep = next((i for i, row in enumerate(rows) if row.id == keep_id), None)
+        self._refilter(keep_at=keep)
+
+    def _cursor_at(self) -> int | None:
+        """The position in `_rows` of the row under the cursor."""
+        cursor = self.table.cursor_row
+        return self._shown_at[cursor] if 0 <= cursor < len(self._shown_at) else None
 
     def _cursor_id(self) -> str | None:
-        table = self.table
-        if 0 <= table.cursor_row < len(self._shown):
-            return self._shown[table.cursor_row].id
-        return None
+        at = self._cursor_at()
+        return self._rows[at].id if at is not None else None
 
     def _parse(self, text: str) -> Query:
         """The query the box's text stands for while it is typed: a word not
@@ -244,45 +340,91 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             error.display = False
         return typed.query
 
-    def _refilter(self, keep_id: str | None = None) -> None:
-        """Show the rows of the current filter and scope, once the keys
+    def _refilter(self, keep_at: int | None = None) -> None:
+        """Show the rows of the current filter, scope and sort, once the keys
         typed so far have had their effect: a burst of keys filters once,
-        for its last text, not once per key."""
+        for its last text, not once per key. A refilter or sort still under
+        way is dropped at once: its answer is out of date."""
         if self._portfolio is None:
             return
-        if keep_id is not None:
-            self._keep = keep_id
+        self._generation += 1
+        self._job = None
+        if keep_at is not None:
+            self._keep = keep_at
         elif not self._refilter_due:
-            self._keep = self._cursor_id()
+            self._keep = self._cursor_at()
         if not self._refilter_due:
             self._refilter_due = True
             host(self).when_keys_read(self._refilter_now)
 
     def _refilter_now(self) -> None:
-        """Run the refilter asked for, if it has not run yet."""
+        """Run the refilter asked for, if it has not run yet: its first slice
+        now, and the rest (if any) between the next keys and frames."""
         if not self._refilter_due:
             return
         self._refilter_due = False
-        keep_id, self._keep = self._keep, None
+        keep, self._keep = self._keep, None
         if self._portfolio is None:
             return
-        me = host(self).settings.me
-        index = self._fuzzy_index() if self._query.free_text else self._index
-        rows = self._sorted
-        positions = listing.scope_positions(rows, filter_rows(rows, self._query, index), self.scope, me)
-        # Every row shown (no filter, scope all): the sorted list itself. A
-        # copy would touch each of 100,000 rows, scattered over the heap.
-        shown = rows if len(positions) == len(rows) else list(map(rows.__getitem__, positions))
-        self._shown = shown
-        self.table.empty_text = NO_MATCH if rows else EMPTY_STORE
+        self._generation += 1
+        job = Sliced(self._answer(keep))
+        if job.run_for(slices.FIRST_SLICE):
+            self._apply(job.value)
+            return
+        self._job = job
+        self._finish(job, self._generation)
+
+    @work(exclusive=True, group="refilter")
+    async def _finish(self, job: Sliced[_Answer], generation: int) -> None:
+        while generation == self._generation:
+            await asyncio.sleep(0)
+            if generation == self._generation and job.run_for(slices.SLICE):
+                self._apply(job.value)
+                return
+
+    def _answer(self, keep: int | None) -> Steps[_Answer]:
+        """What to show for the current sort, filter and scope, in steps."""
+        rows, order, ordered, sort = self._rows, self._order, self._sorted, self._order_sort
+        chunk = self.CHUNK
+        wanted = (self.sort_key, self.sort_reverse)
+        if wanted != sort:
+            # Stable: rows that tie keep the order shown.
+            ranks = yield from wait_for(self._ranks_job(self.sort_key))
+            order = yield from listing.sorted_positions(order, ranks.of(self.sort_reverse), chunk)
+            ordered = yield from map_steps(rows.__getitem__, order, chunk)
+            sort = wanted
+        query = self._query
+        index = (yield from wait_for(self._index_job())) if query.free_text else None
+        positions = yield from filtering(rows, query, index, chunk)
+        positions = yield from listing.scoping(rows, positions, self.scope, host(self).settings.me, chunk)
+        if len(positions) == len(rows):
+            # Every row shown: the ordered list itself. A copy would touch
+            # each of 100,000 rows, scattered over the heap.
+            at, shown = order, ordered
+        else:
+            if self._places[0] is not order:
+                self._places = (order, (yield from listing.places(order, chunk)))
+            at = yield from listing.in_order(order, self._places[1], positions, chunk)
+            shown = yield from map_steps(rows.__getitem__, at, chunk)
         cursor = None
-        if keep_id is not None:
-            cursor = next((i for i, row in enumerate(shown) if row.id == keep_id), None)
-        self.table.set_rows(shown, cursor=cursor if cursor is not None else 0)
+        if keep is not None:
+            with contextlib.suppress(ValueError):  # filtered out, or scoped
+                cursor = at.index(keep)
+        return _Answer(order, sort, ordered, at, shown, cursor)
+
+    def _apply(self, answer: _Answer) -> None:
+        self._job = None
+        if answer.order is not self._order:
+            self._order, self._order_sort, self._sorted = answer.order, answer.sort, answer.ordered
+            self.table.set_sort(*answer.sort)
+            self.call_after_refresh(self._prepare)  # the ranks of the next sort
+        self._shown_at, self._shown = answer.at, answer.rows
+        self.table.empty_text = NO_MATCH if self._rows else EMPTY_STORE
+        self.table.set_rows(answer.rows, cursor=answer.cursor if answer.cursor is not None else 0)
         self._show_count()
 
     def _show_count(self) -> None:
-        total = len(self._sorted)
+        total = len(self._rows)
         scope = SCOPE_WORDS[self.scope]
         if self.scope is Scope.MINE:
             me = host(self).settings.me
@@ -304,9 +446,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
 
     @on(events.DescendantFocus, "#filter")
     def _filter_focused(self) -> None:
-        # Free text is likely next: have its index ready, once the box is
-        # drawn with the focus (keys typed meanwhile wait for it).
-        self.call_after_refresh(self._fuzzy_index)
+        # Free text is likely next: its index is being built, or is.
+        self._prepare()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
@@ -335,20 +476,21 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     # -- sort and scope ---------------------------------------------------------
 
     def _resort(self) -> None:
-        keep = self._cursor_id()
-        self._sorted = listing.sort_rows(self._sorted, self.sort_key, self.sort_reverse)
-        self._index = None
-        self.table.set_sort(self.sort_key, self.sort_reverse)
-        self._refilter(keep_id=keep)
+        """Sort as `sort_key` and `sort_reverse` now say, in slices: the rows
+        shown change once it is done, the cursor on the same row."""
+        self._refilter(keep_at=self._cursor_at())
 
-    def action_cycle_sort(self) -> None:
-        # The next column on screen: a column hidden for want of room would
-        # be sorted on with no header to show it.
+    def _next_sort_key(self) -> str:
+        """The column `s` sorts on next: the next one on screen (a column
+        hidden for want of room would be sorted on with no header to show it)."""
         keys = [c.key for c in COLUMNS]
         shown = {c.key for c in self.table.columns}
         at = keys.index(self.sort_key)
         following = [keys[(at + step) % len(keys)] for step in range(1, len(keys) + 1)]
-        self.sort_key = next(key for key in following if key in shown)
+        return next((key for key in following if key in shown), self.sort_key)
+
+    def action_cycle_sort(self) -> None:
+        self.sort_key = self._next_sort_key()
         self.sort_reverse = False
         self._resort()
 
@@ -382,10 +524,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         keys = ordered_columns(view)
         self.table.set_columns([column for column in TABLE_COLUMNS if column.key in keys])
         if view.sort_key in keys:
+            # Sorted with the filter, in the refilter `filter_to` asks for.
             self.sort_key, self.sort_reverse = view.sort_key, view.sort_reverse
-            self._sorted = listing.sort_rows(self._sorted, self.sort_key, self.sort_reverse)
-            self._index = None
-            self.table.set_sort(self.sort_key, self.sort_reverse)
         self._view = None
         self.filter_to(view.filter, view.listing_scope)
         self._view = self.current_view(view.name)
@@ -490,24 +630,26 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         if self._pending is not None:  # an edit that landed while the form was open
             self._render_portfolio(self._pending)
         widened: list[str] = []
-        position = next((i for i, row in enumerate(self._sorted) if row.id == impl_id), None)
+        position = next((i for i, row in enumerate(self._rows) if row.id == impl_id), None)
         if position is None:
             return ""
-        row = self._sorted[position]
+        row = self._rows[position]
         if not any(shown.id == impl_id for shown in self._shown):
-            index = self._fuzzy_index() if self._query.free_text else self._index
-            if position not in filter_rows(self._sorted, self._query, index):
+            # The row alone: no need to wait for the index of every row.
+            alone = [row]
+            index = FuzzyIndex(alone) if self._query.free_text else None
+            if not filter_rows(alone, self._query, index):
                 self.query_one("#filter", Input).value = ""
                 self._query = Query()
                 widened.append("the filter hid it and is cleared")
             me = host(self).settings.me
-            if not listing.scope_positions(self._sorted, [position], self.scope, me):
+            if not listing.scope_positions(alone, [0], self.scope, me):
                 widened.append(
                     f"it is {row.status.label.lower()}, outside the {SCOPE_WORDS[self.scope]} scope: "
                     "showing all (a: active only)"
                 )
                 self.scope = Scope.ALL
-        self._refilter(keep_id=impl_id)
+        self._refilter(keep_at=position)
         self.set_focus(self.table)
         if not widened:
             return ""
@@ -521,7 +663,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
 
     def action_scope(self, scope: str) -> None:
         self.scope = Scope(scope)
-        self._refilter(keep_id=self._cursor_id())
+        self._refilter(keep_at=self._cursor_at())
 
     # -- for the other screens ----------------------------------------------------
 
