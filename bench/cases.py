@@ -267,7 +267,7 @@ def case_interactive(plan: Plan) -> list[Row]:
     notes = [
         f"{n_of(results['ps-tui'])} fresh processes each; from the loaded StoreFile in memory to the first "
         "frame showing all rows: ps-tui = PsApp(MemoryStore), keys 2 then A (scope all), its time includes "
-        "Portfolio.build, rows and sort (the fuzzy index waits for the filter box); baselines get "
+        "Portfolio.build, rows and sort (the fuzzy index is built in slices after); baselines get "
         "ps-tui's rows and build the 9 cell strings per row themselves"
     ]
     return _versus(
