@@ -11,7 +11,7 @@ import pytest
 from ps_tui.core import listing
 from ps_tui.core.listing import COLUMNS, Row, Scope, in_order, places, sort_ranks, sort_rows, sorted_positions
 from ps_tui.core.query import FuzzyIndex, filter_rows, filtering, parse_query
-from ps_tui.core.slices import Sliced, map_steps, sort_steps, wait_for
+from ps_tui.core.slices import Picked, Sliced, map_steps, sort_steps, wait_for
 from ps_tui.core.view import Portfolio
 from ps_tui.data import default_store
 from tests.test_listing import row
@@ -138,3 +138,13 @@ def test_positions_are_taken_in_the_order_shown(count: int) -> None:
     taken = Sliced(in_order(order, where, positions, chunk=6)).finish()
     wanted = set(positions)
     assert taken == [p for p in order if p in wanted]
+
+
+def test_picked_is_a_view_of_the_items_at_the_positions() -> None:
+    items = ["a", "b", "c", "d"]
+    picked = Picked(items, [3, 1, 2])
+    assert len(picked) == 3 and list(picked) == ["d", "b", "c"]
+    assert picked[0] == "d" and picked[-1] == "c" and picked[1:] == ["b", "c"]
+    assert "b" in picked and "a" not in picked and picked.index("c") == 2
+    [only] = Picked(items, [0])
+    assert only == "a" and not Picked(items, [])

@@ -25,7 +25,7 @@ from ps_tui.core import listing, slices
 from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope, SortRanks
 from ps_tui.core.model import Implementation
 from ps_tui.core.query import FuzzyIndex, Query, filter_rows, filtering, read_typed
-from ps_tui.core.slices import Sliced, Steps, map_steps, wait_for
+from ps_tui.core.slices import Picked, Sliced, Steps, wait_for
 from ps_tui.core.view import Portfolio
 
 if TYPE_CHECKING:
@@ -104,10 +104,11 @@ class _Answer:
     #: nothing is filtered, the sort it is in, and those rows in that order.
     order: list[int]
     sort: tuple[str, bool]
-    ordered: list[Row]
-    #: The positions shown (filtered and scoped), in that order, and their rows.
+    ordered: Sequence[Row]
+    #: The positions shown (filtered and scoped), in that order, and their
+    #: rows (views, see `slices.Picked`).
     at: list[int]
-    rows: list[Row]
+    rows: Sequence[Row]
     #: Where the cursor goes (None: the first row).
     cursor: int | None
 
@@ -156,7 +157,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         #: sort is under way), and the rows in that order.
         self._order: list[int] = []
         self._order_sort: tuple[str, bool] = DEFAULT_SORT
-        self._sorted: list[Row] = []
+        self._sorted: Sequence[Row] = []
         #: An order and where each position stands in it (`listing.places`).
         self._places: tuple[list[int], list[int]] = ([], [])
         #: Built in slices once the rows are shown (see `_prepare`), or by
@@ -166,7 +167,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._query = Query(free_text="")
         #: The rows on screen: filtered and scoped, in sort order, and
         #: their positions in `_rows`.
-        self._shown: list[Row] = []
+        self._shown: Sequence[Row] = []
         self._shown_at: list[int] = []
         self._bad_word = BadWord()
         #: The saved view last applied, named in the count line while the
@@ -222,7 +223,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._rows = rows
         self._order = listing.sort_order(rows, self.sort_key, self.sort_reverse)
         self._order_sort = (self.sort_key, self.sort_reverse)
-        self._sorted = list(map(rows.__getitem__, self._order))
+        self._sorted = Picked(rows, self._order)
         self.table.set_sort(*self._order_sort)
         self._forget_prepared()
         self._query = self._parse(self.query_one("#filter", Input).value)
@@ -307,7 +308,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             order = [moved[i] for i in order if moved[i] >= 0]
         self.table.set_natural_widths(listing.natural_widths(rows, data))
         self._rows, self._order = rows, order
-        self._sorted = list(map(rows.__getitem__, order))
+        self._sorted = Picked(rows, order)
         self._forget_prepared()
         if keep_id is not None:
             keep = next((i for i, row in enumerate(rows) if row.id == keep_id), None)
@@ -391,21 +392,19 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             # Stable: rows that tie keep the order shown.
             ranks = yield from wait_for(self._ranks_job(self.sort_key))
             order = yield from listing.sorted_positions(order, ranks.of(self.sort_reverse), chunk)
-            ordered = yield from map_steps(rows.__getitem__, order, chunk)
+            ordered = Picked(rows, order)
             sort = wanted
         query = self._query
         index = (yield from wait_for(self._index_job())) if query.free_text else None
         positions = yield from filtering(rows, query, index, chunk)
         positions = yield from listing.scoping(rows, positions, self.scope, host(self).settings.me, chunk)
         if len(positions) == len(rows):
-            # Every row shown: the ordered list itself. A copy would touch
-            # each of 100,000 rows, scattered over the heap.
             at, shown = order, ordered
         else:
             if self._places[0] is not order:
                 self._places = (order, (yield from listing.places(order, chunk)))
             at = yield from listing.in_order(order, self._places[1], positions, chunk)
-            shown = yield from map_steps(rows.__getitem__, at, chunk)
+            shown = Picked(rows, at)
         cursor = None
         if keep is not None:
             with contextlib.suppress(ValueError):  # filtered out, or scoped
