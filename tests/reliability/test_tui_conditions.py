@@ -157,7 +157,7 @@ async def test_reload_of_a_spoiled_store_keeps_the_last_good_data(
         # The filter and the keys still work on the data shown.
         await pilot.press("slash", *"zqx")
         await settle(pilot)
-        assert screen._shown == []
+        assert list(screen._shown) == []
         await pilot.press("escape")
         await settle(pilot)
         assert [row.id for row in screen._shown] == rows
