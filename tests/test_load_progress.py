@@ -18,11 +18,13 @@ from ps_tui.config import Settings
 from ps_tui.core.model import StoreFile
 from ps_tui.data import default_store
 from ps_tui.screens.dashboard import DashboardScreen
+from ps_tui.screens.implementations import NO_MATCH, NOT_LOADED
 from ps_tui.store import file as file_store
 from ps_tui.store.base import LoadProgress, Progress
 from ps_tui.store.file import FileStore
 from ps_tui.store.memory import MemoryStore
 from ps_tui.widgets.progress import ProgressPanel
+from ps_tui.widgets.vtable import VirtualTable
 from tests.apps import settle
 from tests.conftest import TODAY
 
@@ -166,12 +168,15 @@ async def test_a_screen_opened_during_the_load_shows_it_too() -> None:
         await pilot.press("2")
         panel = await wait_for_panel(pilot)
         assert app.screen.sub_title == "Implementations"
+        # Not "No implementations match": nothing was filtered yet.
+        assert app.screen.query_one("#table", VirtualTable).empty_text == NOT_LOADED
         assert (
             str(panel.query_one(".progress-words").render()) == "Assessing 30,000 of 100,000 implementations"
         )
         store.gate.set()
         await settle(pilot)
         assert not app.screen.query(ProgressPanel)
+        assert app.screen.query_one("#table", VirtualTable).empty_text == NO_MATCH
 
 
 def write_json_store(path: Path, count: int) -> StoreFile:

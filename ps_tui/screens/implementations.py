@@ -52,6 +52,8 @@ SCOPE_WORDS = {
 #: What the empty table says: nothing matches, or nothing is there yet.
 NO_MATCH = "No implementations match"
 EMPTY_STORE = "No implementations yet: press n to add the first one"
+#: What the table says before the store is read (the load shows its progress above).
+NOT_LOADED = "Nothing loaded yet"
 
 #: Which columns give way first on a narrow terminal (higher goes first).
 _HIDE_FIRST = {"target": 3, "deployment": 2, "segment": 1}
@@ -194,7 +196,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             )
             yield Static("", id="row-count")
         yield Static("", id="filter-error")
-        yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text=NO_MATCH, sortable=True, id="table")
+        yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text=NOT_LOADED, sortable=True, id="table")
 
     def on_mount(self) -> None:
         super().on_mount()
