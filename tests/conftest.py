@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import Cluster, start_cluster
+from tests.databases import Cluster, put_store, start_cluster
 from tests.forked_servers import Forks
 
 TODAY = dt.date(2026, 11, 30)
@@ -50,3 +50,13 @@ def forks() -> Iterator[Forks]:
 def postgres_url(postgres_cluster: Cluster) -> str:
     """A fresh database with the schema, for one test."""
     return postgres_cluster.fresh()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A SQLite file, then a PostgreSQL database, each holding the bundled store."""
+    url = f"sqlite:///{tmp_path / 'ps-tui.db'}" if request.param == "sqlite" else None
+    if url is None:
+        url = str(request.getfixturevalue("postgres_url"))
+    put_store(url)
+    return url

@@ -35,3 +35,20 @@ def start_cluster() -> Cluster:
     except postgres.Unavailable as why:
         missing(str(why))
         raise
+
+
+def put_store(url: str) -> None:
+    """The bundled store in the database at `url` (upgraded first), in this process."""
+    from ps_tui.data import default_store
+    from ps_tui.db import parse_url
+    from ps_tui.db.migrate import upgrade
+    from ps_tui.db.opening import open_database
+    from ps_tui.db.transfer import import_store
+    from tests.conftest import TODAY
+
+    database = open_database(parse_url(url))
+    try:
+        upgrade(database)
+        import_store(database, default_store(TODAY), [])
+    finally:
+        database.close()

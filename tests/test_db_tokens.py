@@ -22,19 +22,9 @@ from ps_tui.db import parse_url
 from ps_tui.db.opening import open_database
 from ps_tui.store.tokens import FileTokens, tokens_path
 from tests.forked_servers import Forks
-from tests.reliability.test_db_load import put_store
 from tests.server_process import write_store
 
 API = "/api/v1"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'ps-tui.db'}" if request.param == "sqlite" else None
-    if url is None:
-        url = str(request.getfixturevalue("postgres_url"))
-    put_store(url)
-    return url
 
 
 def token_command(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -21,9 +21,9 @@ import pytest
 
 pytest.importorskip("uvicorn")
 
+from tests.databases import put_store
 from tests.forked_servers import Forks
 from tests.reliability.conftest import FIGURES
-from tests.reliability.test_db_load import put_store
 
 API = "/api/v1"
 TOKEN = "kill-token-0123456789"

@@ -25,10 +25,9 @@ import pytest
 pytest.importorskip("uvicorn")
 
 from ps_tui.core.model import NewImplementation
-from ps_tui.data import default_store
+from tests.databases import put_store
 from tests.forked_servers import Forked, Forks
 from tests.reliability.conftest import FIGURES
-from tests.server_process import TODAY
 
 API = "/api/v1"
 TOKEN = "load-token-0123456789"
@@ -38,30 +37,6 @@ GUARDED = ["IMP-0001", "IMP-0002", "IMP-0003"]
 BLIND = ["IMP-0004", "IMP-0005", "IMP-0006"]
 #: A restart test's writer's mark.
 MARK = re.compile(r"w\d+n\d+")
-
-
-def put_store(url: str) -> None:
-    """The bundled store in the database at `url` (upgraded first), in this process."""
-    from ps_tui.db import parse_url
-    from ps_tui.db.migrate import upgrade
-    from ps_tui.db.opening import open_database
-    from ps_tui.db.transfer import import_store
-
-    database = open_database(parse_url(url))
-    try:
-        upgrade(database)
-        import_store(database, default_store(TODAY), [])
-    finally:
-        database.close()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'ps-tui.db'}" if request.param == "sqlite" else None
-    if url is None:
-        url = str(request.getfixturevalue("postgres_url"))
-    put_store(url)
-    return url
 
 
 @pytest.fixture
