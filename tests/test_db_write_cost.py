@@ -130,6 +130,26 @@ def test_a_write_allocates_the_same_at_any_size(tmp_path: Path) -> None:
     assert peaks[LARGE] < 2 * peaks[SMALL], peaks
 
 
+def test_an_update_does_not_build_the_whole_store(tmp_path: Path) -> None:
+    """An update with its id needs no next id, so it must not build the
+    whole store from the rows (at 100,000 that doubled a write's cost)."""
+    state = database_of(tmp_path / "store.db", SMALL)
+    try:
+        state.refresh()
+        state.current()
+        built: list[int] = []
+        whole = state._whole
+        state._whole = lambda: (built.append(state.version), whole())[1]  # type: ignore[method-assign]
+        for number in range(1, 4):
+            write_one(state, number)
+        assert built == []
+        # A read of the whole store still sees the writes.
+        notes = {impl.notes for impl in state.current().implementations[1:4]}
+        assert notes == {f"write {number}" for number in range(1, 4)}
+    finally:
+        state.database.close()
+
+
 async def test_a_first_load_pages_through_the_copy_as_the_database_has_it(tmp_path: Path) -> None:
     """A client's first load (every implementation, page by page) is served
     from the copy, not decoded from every row again (at 100,000 through

@@ -29,7 +29,7 @@ from typing import TypeVar
 import msgspec
 
 from ps_tui.core.history import Event
-from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.model import Implementation, NewImplementation, Reference, StoreFile
 from ps_tui.core.portfolio import InvalidData, UnknownImplementation, entry_problems, prepare, with_id
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.reports import Recorded
@@ -270,7 +270,10 @@ class DatabaseState(Snapshot):
             reference = self._reference_now()
             # A new one without an id takes the next one here, where the
             # change number makes this process the only writer.
-            implementation = with_id(self.current(), implementation)
+            # Only one without an id needs the whole store (for the next id):
+            # an update must not build it, or a write costs the store's size.
+            needs_id = isinstance(implementation, NewImplementation) and implementation.id is None
+            implementation = with_id(self.current() if needs_id else reference, implementation)
             row = tables.stored(cursor, implementation.id)
             if creating and row is not None:
                 raise taken(row.implementation)
