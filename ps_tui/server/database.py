@@ -269,9 +269,9 @@ class DatabaseState(Snapshot):
             self._catch_up(cursor, seq - 1)
             reference = self._reference_now()
             # A new one without an id takes the next one here, where the
-            # change number makes this process the only writer.
-            # Only one without an id needs the whole store (for the next id):
-            # an update must not build it, or a write costs the store's size.
+            # change number makes this process the only writer. Only it needs
+            # the whole store: an update must not build it, or a write would
+            # cost the store's size.
             needs_id = isinstance(implementation, NewImplementation) and implementation.id is None
             implementation = with_id(self.current() if needs_id else reference, implementation)
             row = tables.stored(cursor, implementation.id)
