@@ -44,11 +44,18 @@ def test_upgrade_applies_each_migration_once_on_sqlite(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
     first, second = upgrade_twice(url, capsys)
-    assert first == f"{url}: applied 0001_initial, 0002_completion_dates, 0003_tokens, 0004_history_events\n"
+    applied = "0001_initial, 0002_completion_dates, 0003_tokens, 0004_history_events, 0005_id_numbers"
+    assert first == f"{url}: applied {applied}\n"
     assert second == f"{url}: the schema is up to date\n"
     with sqlite3.connect(tmp_path / "ps-tui.db") as connection:
         rows = connection.execute("SELECT version, name FROM schema_migrations").fetchall()
-    assert rows == [(1, "initial"), (2, "completion_dates"), (3, "tokens"), (4, "history_events")]
+    assert rows == [
+        (1, "initial"),
+        (2, "completion_dates"),
+        (3, "tokens"),
+        (4, "history_events"),
+        (5, "id_numbers"),
+    ]
 
 
 def test_upgrade_applies_each_migration_once_on_postgresql(
@@ -60,7 +67,9 @@ def test_upgrade_applies_each_migration_once_on_postgresql(
     postgres_cluster.sql("CREATE DATABASE empty_for_upgrade")
     url = postgres_cluster.url("empty_for_upgrade")
     first, second = upgrade_twice(url, capsys)
-    assert first.endswith(": applied 0001_initial, 0002_completion_dates, 0003_tokens, 0004_history_events\n")
+    assert first.endswith(
+        ": applied 0001_initial, 0002_completion_dates, 0003_tokens, 0004_history_events, 0005_id_numbers\n"
+    )
     assert second.endswith(": the schema is up to date\n")
     database = open_database(parse_url(url))
     try:

@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 
 from bench.generate import generate
+from ps_tui.core.model import Implementation, NewImplementation
 from ps_tui.db import parse_url, tables
 from ps_tui.db.connection import Row
 from ps_tui.db.migrate import upgrade
@@ -148,6 +149,46 @@ def test_an_update_does_not_build_the_whole_store(tmp_path: Path) -> None:
         assert notes == {f"write {number}" for number in range(1, 4)}
     finally:
         state.database.close()
+
+
+def create_one(state: DatabaseState, number: int) -> Implementation:
+    """What a POST without an id asks of the server."""
+    fields = msgspec.structs.asdict(state.get("IMP-000001"))
+    fields.update(id=None, customer=f"Created {number}")
+    return asyncio.run(state.create(NewImplementation(**fields), TODAY))
+
+
+def test_a_create_without_an_id_does_not_build_the_whole_store(tmp_path: Path) -> None:
+    """The next id is the database's answer (one indexed MAX), not the
+    whole store's: built from the rows for it, a create at 100,000 cost
+    eight times one at 10,000 (34 against 4 ms)."""
+    state = database_of(tmp_path / "store.db", SMALL)
+    try:
+        state.refresh()
+        state.current()
+        built: list[int] = []
+        whole = state._whole
+        state._whole = lambda: (built.append(state.version), whole())[1]  # type: ignore[method-assign]
+        created = [create_one(state, number).id for number in range(1, 4)]
+        assert built == []
+        # The ids follow the generated IMP-000001 .. IMP-000200, as before.
+        assert created == ["IMP-0201", "IMP-0202", "IMP-0203"]
+        assert [impl.id for impl in state.current().implementations[-3:]] == created
+    finally:
+        state.database.close()
+
+
+def test_the_next_id_is_found_without_reading_every_row(tmp_path: Path) -> None:
+    steps = {}
+    for count in (SMALL, LARGE):
+        path = tmp_path / f"{count}.db"
+        database_of(path, count).database.close()
+        with sqlite3.connect(path) as connection:
+            cursor = CountingCursor(connection)
+            found = tables.next_id(cursor)
+            steps[count] = cursor.steps
+        assert found == f"IMP-{count + 1:04d}"
+    assert steps[LARGE] < 2 * steps[SMALL], steps
 
 
 async def test_a_first_load_pages_through_the_copy_as_the_database_has_it(tmp_path: Path) -> None:

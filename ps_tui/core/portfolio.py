@@ -4,6 +4,7 @@ same checks guard the file, the memory store and the server."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import msgspec
 
@@ -106,10 +107,16 @@ def with_id(store: StoreFile, new: NewImplementation | Implementation) -> Implem
     none, `next_id`'s in `store`: the id the TUI's form gives a new
     implementation. A backend calls it inside its write, on the store as
     that write sees it, so that concurrent creators get distinct ids."""
+    return given_id(new, lambda: next_id(store))
+
+
+def given_id(new: NewImplementation | Implementation, fresh: Callable[[], str]) -> Implementation:
+    """`with_id`, for a backend that finds `next_id`'s answer itself (a
+    database, with an index): `fresh()` is asked only when `new` has no id."""
     if not isinstance(new, NewImplementation):
         return new
     fields = msgspec.structs.asdict(new)
-    fields["id"] = new.id if new.id is not None else next_id(store)
+    fields["id"] = new.id if new.id is not None else fresh()
     return Implementation(**fields)
 
 
@@ -118,6 +125,7 @@ __all__ = [
     "Problem",
     "UnknownImplementation",
     "entry_problems",
+    "given_id",
     "id_number",
     "next_id",
     "numbered_id",

@@ -33,6 +33,8 @@ STEPS: dict[int, Callable[[Cursor], None]] = {
     # Each record's events as rows: times in UTC and names casefolded, as
     # the history's filters compare them.
     4: tables.index_history,
+    # The number each id holds, as `portfolio.id_number` reads it.
+    5: tables.number_ids,
 }
 
 

@@ -6,7 +6,8 @@ beside the columns the list filters and the change feed read: its status,
 its IE owner casefolded, its segment, its version (one more with every
 write), the number of the change that wrote it, and its ETag (the same
 content digest `core.model.etag` gives, so a client's If-Match means the
-same against a file and a database).
+same against a file and a database); and the number its id holds, which
+the next id follows (`next_id`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import msgspec
 
 from ps_tui.core.history import Event, Save, events_between
 from ps_tui.core.model import Implementation, Reference, Status, StoreFile, etag
+from ps_tui.core.portfolio import id_number, numbered_id
 from ps_tui.db.connection import Cursor
 from ps_tui.store.tokens import TokenRecord
 
@@ -149,6 +151,36 @@ def all_ids(cursor: Cursor) -> list[str]:
     return [str(row[0]) for row in cursor.all("SELECT id FROM implementations")]
 
 
+def id_number_key(implementation_id: str) -> str | None:
+    """The `id_number` column: the number `portfolio.id_number` reads in the
+    id, as its count of digits (two: an id holds at most 64) and its digits,
+    so that text order is number order; None when it holds none (0)."""
+    number = id_number(implementation_id)
+    if number == 0:
+        return None
+    digits = str(number)
+    return f"{len(digits):02d}{digits}"
+
+
+def next_id(cursor: Cursor) -> str:
+    """`portfolio.next_id` of the implementations in the table: one MAX on
+    the `id_number` index, not every id read (a create without an id costs
+    the same at any size)."""
+    row = cursor.one("SELECT MAX(id_number) FROM implementations")
+    key = None if row is None else row[0]
+    return numbered_id((0 if key is None else int(str(key)[2:])) + 1)
+
+
+def number_ids(cursor: Cursor) -> None:
+    """The `id_number` of every row (migration 0005's step)."""
+    keys = [
+        (key, implementation_id)
+        for implementation_id in all_ids(cursor)
+        if (key := id_number_key(implementation_id))
+    ]
+    cursor.many("UPDATE implementations SET id_number = ? WHERE id = ?", keys)
+
+
 #: The columns `_columns` gives, in its order, after id, position, version and seq.
 _COLUMNS = "status, ie_owner_folded, segment, etag, kickoff, production_ready, document"
 
@@ -171,9 +203,14 @@ def _columns(implementation: Implementation) -> Columns:
 
 
 _INSERT = (
-    f"INSERT INTO implementations (id, position, version, seq, {_COLUMNS}) "
-    "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO implementations (id, id_number, position, version, seq, {_COLUMNS}) "
+    "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def _key(implementation: Implementation) -> tuple[str, str | None]:
+    """A new row's id and `id_number`."""
+    return implementation.id, id_number_key(implementation.id)
 
 
 def insert(cursor: Cursor, implementation: Implementation, seq: int, position: int | None = None) -> int:
@@ -182,14 +219,14 @@ def insert(cursor: Cursor, implementation: Implementation, seq: int, position: i
         row = cursor.one("SELECT COALESCE(MAX(position), 0) + 1 FROM implementations")
         assert row is not None
         position = int(row[0])
-    cursor.run(_INSERT, (implementation.id, position, seq, *_columns(implementation)))
+    cursor.run(_INSERT, (*_key(implementation), position, seq, *_columns(implementation)))
     return position
 
 
 def insert_all(cursor: Cursor, implementations: list[Implementation], seq: int) -> None:
     """Implementations into an empty table, in this order (an import)."""
     rows = [
-        (implementation.id, position, seq, *_columns(implementation))
+        (*_key(implementation), position, seq, *_columns(implementation))
         for position, implementation in enumerate(implementations, 1)
     ]
     cursor.many(_INSERT, rows)

@@ -29,8 +29,8 @@ from typing import TypeVar
 import msgspec
 
 from ps_tui.core.history import Event
-from ps_tui.core.model import Implementation, NewImplementation, Reference, StoreFile
-from ps_tui.core.portfolio import InvalidData, UnknownImplementation, entry_problems, prepare, with_id
+from ps_tui.core.model import Implementation, Reference, StoreFile
+from ps_tui.core.portfolio import InvalidData, UnknownImplementation, entry_problems, given_id, prepare
 from ps_tui.core.portfolio import replace_reference as checked_reference
 from ps_tui.core.reports import Recorded
 from ps_tui.db import tables
@@ -269,11 +269,10 @@ class DatabaseState(Snapshot):
             self._catch_up(cursor, seq - 1)
             reference = self._reference_now()
             # A new one without an id takes the next one here, where the
-            # change number makes this process the only writer. Only it needs
-            # the whole store: an update must not build it, or a write would
-            # cost the store's size.
-            needs_id = isinstance(implementation, NewImplementation) and implementation.id is None
-            implementation = with_id(self.current() if needs_id else reference, implementation)
+            # change number makes this process the only writer: one indexed
+            # query, never the whole store, or a create would cost the
+            # store's size.
+            implementation = given_id(implementation, lambda: tables.next_id(cursor))
             row = tables.stored(cursor, implementation.id)
             if creating and row is not None:
                 raise taken(row.implementation)
