@@ -533,12 +533,7 @@ class FileStore:
         """Insert or replace several in one save (one history record): all
         of them are written, or none."""
 
-        def change(store: StoreFile) -> StoreFile:
-            for implementation in implementations:
-                store = portfolio.upsert(store, implementation)
-            return store
-
-        return self._edit(change, who)
+        return self._edit(lambda store: portfolio.upsert_all(store, implementations), who)
 
     def save_implementation_sync(
         self, implementation: Implementation, *, who: str | None = None
