@@ -282,18 +282,20 @@ def write_many(
             progress(LoadProgress(f"Writing {count}", 0, None, "implementations"))
         return store.save_implementations_sync(wanted), len(wanted)
     assert isinstance(store, RemoteStore)
-    written: list[StoreFile] = []
+    # The last store and how many were written, kept instead of returned (see
+    # the module's note); only the last: each holds every implementation.
+    written: list[tuple[StoreFile, int]] = []
 
     async def remote() -> None:
         try:
             data = await _reachable(store, progress)
-            written.append(data)
+            written.append((data, 0))
             wanted = change(data)
             for n, implementation in enumerate(wanted):
                 if progress is not None:
                     progress(LoadProgress("Writing", n, len(wanted), "implementations"))
                 try:
-                    written.append(await store.save_implementation(implementation))
+                    written[0] = (await store.save_implementation(implementation), n + 1)
                 except StoreError as failed:
                     raise StoreError(
                         f"{implementation.id}: {failed}; {n} written before it, nothing after"
@@ -302,7 +304,7 @@ def write_many(
             await store.aclose()
 
     asyncio.run(remote())
-    return written[-1], len(written) - 1
+    return written[0]
 
 
 def find(data: StoreFile, implementation_id: str) -> Implementation:

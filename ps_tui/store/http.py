@@ -512,12 +512,16 @@ class RemoteStore:
             )
         saved = self._decode(response, Implementation, "the save")
         implementations = list(data.implementations)
-        for index, existing in enumerate(implementations):
-            if existing.id == saved.id:
-                implementations[index] = saved
-                break
-        else:
+        # The ids with an ETag are those in the copy: a new one is appended
+        # without a search (an import of many into a large store: not a
+        # pass over it for each).
+        index = None
+        if saved.id in self._etags:
+            index = next((i for i, existing in enumerate(implementations) if existing.id == saved.id), None)
+        if index is None:
             implementations.append(saved)
+        else:
+            implementations[index] = saved
         updated = msgspec.structs.replace(data, implementations=implementations)
         self._data = updated
         self._etags[saved.id] = etag(saved)
