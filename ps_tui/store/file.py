@@ -35,7 +35,7 @@ from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.core.numbers import MAX_DIGITS, first_bad_json_number, first_long_number
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
-from ps_tui.store import history_file
+from ps_tui.store import collector, history_file
 from ps_tui.store.atomic import atomic_write, locked, sweep_stale_temps
 from ps_tui.store.base import LoadProgress, Progress, counting
 from ps_tui.store.errors import (
@@ -310,6 +310,11 @@ def parse_store(
     problem with its line where the format gives one. `thorough` checks a
     JSON file of any size for duplicate keys. `progress`, when given, is told
     how the decode and the checks go, in slices (see `_decode_in_slices`)."""
+    with collector.paused(len(data) > collector.BIG_BYTES):
+        return _parse_store(path, data, thorough, progress)
+
+
+def _parse_store(path: Path, data: bytes, thorough: bool, progress: Progress | None) -> StoreFile:
     kind = store_format(path)
     if kind == "json":
         # Fast path: a typed decode straight from bytes; the slow path below

@@ -1,0 +1,150 @@
+"""The cyclic collector stays out of a big store's decode and build."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.generate import write
+from ps_tui.app import PsApp
+from ps_tui.config import Settings
+from ps_tui.core import view
+from ps_tui.core.validate import check_store
+from ps_tui.store import collector
+from ps_tui.store import file as file_store
+from ps_tui.store.file import FileStore
+from tests.apps import settle
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    """The collector on, as it is outside tests, and restored after."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+@pytest.fixture
+def big_store(tmp_path: Path) -> Path:
+    """A JSON store over `collector.BIG_BYTES` (about 3,000 implementations)."""
+    path = write(tmp_path / "big.json", 3_200)
+    assert path.stat().st_size > collector.BIG_BYTES
+    return path
+
+
+def test_a_pause_turns_the_collector_off_and_freezes_what_was_built(collector_on: None) -> None:
+    frozen = gc.get_freeze_count()
+    with collector.paused(True):
+        assert not gc.isenabled()
+        built = [[i] for i in range(1_000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= frozen + len(built)
+
+
+def test_a_small_build_leaves_the_collector_alone(collector_on: None) -> None:
+    frozen = gc.get_freeze_count()
+    with collector.paused(False):
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+def test_a_failed_build_is_not_frozen(collector_on: None) -> None:
+    frozen = gc.get_freeze_count()
+    with pytest.raises(ValueError), collector.paused(True):
+        raise ValueError("a bad file")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen  # its garbage is left to collect
+
+
+def test_overlapping_pauses_end_with_the_last(collector_on: None) -> None:
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with collector.paused(True):
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert first_in.wait(5)
+    with collector.paused(True):
+        second_in.set()
+        assert first_out.wait(5)
+        seen.append(gc.isenabled())  # the first pause has ended, not this one
+    thread.join(5)
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_collector_off_before_stays_off() -> None:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused(True):
+            pass
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_reading_a_big_store_runs_no_collection(
+    collector_on: None, big_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 1,000,000 implementations the collector's passes were three
+    # quarters of the decode's time.
+    collections: list[int] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    checked_with: list[bool] = []
+    real_check = check_store
+
+    def check(*args: object, **kwargs: object) -> object:
+        checked_with.append(gc.isenabled())
+        return real_check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(file_store, "check_store", check)
+    gc.callbacks.append(counted)
+    try:
+        data = FileStore(big_store).read()
+    finally:
+        gc.callbacks.remove(counted)
+    assert len(data.implementations) == 3_200
+    assert collections == []
+    assert checked_with == [False]
+    assert gc.isenabled()
+
+
+async def test_the_apps_big_load_builds_its_portfolio_with_the_collector_off(
+    collector_on: None, big_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built_with: list[bool] = []
+    real_build = view.Portfolio.build
+
+    def build(*args: object, **kwargs: object) -> view.Portfolio:
+        built_with.append(gc.isenabled())
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(view.Portfolio, "build", build)
+    app = PsApp(FileStore(big_store), Settings(today=TODAY))
+    assert not app.store.loads_quickly()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            await settle(pilot)
+            if app.portfolio is not None:
+                break
+        assert app.portfolio is not None
+    assert built_with == [False]
+    assert gc.isenabled()
