@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ps_tui.config import Settings
+from ps_tui.core.kpi import DEFAULT_WINDOW
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.team import not_a_member
 from ps_tui.core.view import Portfolio
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     from ps_tui.screens.host import Host
     from ps_tui.screens.implementations import ImplementationsScreen
     from ps_tui.store.tokens import Holder
-from ps_tui.store import collector
+from ps_tui import collector
 from ps_tui.store.base import LoadProgress, Progress, SharedStore, Store, counting
 from ps_tui.store.errors import StoreConflict, StoreError
 from ps_tui.store.live import Changed, Down, EventSource, Live, Note, follow
@@ -104,6 +105,12 @@ _FUNCTION_KEY = re.compile(r"f[0-9]{1,2}")
 
 #: The shortest time between two steps of a load shown on screen, in seconds.
 PROGRESS_INTERVAL = 0.1
+
+
+def _first_figures(portfolio: Portfolio) -> None:
+    """Compute what the dashboard draws first (see `Portfolio.kpis`)."""
+    portfolio.kpis(DEFAULT_WINDOW)
+    _ = portfolio.attention
 
 
 class LoadAbandoned(Exception):
@@ -280,7 +287,7 @@ class PsApp(InOrderKeys):
 
     async def _load_and_build(self, in_thread: bool, progress: Progress | None) -> StoreLoaded | StoreFailed:
         # A big load runs with the cyclic collector paused (see
-        # `store.collector`): it builds the store and its assessments, nothing
+        # `ps_tui.collector`): it builds the store and its assessments, nothing
         # that is thrown away in cycles, and the collector's passes over them
         # cost more than the building.
         data = await self.store.load(progress)
@@ -292,6 +299,8 @@ class PsApp(InOrderKeys):
         if in_thread:
             assessed = counting(progress, "Assessing", len(data.implementations))
             portfolio = await asyncio.to_thread(Portfolio.build, data, self.today, assessed)
+            # What the dashboard draws first, here rather than on the UI thread.
+            await asyncio.to_thread(_first_figures, portfolio)
         else:
             portfolio = Portfolio.build(data, self.today)
         # A big store is hundreds of thousands of long-lived objects: keep
@@ -308,10 +317,22 @@ class PsApp(InOrderKeys):
     def _loaded(self, message: StoreLoaded) -> None:
         self.load_progress = None
         self.portfolio = message.portfolio
+        if len(message.portfolio.data.implementations) > collector.BIG_COUNT:
+            # The table's rows, made in a thread once the dashboard is drawn,
+            # so that the Implementations screen opens at once.
+            self.call_after_refresh(self._make_listing, message.portfolio)
         self.status = self._describe_source(message.portfolio.data)
         self._arm_refresh()
         self._follow()
         self._ask_who(message.portfolio.data)
+
+    @work(exclusive=True, group="listing", description="make the table's rows")
+    async def _make_listing(self, portfolio: Portfolio) -> None:
+        from ps_tui.core.listing import Listing  # with the screen's modules, not at launch
+
+        if portfolio is self.portfolio:  # not replaced meanwhile by a reload or an edit
+            with collector.paused(True):
+                await asyncio.to_thread(Listing.of, portfolio)
 
     # -- who "me" is: asked once when a config names nobody --------------------
 
@@ -338,7 +359,7 @@ class PsApp(InOrderKeys):
         # After the first frame: the first load may come before any screen.
         self.call_after_refresh(self.push_screen, WhoScreen(names, str(config)), self._remember_who)
 
-    @work(exclusive=True, group="whoami")
+    @work(exclusive=True, group="whoami", description="learn who the token is")
     async def _learn_holder(self, store: SharedStore) -> None:
         self.post_message(HolderKnown(await store.holder()))
 
@@ -361,7 +382,7 @@ class PsApp(InOrderKeys):
         if name is not None:
             self._save_who(name)
 
-    @work(group="config")
+    @work(group="config", description="save who this is")
     async def _save_who(self, name: str) -> None:
         from dataclasses import replace
 
@@ -416,7 +437,7 @@ class PsApp(InOrderKeys):
             self._following = True
             self.follow_store(self.store)
 
-    @work(exclusive=True, group="store-live")
+    @work(exclusive=True, group="store-live", description="follow the store")
     async def follow_store(self, source: EventSource) -> None:
         """Read the server's event stream, reconnecting, for as long as the app runs."""
         async for signal in follow(source):
@@ -511,7 +532,7 @@ class PsApp(InOrderKeys):
         `kept` says where the change is when the store refuses it."""
         self._write(label, edit, frozenset(changed), done, kept)
 
-    @work(group="store-write")
+    @work(group="store-write", description="save a change")
     async def _write(
         self,
         label: str,
@@ -648,7 +669,7 @@ class PsApp(InOrderKeys):
             return
         self._write_export(path, text, what)
 
-    @work(group="export")
+    @work(group="export", description="write an export")
     async def _write_export(self, path: Path, text: str, what: str) -> None:
         from ps_tui.export_file import ExportFailed, write_export
 
@@ -686,7 +707,7 @@ class PsApp(InOrderKeys):
             self._theme_wanted = theme.name
             self._save_theme(theme.name)
 
-    @work(group="config")
+    @work(group="config", description="save the theme")
     async def _save_theme(self, name: str) -> None:
         from dataclasses import replace
 
@@ -709,7 +730,7 @@ class PsApp(InOrderKeys):
         """Add `view` to the config file (the user's, created if there is none)."""
         self._save_view(view)
 
-    @work(group="config")
+    @work(group="config", description="save a view")
     async def _save_view(self, view: View) -> None:
         from dataclasses import replace
 

@@ -179,11 +179,8 @@ def parse_window(text: str) -> int | None:
 def kpi(portfolio: Portfolio, window: int | None) -> KpiDocument:
     """The KPI figures of the portfolio for completions in the window."""
     from ps_tui.core.documents import KpiDocument
-    from ps_tui.core.kpi import compute_kpis
 
-    data = portfolio.data
-    figures = compute_kpis(data.implementations, portfolio.today, data.kpi, window, portfolio.assessments)
-    return KpiDocument.of(figures)
+    return KpiDocument.of(portfolio.kpis(window))
 
 
 # --- the team -------------------------------------------------------------------------

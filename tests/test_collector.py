@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Iterator
@@ -10,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bench.generate import write
+from ps_tui import collector
 from ps_tui.app import PsApp
 from ps_tui.config import Settings
 from ps_tui.core import view
 from ps_tui.core.validate import check_store
-from ps_tui.store import collector
 from ps_tui.store import file as file_store
 from ps_tui.store.file import FileStore
 from tests.apps import settle
@@ -61,6 +62,27 @@ def test_a_failed_build_is_not_frozen(collector_on: None) -> None:
         raise ValueError("a bad file")
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen  # its garbage is left to collect
+
+
+async def test_cancelled_work_is_frozen_too(collector_on: None) -> None:
+    # Newer input cancels a screen's work: what it left alive must not fall
+    # to the next pass at once (a stall of 200 ms at 1,000,000 rows).
+    started = asyncio.Event()
+
+    async def work() -> None:
+        with collector.paused(True):
+            started.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.get_running_loop().create_task(work())
+    await started.wait()
+    kept = [[i] for i in range(1_000)]
+    frozen = gc.get_freeze_count()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= frozen + len(kept) - 1
 
 
 def test_overlapping_pauses_end_with_the_last(collector_on: None) -> None:

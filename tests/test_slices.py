@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import pytest
 
 from ps_tui.core import listing
 from ps_tui.core.listing import COLUMNS, Row, Scope, in_order, places, sort_ranks, sort_rows, sorted_positions
 from ps_tui.core.query import FuzzyIndex, filter_rows, filtering, parse_query
-from ps_tui.core.slices import Picked, Sliced, map_steps, sort_steps, wait_for
+from ps_tui.core.slices import Picked, Sliced, map_steps, merge_steps, sort_steps, wait_for
 from ps_tui.core.view import Portfolio
 from ps_tui.data import default_store
 from tests.test_listing import row
@@ -52,6 +53,58 @@ def test_sort_steps_sort_stably_in_many_steps() -> None:
     assert steps_of(job) > 10
     assert job.value == sorted(items, key=lambda item: item[0])
     assert Sliced(sort_steps([], chunk=3)).finish() == []
+
+
+class CountingKey:
+    """A sort key that counts its calls: how many items a step handled."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, item: tuple[int, str, int] | int) -> int:
+        self.calls += 1
+        return item[0] if isinstance(item, tuple) else item
+
+
+def step_sizes(job: Sliced[Any], key: CountingKey) -> list[int]:
+    """The key calls of each step until `job` is done."""
+    sizes = []
+    while True:
+        before = key.calls
+        done = job.step()
+        sizes.append(key.calls - before)
+        if done:
+            return sizes
+
+
+def test_a_merge_keeps_ties_in_order_and_each_step_small() -> None:
+    pick = random.Random(11)
+    for trial in range(300):
+        key = CountingKey()
+        first = sorted(((pick.randrange(6), "a", n) for n in range(pick.randrange(40))), key=key)
+        second = sorted(((pick.randrange(6), "b", n) for n in range(pick.randrange(40))), key=key)
+        chunk = pick.randrange(1, 9)
+        job = Sliced(merge_steps(first, second, key, chunk))
+        sizes = step_sizes(job, key)
+        # Stable: on a tie, first's items before second's, each in its order.
+        assert job.value == sorted(first + second, key=key), trial
+        # A piece of at most 2 * chunk items, and two bisections.
+        assert max(sizes) <= 2 * chunk + 2 * (len(second).bit_length() + len(first).bit_length() + 2), trial
+    assert Sliced(merge_steps([], [1, 2], chunk=1)).finish() == [1, 2]
+    assert Sliced(merge_steps([3], [], chunk=1)).finish() == [3]
+    assert Sliced(merge_steps([1, 1, 2], [1, 2, 2], chunk=1)).finish() == [1, 1, 1, 2, 2, 2]
+
+
+def test_a_long_sort_never_takes_a_long_step() -> None:
+    # Its last merge was one step over every item: a third of a second at
+    # 1,000,000 rows, while the screen waited.
+    pick = random.Random(3)
+    items = [pick.randrange(50) for _ in range(4_000)]
+    key = CountingKey()
+    job = Sliced(sort_steps(items, key=key, chunk=100))
+    sizes = step_sizes(job, key)
+    assert job.value == sorted(items)
+    assert max(sizes) <= 2 * 100 + 60
 
 
 QUERIES = ["a", "co", "zorg", "globex", "pol", "ann", "e", "xyz", "Acme", "mfg"]
@@ -126,6 +179,33 @@ def test_ranks_keep_ties_and_missing_values_last(reverse: bool) -> None:
         ranks = Sliced(sort_ranks(rows, key, chunk=2)).finish()
         order = Sliced(sorted_positions(range(len(rows)), ranks.of(reverse), chunk=2)).finish()
         assert [rows[i] for i in order] == sort_rows(rows, key, reverse)
+
+
+class CountingInt(int):
+    """An int whose hashes are counted: how many values a step hashed."""
+
+    hashes = 0
+
+    def __hash__(self) -> int:
+        CountingInt.hashes += 1
+        return int.__hash__(self)
+
+
+def test_ranks_hash_their_values_a_chunk_at_a_time() -> None:
+    # A million distinct customers were hashed into a set, then a dict, in
+    # one step each: a tenth of a second apiece with the screen waiting.
+    rows = [row(id=str(n), arr=CountingInt(n * 7 % 1_000)) for n in range(1_000)]
+    job = Sliced(sort_ranks(rows, "arr", chunk=20))
+    most = 0
+    while True:
+        before = CountingInt.hashes
+        done = job.step()
+        most = max(most, CountingInt.hashes - before)
+        if done:
+            break
+    order = Sliced(sorted_positions(range(len(rows)), job.value.ascending, chunk=20)).finish()
+    assert [rows[i] for i in order] == sort_rows(rows, "arr", False)
+    assert most <= 2 * 20
 
 
 @pytest.mark.parametrize("count", [0, 3, 40, 97])

@@ -20,6 +20,8 @@ from ps_tui.core.stats import median, percentile
 
 #: The dashboard's windows in days; None means all time.
 WINDOWS: tuple[int | None, ...] = (30, 90, 180, 365, None)
+#: The window the dashboard opens on and `ps-tui kpi` uses, in days.
+DEFAULT_WINDOW = 90
 
 #: How many calendar months the monthly trend covers, ending with today's month.
 TREND_MONTHS = 12

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
+from typing import Any, TypeVar
 
+from ps_tui.core.attention import needs_attention
 from ps_tui.core.health import Assessment, LazyHistory, MilestoneHistory, assess, assess_all
+from ps_tui.core.kpi import KpiFigures, compute_kpis
 from ps_tui.core.model import Implementation, StoreFile
 
 _ID = attrgetter("id")
+
+T = TypeVar("T")
 
 #: Implementations assessed between two calls of `Portfolio.build`'s `assessed`.
 BUILD_SLICE = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Portfolio:
     """The store as of one day, with every implementation assessed.
 
@@ -38,11 +44,50 @@ class Portfolio:
     #: the store's order (as `build` makes it), so the two pair up without a
     #: lookup by id (see `in_store_order`).
     aligned: bool = False
+    #: Held while something is derived from this portfolio (see `derived`).
+    _deriving: threading.Lock = field(default_factory=threading.Lock, init=False, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        # Not the whole store: a repr is for a log line or a debugger.
+        return f"Portfolio({len(self.data.implementations):,} implementations as of {self.today})"
+
+    def derived(self, build: Callable[[Portfolio], T]) -> T:
+        """What `build` makes of this portfolio, made once: by whichever
+        thread asks first, the others waiting for it (a big load makes the
+        table's rows in its thread while the dashboard is shown)."""
+        with self._deriving:
+            made: dict[Any, Any] = self.__dict__.setdefault("_derived", {})
+            if build not in made:
+                made[build] = build(self)
+            return made[build]  # type: ignore[no-any-return]
+
+    def has_derived(self, build: Callable[[Portfolio], Any]) -> bool:
+        """Whether `derived(build)` is made already, so asking costs nothing."""
+        return build in self.__dict__.get("_derived", {})
 
     @cached_property
     def by_id(self) -> dict[str, Implementation]:
         """Implementations by id (built on first use)."""
         return {impl.id: impl for impl in self.data.implementations}
+
+    def kpis(self, window_days: int | None) -> KpiFigures:
+        """The KPI figures for completions in the window (`compute_kpis`),
+        computed once per portfolio and window: a third of a second at
+        1,000,000 implementations, drawn again at every visit of the
+        dashboard. A big load computes the dashboard's in its thread."""
+        cache: dict[int | None, KpiFigures] = self.__dict__.setdefault("_kpis", {})
+        figures = cache.get(window_days)
+        if figures is None:
+            data = self.data
+            figures = compute_kpis(data.implementations, self.today, data.kpi, window_days, self.assessments)
+            cache[window_days] = figures
+        return figures
+
+    @cached_property
+    def attention(self) -> list[tuple[Implementation, Assessment]]:
+        """The active implementations at risk or overdue, worst first
+        (`needs_attention`), found once per portfolio."""
+        return needs_attention(self.data.implementations, self.assessments)
 
     @classmethod
     def build(

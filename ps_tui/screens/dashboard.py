@@ -9,10 +9,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ps_tui.core.attention import needs_attention
 from ps_tui.core.gauges import readings
 from ps_tui.core.health import Assessment
-from ps_tui.core.kpi import WINDOWS, compute_kpis
+from ps_tui.core.kpi import DEFAULT_WINDOW, WINDOWS
 from ps_tui.core.model import Implementation, StoreFile
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.base import PsScreen
@@ -76,7 +75,7 @@ class DashboardScreen(PsScreen):
     # view; focusing anything else first would restyle the dashboard twice.
     AUTO_FOCUS = ""
 
-    window: reactive[int | None] = reactive(90, init=False)
+    window: reactive[int | None] = reactive(DEFAULT_WINDOW, init=False)
 
     @staticmethod
     def _fit(width: int, height: int) -> tuple[bool, bool]:
@@ -137,10 +136,7 @@ class DashboardScreen(PsScreen):
         if portfolio is None:
             self.notify("No figures yet", severity="warning", timeout=3)
             return
-        data = portfolio.data
-        figures = compute_kpis(
-            data.implementations, portfolio.today, data.kpi, self.window, portfolio.assessments
-        )
+        figures = portfolio.kpis(self.window)
         self.app.copy_to_clipboard(kpi_text(KpiDocument.of(figures), portfolio.today, self.window))
         self.notify(window_label(self.window), title="KPI copied to the clipboard", timeout=3)
 
@@ -154,10 +150,7 @@ class DashboardScreen(PsScreen):
             self.show_portfolio(portfolio)
 
     def show_portfolio(self, portfolio: Portfolio) -> None:
-        data = portfolio.data
-        figures = compute_kpis(
-            data.implementations, portfolio.today, data.kpi, self.window, portfolio.assessments
-        )
+        figures = portfolio.kpis(self.window)
         self.query_one("#window-line", Static).update(
             f"Duration, kickoff to production · target {figures.target_days} d · "
             f"[b]{window_label(self.window)}[/b] ([b]w[/b])"
@@ -171,7 +164,7 @@ class DashboardScreen(PsScreen):
 
     def _show_attention(self, portfolio: Portfolio) -> None:
         data = portfolio.data
-        attention = needs_attention(data.implementations, portfolio.assessments)
+        attention = portfolio.attention
         title = self.query_one("#attention-title", Static)
         if not attention:
             title.update("Needs attention: nothing at risk or overdue")

@@ -21,8 +21,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from ps_tui import collector
 from ps_tui.core import listing, slices
-from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope, SortRanks
+from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Listing, Row, Scope, SortRanks
 from ps_tui.core.model import Implementation
 from ps_tui.core.query import FuzzyIndex, Query, filter_rows, filtering, read_typed
 from ps_tui.core.slices import Picked, Sliced, Steps, wait_for
@@ -54,6 +55,8 @@ NO_MATCH = "No implementations match"
 EMPTY_STORE = "No implementations yet: press n to add the first one"
 #: What the table says before the store is read (the load shows its progress above).
 NOT_LOADED = "Nothing loaded yet"
+#: What the table shows while a big store's rows are being made.
+PREPARING = "Preparing the rows…"
 
 #: Which columns give way first on a narrow terminal (higher goes first).
 _HIDE_FIRST = {"target": 3, "deployment": 2, "segment": 1}
@@ -175,6 +178,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         #: The saved view last applied, named in the count line while the
         #: screen still shows it.
         self._view: View | None = None
+        #: A big portfolio's rows are being made (see `show_portfolio`).
+        self._preparing = False
         #: A refilter is asked for and waits for the keys typed so far.
         self._refilter_due = False
         #: The row (position in `_rows`) the cursor is to stay on when it runs.
@@ -220,11 +225,34 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         if previous is not None and portfolio.changed is not None and self._rows:
             self._update_rows(portfolio, portfolio.changed)
             return
-        rows = listing.build_rows(portfolio)
-        self.table.set_natural_widths(listing.natural_widths(rows, portfolio.data))
+        if Listing.ready(portfolio) or len(portfolio.data.implementations) <= collector.BIG_COUNT:
+            self._show_listing(Listing.of(portfolio))
+            return
+        # A big store's rows take a second or more: made in a thread (the
+        # app starts it once the dashboard is drawn) while the screen is
+        # served. The rows shown before, if any, go: they are out of date.
+        self._preparing = True
+        self._rows, self._shown, self._shown_at = [], [], []
+        self.table.empty_text = PREPARING
+        self.table.set_rows([])
+        self._listing_of(portfolio)
+
+    @work(exclusive=True, group="listing", description="wait for the table's rows")
+    async def _listing_of(self, portfolio: Portfolio) -> None:
+        with collector.paused(True):
+            made = await asyncio.to_thread(Listing.of, portfolio)
+        if portfolio is self._portfolio:
+            self._show_listing(made)
+
+    def _show_listing(self, made: Listing) -> None:
+        """Show the rows of a new portfolio: in the default order at first,
+        then (in slices, see `_answer`) in the screen's own sort."""
+        self._preparing = False
+        rows = made.rows
+        self.table.set_natural_widths(made.widths)
         self._rows = rows
-        self._order = listing.sort_order(rows, self.sort_key, self.sort_reverse)
-        self._order_sort = (self.sort_key, self.sort_reverse)
+        self._order, self._order_sort = made.order, DEFAULT_SORT
+        self._places = (made.order, made.where)
         self._sorted = Picked(rows, self._order)
         self.table.set_sort(*self._order_sort)
         self._forget_prepared()
@@ -267,15 +295,22 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         if self._rows and not all(job.done for job in wanted):
             self._prepare_in_slices(wanted)
 
-    @work(exclusive=True, group="prepare")
+    @work(exclusive=True, group="prepare", description="prepare the next keys' work")
     async def _prepare_in_slices(self, wanted: Sequence[Sliced[Any]]) -> None:
-        for job in wanted:
-            while not job.done:
-                if self._job is not None:  # a refilter or sort goes first
-                    await asyncio.sleep(slices.SLICE)
-                    continue
-                job.run_for(slices.SLICE)
-                await asyncio.sleep(0)
+        # What is built here lives as long as the rows: the collector is
+        # kept out of it (see `ps_tui.collector`), or its passes over the
+        # lists growing here stall the screen (130 ms at 1,000,000 rows).
+        with collector.paused(self._big()):
+            for job in wanted:
+                while not job.done:
+                    if self._job is not None:  # a refilter or sort goes first
+                        await asyncio.sleep(slices.SLICE)
+                        continue
+                    job.run_for(slices.SLICE)
+                    await asyncio.sleep(0)
+
+    def _big(self) -> bool:
+        return len(self._rows) > collector.BIG_COUNT
 
     def _update_rows(self, portfolio: Portfolio, changed: frozenset[str]) -> None:
         """Replace, add or drop the rows of `changed` where they stand: no rebuild."""
@@ -348,8 +383,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         typed so far have had their effect: a burst of keys filters once,
         for its last text, not once per key. A refilter or sort still under
         way is dropped at once: its answer is out of date."""
-        if self._portfolio is None:
-            return
+        if self._portfolio is None or self._preparing:
+            return  # the rows, once made, are shown with the filter of then
         self._generation += 1
         self._job = None
         if keep_at is not None:
@@ -377,13 +412,14 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._job = job
         self._finish(job, self._generation)
 
-    @work(exclusive=True, group="refilter")
+    @work(exclusive=True, group="refilter", description="finish a refilter")
     async def _finish(self, job: Sliced[_Answer], generation: int) -> None:
-        while generation == self._generation:
-            await asyncio.sleep(0)
-            if generation == self._generation and job.run_for(slices.SLICE):
-                self._apply(job.value)
-                return
+        with collector.paused(self._big()):  # as in `_prepare_in_slices`
+            while generation == self._generation:
+                await asyncio.sleep(0)
+                if generation == self._generation and job.run_for(slices.SLICE):
+                    self._apply(job.value)
+                    return
 
     def _answer(self, keep: int | None) -> Steps[_Answer]:
         """What to show for the current sort, filter and scope, in steps."""

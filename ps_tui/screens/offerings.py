@@ -209,7 +209,7 @@ class OfferingsScreen(PsScreen):
         self._show_text(self.lookup_bar.value)
         self._index_customers(data)
 
-    @work(thread=True, exclusive=True, group="offerings-customers")
+    @work(thread=True, exclusive=True, group="offerings-customers", description="index the customers")
     def _index_customers(self, data: StoreFile) -> None:
         index = CustomerIndex(customers_from_implementations(data.implementations))
         self.post_message(self.CustomersIndexed(data, index))

@@ -29,13 +29,14 @@ from typing import Any
 
 import msgspec
 
+from ps_tui import collector
 from ps_tui.core import portfolio
 from ps_tui.core.history import Save, events_between
 from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.core.numbers import MAX_DIGITS, first_bad_json_number, first_long_number
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
-from ps_tui.store import collector, history_file
+from ps_tui.store import history_file
 from ps_tui.store.atomic import atomic_write, locked, sweep_stale_temps
 from ps_tui.store.base import LoadProgress, Progress, counting
 from ps_tui.store.errors import (

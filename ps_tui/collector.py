@@ -7,15 +7,18 @@ the decode (14.6 s, against 3.4 s with the collector off). A decode builds
 nothing it throws away in cycles, so there is nothing for those passes to find.
 
 `paused(big)` turns the collector off while a big store is built and, once the
-build has succeeded, freezes what it made (`gc.freeze`): the next passes walk
-only objects made afterwards, instead of the whole store once more (a second
-at 1,000,000). A failed build is not frozen, so its garbage is collected. The
+build has succeeded (or was cancelled, as a screen's work is by newer
+input), freezes what is alive (`gc.freeze`): the next passes walk only
+objects made afterwards, instead of the whole store once more (a second at
+1,000,000). A failed build is not frozen, so its garbage (a traceback holds
+frames in cycles) is collected. The
 app and the server freeze their heap after a load anyway; small stores, where
 a pass costs next to nothing, leave the collector alone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Iterator
@@ -51,6 +54,12 @@ def paused(big: bool) -> Iterator[None]:
     try:
         yield
         succeeded = True
+    except asyncio.CancelledError:
+        # Work dropped for newer input: what it built is freed as it goes
+        # (reference counts, no cycles), and what it left alive must not
+        # fall to the next pass at once.
+        succeeded = True
+        raise
     finally:
         with _lock:
             if succeeded:
