@@ -320,19 +320,19 @@ class PsApp(InOrderKeys):
         if len(message.portfolio.data.implementations) > collector.BIG_COUNT:
             # The table's rows, made in a thread once the dashboard is drawn,
             # so that the Implementations screen opens at once.
-            self.call_after_refresh(self._make_listing, message.portfolio)
+            self.call_after_refresh(self._make_table_start, message.portfolio)
         self.status = self._describe_source(message.portfolio.data)
         self._arm_refresh()
         self._follow()
         self._ask_who(message.portfolio.data)
 
     @work(exclusive=True, group="listing", description="make the table's rows")
-    async def _make_listing(self, portfolio: Portfolio) -> None:
-        from ps_tui.core.listing import Listing  # with the screen's modules, not at launch
+    async def _make_table_start(self, portfolio: Portfolio) -> None:
+        from ps_tui.core.listing import TableStart  # with the screen's modules, not at launch
 
         if portfolio is self.portfolio:  # not replaced meanwhile by a reload or an edit
             with collector.paused(True):
-                await asyncio.to_thread(Listing.of, portfolio)
+                await asyncio.to_thread(TableStart.of, portfolio)
 
     # -- who "me" is: asked once when a config names nobody --------------------
 

@@ -141,7 +141,7 @@ def build_rows(portfolio: Portfolio) -> list[Row]:
 
 
 @dataclass(frozen=True)
-class Listing:
+class TableStart:
     """The table of one portfolio as it first opens: its rows in the
     store's order, how wide each column's text is, and the positions of the
     rows in the default sort (and its inverse, to pick a scope's rows in it)."""
@@ -153,7 +153,7 @@ class Listing:
     where: list[int]
 
     @classmethod
-    def of(cls, portfolio: Portfolio) -> Listing:
+    def of(cls, portfolio: Portfolio) -> TableStart:
         """Made once per portfolio (`Portfolio.derived`): at 1,000,000
         implementations a second and a half, which a big load spends in its
         thread once the dashboard is drawn."""
@@ -165,12 +165,12 @@ class Listing:
         return portfolio.has_derived(cls._build)
 
     @staticmethod
-    def _build(portfolio: Portfolio) -> Listing:
+    def _build(portfolio: Portfolio) -> TableStart:
         rows = build_rows(portfolio)
         order = sort_order(rows, *DEFAULT_SORT)
         where = [0] * len(order)
         deque(map(where.__setitem__, order, count()), maxlen=0)
-        return Listing(rows, natural_widths(rows, portfolio.data), order, where)
+        return TableStart(rows, natural_widths(rows, portfolio.data), order, where)
 
 
 # --- columns ----------------------------------------------------------------------
@@ -483,10 +483,10 @@ __all__ = [
     "COLUMNS",
     "DEFAULT_SORT",
     "Column",
-    "Listing",
     "Row",
     "Scope",
     "SortRanks",
+    "TableStart",
     "build_rows",
     "cell_text",
     "in_order",

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 
 from ps_tui import collector
 from ps_tui.core import listing, slices
-from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Listing, Row, Scope, SortRanks
+from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope, SortRanks, TableStart
 from ps_tui.core.model import Implementation
 from ps_tui.core.query import FuzzyIndex, Query, filter_rows, filtering, read_typed
 from ps_tui.core.slices import Picked, Sliced, Steps, wait_for
@@ -225,8 +225,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         if previous is not None and portfolio.changed is not None and self._rows:
             self._update_rows(portfolio, portfolio.changed)
             return
-        if Listing.ready(portfolio) or len(portfolio.data.implementations) <= collector.BIG_COUNT:
-            self._show_listing(Listing.of(portfolio))
+        if TableStart.ready(portfolio) or len(portfolio.data.implementations) <= collector.BIG_COUNT:
+            self._show_start(TableStart.of(portfolio))
             return
         # A big store's rows take a second or more: made in a thread (the
         # app starts it once the dashboard is drawn) while the screen is
@@ -235,16 +235,16 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._rows, self._shown, self._shown_at = [], [], []
         self.table.empty_text = PREPARING
         self.table.set_rows([])
-        self._listing_of(portfolio)
+        self._start_of(portfolio)
 
     @work(exclusive=True, group="listing", description="wait for the table's rows")
-    async def _listing_of(self, portfolio: Portfolio) -> None:
+    async def _start_of(self, portfolio: Portfolio) -> None:
         with collector.paused(True):
-            made = await asyncio.to_thread(Listing.of, portfolio)
+            made = await asyncio.to_thread(TableStart.of, portfolio)
         if portfolio is self._portfolio:
-            self._show_listing(made)
+            self._show_start(made)
 
-    def _show_listing(self, made: Listing) -> None:
+    def _show_start(self, made: TableStart) -> None:
         """Show the rows of a new portfolio: in the default order at first,
         then (in slices, see `_answer`) in the screen's own sort."""
         self._preparing = False

@@ -1,0 +1,116 @@
+"""A big store's derived work stays off the UI thread: the dashboard's
+figures are computed in the load's thread, the table's rows in a thread
+once the dashboard is drawn, and the Implementations screen opened before
+they are there says so and shows them when they are."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from bench.generate import write
+from ps_tui import collector
+from ps_tui.app import PsApp
+from ps_tui.config import Settings
+from ps_tui.core import listing, view
+from ps_tui.core.kpi import DEFAULT_WINDOW
+from ps_tui.core.listing import TableStart
+from ps_tui.core.view import Portfolio
+from ps_tui.screens.implementations import PREPARING, ImplementationsScreen
+from ps_tui.store.file import FileStore
+from tests.apps import settle
+from tests.conftest import TODAY
+
+COUNT = 3_000
+
+
+@pytest.fixture
+def big_store(tmp_path: Path) -> Path:
+    assert collector.BIG_COUNT < COUNT
+    return write(tmp_path / "big.json", COUNT)
+
+
+def on_ui_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+async def test_the_dashboards_figures_are_computed_in_the_loads_thread(
+    big_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[tuple[int | None, bool]] = []
+    real = view.compute_kpis
+
+    def compute(*args: object, **kwargs: object) -> object:
+        computed.append((args[3], on_ui_thread()))  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(view, "compute_kpis", compute)
+    app = PsApp(FileStore(big_store), Settings(today=TODAY))
+    assert not app.store.loads_quickly()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.portfolio is not None
+        shown = app.screen.query_one("#window-line").render()
+        assert "90 days" in str(shown)
+    # Once, off the UI thread; the dashboard drew what was computed.
+    assert computed == [(DEFAULT_WINDOW, False)]
+
+
+async def test_the_rows_are_made_in_a_thread_and_shown_when_ready(
+    big_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    built_on_ui: list[bool] = []
+    real = TableStart._build
+
+    def build(portfolio: Portfolio) -> TableStart:
+        built_on_ui.append(on_ui_thread())
+        assert gate.wait(30)
+        return real(portfolio)
+
+    monkeypatch.setattr(TableStart, "_build", staticmethod(build))
+    app = PsApp(FileStore(big_store), Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if app.portfolio is not None and built_on_ui:
+                break
+        assert app.portfolio is not None
+        await pilot.press("2")
+        for _ in range(50):
+            await pilot.pause()
+            if isinstance(app.screen, ImplementationsScreen):
+                break
+        screen = app.screen
+        assert isinstance(screen, ImplementationsScreen)
+        # Keys go on being served while the rows are made, and one typed
+        # into the filter meanwhile is applied to them when they come.
+        await pilot.press("slash", *"seg:ent", "enter")
+        assert screen.table.row_count == 0
+        assert screen.table.empty_text == PREPARING
+        gate.set()
+        await settle(pilot)
+        portfolio = app.portfolio
+        expected = listing.scope_positions(
+            TableStart.of(portfolio).rows, range(COUNT), listing.Scope.ACTIVE, None
+        )
+        enterprise = [i for i in expected if TableStart.of(portfolio).rows[i].segment_id == "enterprise"]
+        assert 0 < screen.table.row_count == len(enterprise)
+    assert built_on_ui == [False]  # made once, never on the UI thread
+
+
+async def test_a_small_store_makes_its_rows_when_the_screen_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ps_tui.data import default_store
+    from ps_tui.store.memory import MemoryStore
+
+    app = PsApp(MemoryStore(default_store(TODAY)), Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.portfolio is not None and not TableStart.ready(app.portfolio)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, ImplementationsScreen)
+        assert app.screen.table.row_count > 0
+        assert TableStart.ready(app.portfolio)
