@@ -139,36 +139,49 @@ class KeyFooter(Footer):
             if unit.group is not None:
                 with KeyGroup(classes="-compact" if unit.group.compact else ""):
                     for binding, enabled, tooltip in unit.bindings:
-                        yield FooterKey(
-                            binding.key,
-                            display[binding.key],
-                            "",
-                            binding.action,
-                            disabled=not enabled,
-                            tooltip=tooltip or binding.description,
-                            classes="-grouped",
-                        ).data_bind(compact=Footer.compact)
+                        yield self._bound(
+                            FooterKey(
+                                binding.key,
+                                display[binding.key],
+                                "",
+                                binding.action,
+                                disabled=not enabled,
+                                tooltip=tooltip or binding.description,
+                                classes="-grouped",
+                            )
+                        )
                 yield FooterLabel(unit.group.description)
             else:
                 binding, enabled, tooltip = unit.bindings[0]
-                yield FooterKey(
-                    binding.key,
-                    display[binding.key],
-                    binding.description,
-                    binding.action,
-                    disabled=not enabled,
-                    tooltip=tooltip,
-                ).data_bind(compact=Footer.compact)
+                yield self._bound(
+                    FooterKey(
+                        binding.key,
+                        display[binding.key],
+                        binding.description,
+                        binding.action,
+                        disabled=not enabled,
+                        tooltip=tooltip,
+                    )
+                )
         if palette is not None and with_palette:
+            # Compact, as Textual's footer leaves it (not bound to the
+            # footer's): the class from the start, so it is styled once.
             yield FooterKey(
                 palette.binding.key,
                 display[palette.binding.key],
                 palette.binding.description,
                 palette.binding.action,
-                classes="-command-palette",
+                classes="-command-palette -compact",
                 disabled=not palette.enabled,
                 tooltip=palette.binding.tooltip or palette.binding.description,
             )
+
+    def _bound(self, key: FooterKey) -> FooterKey:
+        """`key`, compact as this footer is and following it. A FooterKey
+        starts compact: bound as it is, each key was styled compact when
+        mounted and restyled at once when the binding set it back."""
+        key.set_reactive(FooterKey.compact, self.compact)
+        return key.data_bind(compact=Footer.compact)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.is_attached:

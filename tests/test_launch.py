@@ -1,0 +1,97 @@
+"""What launch does before the first dashboard frame, counted, not timed.
+
+Launch time is a budget (1.5x a bare Textual app, `python -m bench --only
+launch`): each import and restyle before the first frame is paid on
+every start. These tests start the app as the benchmark does, in a fresh
+interpreter on the demo data, and record at the first frame drawn with the
+data (what the user sees first) what was imported and what was done.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import pytest
+
+#: Runs in a fresh interpreter: the app on the demo data, headless at
+#: 120x40, until the first frame drawn once the data are shown. Prints what
+#: it saw as JSON.
+PROBE = """
+import collections, json, sys
+import datetime as dt
+from textual.dom import DOMNode
+
+restyled = collections.Counter()
+update_node_styles = DOMNode.update_node_styles
+
+
+def counted_restyle(self, *args, **kwargs):
+    restyled[type(self).__name__] += 1
+    return update_node_styles(self, *args, **kwargs)
+
+
+DOMNode.update_node_styles = counted_restyle
+
+from ps_tui.app import PsApp
+from ps_tui.config import Settings
+from ps_tui.session import open_store
+
+settings = Settings(today=dt.date(2026, 11, 30))
+app = PsApp(open_store(settings), settings)
+seen = {}
+display = app._display
+
+
+def first_frame(screen, renderable):
+    display(screen, renderable)
+    if seen or renderable is None or screen is not app.screen or app._batch_count:
+        return
+    if app.portfolio is None:
+        return
+    from textual.widgets._footer import FooterKey
+
+    seen["modules"] = sorted(sys.modules)
+    seen["restyled"] = dict(restyled)
+    seen["footer"] = [key.key for key in screen.query(FooterKey)]
+    seen["lines"] = [strip.text for strip in screen._compositor.render_strips()]
+    app.exit()
+
+
+app._display = first_frame
+app.run(headless=True, size=(120, 40))
+print(json.dumps(seen))
+"""
+
+
+@pytest.fixture(scope="module")
+def first_frame() -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(PROBE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    seen: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen, "no frame with the data was drawn"
+    return seen
+
+
+def test_the_first_frame_shows_the_dashboard_and_its_keys(first_frame: dict[str, Any]) -> None:
+    # What the user sees first: the data, the tabs, the status and every key
+    # that fits (so the work kept out of launch is not work the frame needed).
+    text = "\n".join(first_frame["lines"])
+    assert "Needs attention" in text and "Median days by month of completion" in text
+    assert "Dashboard" in first_frame["lines"][1]
+    assert "DEMO DATA" in first_frame["lines"][-2]
+    assert first_frame["footer"] == ["w", "enter", "f1", "q", "ctrl+p"]
+
+
+def test_the_footer_keys_are_styled_once(first_frame: dict[str, Any]) -> None:
+    # Each key was styled as compact and restyled as not, before the first frame.
+    assert first_frame["restyled"].get("FooterKey", 0) == 0
