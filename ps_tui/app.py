@@ -339,8 +339,6 @@ class PsApp(InOrderKeys):
     def _ask_who(self, data: StoreFile) -> None:
         """When the config file names nobody and saves go to a store file,
         ask once who this is, for the history (and the "mine" filter)."""
-        from ps_tui.store.file import FileStore
-
         if isinstance(self.store, SharedStore):
             # The server records the token's holder: nothing to ask, only to learn.
             if not self._asked_who:
@@ -350,8 +348,13 @@ class PsApp(InOrderKeys):
         config = self.settings.config_path
         if self._asked_who or self.settings.me or config is None or not data.members:
             return
-        if not isinstance(self.store, FileStore):
+        if not self.store.persistent:
             return  # the demo data saves nothing
+        # Not before: a launch on the demo data has no need of the file backend.
+        from ps_tui.store.file import FileStore
+
+        if not isinstance(self.store, FileStore):
+            return
         self._asked_who = True
         from ps_tui.screens.whoami import WhoScreen
 

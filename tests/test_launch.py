@@ -92,6 +92,26 @@ def test_the_first_frame_shows_the_dashboard_and_its_keys(first_frame: dict[str,
     assert first_frame["footer"] == ["w", "enter", "f1", "q", "ctrl+p"]
 
 
+def test_launch_on_the_demo_data_reads_no_store_file_and_no_toml(first_frame: dict[str, Any]) -> None:
+    # The demo data are in memory: the file backend (hashing, history,
+    # locking) and the TOML parser load when a file or a config is read.
+    modules = set(first_frame["modules"])
+    assert "ps_tui.store.memory" in modules
+    assert {"ps_tui.store.file", "hashlib", "tomllib"} & modules == set()
+
+
 def test_the_footer_keys_are_styled_once(first_frame: dict[str, Any]) -> None:
     # Each key was styled as compact and restyled as not, before the first frame.
     assert first_frame["restyled"].get("FooterKey", 0) == 0
+
+
+def test_the_bundled_json_holds_the_reference_toml() -> None:
+    # The app reads reference.json; `init` writes reference.toml. After an edit
+    # of the TOML: python -c "from ps_tui import data; data._JSON.write_bytes(data.reference_json())"
+    import tomllib
+
+    from ps_tui.core.validate import decode_store
+    from ps_tui.data import _JSON, reference_json, reference_store, reference_text
+
+    assert _JSON.read_bytes() == reference_json()
+    assert reference_store() == decode_store(tomllib.loads(reference_text()))
