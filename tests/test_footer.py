@@ -32,8 +32,9 @@ async def test_the_footer_follows_focus_with_fewer_rebuilds(monkeypatch: pytest.
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        # Mounted, resumed and focused: Textual's footer rebuilt three times.
-        assert len(rebuilds) == 1
+        # Mounted, resumed and focused: Textual's footer rebuilt three times;
+        # this one is composed with its keys, and they stay the same.
+        assert len(rebuilds) == 0
         assert shown_keys(app)[: len(expected_keys(app))] == expected_keys(app)
         await pilot.press("2")
         await settle(pilot)

@@ -36,6 +36,19 @@ def counted_restyle(self, *args, **kwargs):
 
 DOMNode.update_node_styles = counted_restyle
 
+from textual.widget import Widget
+
+recomposed = []
+recompose = Widget.recompose
+
+
+async def counted_recompose(self):
+    recomposed.append(type(self).__name__)
+    await recompose(self)
+
+
+Widget.recompose = counted_recompose
+
 from ps_tui.app import PsApp
 from ps_tui.config import Settings
 from ps_tui.session import open_store
@@ -56,6 +69,7 @@ def first_frame(screen, renderable):
 
     seen["modules"] = sorted(sys.modules)
     seen["restyled"] = dict(restyled)
+    seen["recomposed"] = recomposed
     seen["footer"] = [key.key for key in screen.query(FooterKey)]
     seen["lines"] = [strip.text for strip in screen._compositor.render_strips()]
     app.exit()
@@ -115,3 +129,9 @@ def test_the_bundled_json_holds_the_reference_toml() -> None:
 
     assert _JSON.read_bytes() == reference_json()
     assert reference_store() == decode_store(tomllib.loads(reference_text()))
+
+
+def test_the_footer_is_composed_with_its_keys(first_frame: dict[str, Any]) -> None:
+    # It was composed empty and rebuilt with its keys after the screen's
+    # first layout, which was then made and rendered again for them.
+    assert first_frame["recomposed"] == []

@@ -106,12 +106,21 @@ class KeyFooter(Footer):
         )
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
         palette_key = None if palette is None else (palette[1].key, palette[2], palette[3])
-        return (shown, palette_key, self.compact, self.show_command_palette, self.size.width)
+        return (shown, palette_key, self.compact, self.show_command_palette, self._width())
+
+    def _width(self) -> int:
+        """Its width; before its first layout, the app's (it is docked at the bottom)."""
+        return self.size.width or self.app.size.width
 
     def compose(self) -> ComposeResult:
         # Textual's Footer.compose, but for which units are shown.
-        if not self._bindings_ready:
-            return
+        # Textual's footer composes empty, to be rebuilt when the screen says
+        # its bindings are ready: after the screen's first layout, which a
+        # launch then made and rendered again for the keys. This one has its
+        # keys from the start (those of the screen as it is composed; a
+        # change from there rebuilds it).
+        if self._shown is None:
+            self._shown = self._keys()
         active = self.screen.active_bindings
         by_action: defaultdict[str, list[tuple[Binding, bool, str]]] = defaultdict(list)
         for _, binding, enabled, tooltip in active.values():
@@ -127,11 +136,11 @@ class KeyFooter(Footer):
         display = {binding.key: self.app.get_key_display(binding) for _, binding, _, _ in active.values()}
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
         with_palette = palette is not None and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
-        room = self.size.width
+        room = self._width()
         if palette is not None and with_palette:
             # Docked right: its border takes the place of its left padding.
             room -= Unit(((palette.binding, palette.enabled, palette.tooltip),), None).width(display)
-        if self.size.width:
+        if self._width():
             shown = [units[i] for i in fitting([(u.action, u.width(display)) for u in units], room)]
         else:
             shown = units  # not laid out yet
