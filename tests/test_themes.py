@@ -95,3 +95,35 @@ def test_a_light_theme(snap_compare: Any, key: str) -> None:
 
     settings = Settings(today=TODAY, theme="textual-light")
     assert snap_compare(PsApp(open_store(settings), settings), terminal_size=(100, 30), run_before=light)
+
+
+async def test_a_theme_s_variables_are_worked_out_once_for_every_style(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Textual works out every variable of the theme on each call: a launch
+    # resolved each style of the dashboard with a call of its own.
+    from textual.app import App
+
+    from ps_tui.widgets import tones
+
+    monkeypatch.setattr(tones, "_resolved", {})
+    monkeypatch.setattr(tones, "_variables", {}, raising=False)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        calls: list[str] = []
+        variables = App.get_css_variables
+
+        def counted(self: App[object]) -> dict[str, str]:
+            calls.append(self.theme)
+            return variables(self)
+
+        monkeypatch.setattr(App, "get_css_variables", counted)
+        tones._resolved.clear()
+        tones._variables.clear()  # (as a launch finds them)
+        styles = {themed(app, style) for style in [*HEALTH_STYLES.values(), tones.GOOD, tones.WARN]}
+        assert len(styles) == len({*HEALTH_STYLES.values(), tones.GOOD, tones.WARN})
+        assert calls == [app.theme]
+        dark = themed(app, tones.BAD)
+        app.theme = "textual-light"
+        await settle(pilot)
+        # Each theme its own variables.
+        assert themed(app, tones.BAD) != dark

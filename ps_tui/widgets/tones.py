@@ -28,6 +28,9 @@ BAD = "$text-error"
 
 #: (theme, style) -> the Rich style string: a theme's variables do not change.
 _resolved: dict[tuple[str, str], str] = {}
+#: theme -> its variables: Textual works them all out again on every call,
+#: and a launch resolves a handful of styles before its first frame.
+_variables: dict[str, dict[str, str]] = {}
 
 
 def _rich_color(value: str) -> str:
@@ -49,7 +52,9 @@ def themed(node: DOMNode, style: str) -> str:
     key = (app.theme, style)
     found = _resolved.get(key)
     if found is None:
-        variables = app.get_css_variables()
+        variables = _variables.get(app.theme)
+        if variables is None:
+            variables = _variables[app.theme] = app.get_css_variables()
         words = [
             _rich_color(variables.get(word[1:], "")) if word.startswith("$") else word
             for word in style.split()
