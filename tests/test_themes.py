@@ -97,7 +97,9 @@ def test_a_light_theme(snap_compare: Any, key: str) -> None:
     assert snap_compare(PsApp(open_store(settings), settings), terminal_size=(100, 30), run_before=light)
 
 
-async def test_a_theme_s_variables_are_worked_out_once_for_every_style(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_theme_s_variables_are_worked_out_once_for_every_style(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Textual works out every variable of the theme on each call: a launch
     # resolved each style of the dashboard with a call of its own.
     from textual.app import App
