@@ -67,6 +67,12 @@ class Cluster:
         self.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
         return self.url(name)
 
+    def blank(self, prefix: str = "blank") -> str:
+        """The URL of a new database with no tables (for migrations to fill)."""
+        name = f"{prefix}_{os.getpid()}_{next(self._names)}"
+        self.sql(f"CREATE DATABASE {name}")
+        return self.url(name)
+
     def stop_server(self) -> None:
         """Stop the server at once, as a crash would."""
         self.run(

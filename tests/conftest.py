@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.databases import Cluster, put_store, start_cluster
 from tests.forked_servers import Forks
+
+if TYPE_CHECKING:
+    from ps_tui.db.connection import Database
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -60,3 +64,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         url = str(request.getfixturevalue("postgres_url"))
     put_store(url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A SQLite file, then a PostgreSQL database, each with no tables yet, opened."""
+    from ps_tui.db import parse_url
+    from ps_tui.db.opening import open_database
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
+    else:
+        url = request.getfixturevalue("postgres_cluster").blank()
+    opened = open_database(parse_url(url))
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -6,7 +6,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import errno
+import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +115,16 @@ def deny_reading(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         return real(file, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", guarded)
+
+
+def python_answer(code: str, timeout: float = 60) -> Any:
+    """Run `code` in a fresh interpreter; the JSON its last line prints."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])

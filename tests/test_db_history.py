@@ -7,27 +7,19 @@ Migration 0004 indexes the records a database already holds the same way."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import os
 import random
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from ps_tui.core.history import Action, Change, Event, Save, select
 from ps_tui.data import default_store
-from ps_tui.db import parse_url, tables
+from ps_tui.db import tables
 from ps_tui.db.connection import Database
 from ps_tui.db.migrate import upgrade
-from ps_tui.db.opening import open_database
 from ps_tui.db.transfer import import_store
 from tests.conftest import TODAY
 
 NAMES = ["Dana Scully", "STRASSE Ömer", "Jürgen Straße", "Łukasz Ćwik", "ps-tui serve (shared token)"]
 ZONES = [dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30)), dt.timezone(dt.timedelta(hours=-8))]
 IDS = ["IMP-0001", "IMP-0002", "IMP-0003", None]
-EMPTY = itertools.count(1)
 
 
 def history(count: int, seed: int) -> list[Save]:
@@ -50,23 +42,6 @@ def history(count: int, seed: int) -> list[Save]:
         ]
         saves.append(Save(at=at, who=who, parent=str(n - 1), digest=str(n), events=events))
     return saves
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """An empty database (no schema yet)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
-    else:
-        cluster = request.getfixturevalue("postgres_cluster")
-        name = f"history_{next(EMPTY)}_{os.getpid()}"
-        cluster.sql(f"CREATE DATABASE {name}")
-        url = cluster.url(name)
-    opened = open_database(parse_url(url))
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 QUERIES = [
@@ -115,22 +90,22 @@ def compare(database: Database, saves: list[Save]) -> int:
     return compared
 
 
-def test_the_history_in_sql_answers_as_select_does(database: Database) -> None:
-    upgrade(database)
+def test_the_history_in_sql_answers_as_select_does(empty_database: Database) -> None:
+    upgrade(empty_database)
     saves = history(60, seed=4)
-    import_store(database, default_store(TODAY), saves)
-    assert compare(database, saves) > 100
-    with database.read() as cursor:  # the records themselves are kept as they were
+    import_store(empty_database, default_store(TODAY), saves)
+    assert compare(empty_database, saves) > 100
+    with empty_database.read() as cursor:  # the records themselves are kept as they were
         assert tables.saves(cursor) == saves
 
 
-def test_the_migration_indexes_the_records_already_kept(database: Database) -> None:
-    upgrade(database, upto=3)
+def test_the_migration_indexes_the_records_already_kept(empty_database: Database) -> None:
+    upgrade(empty_database, upto=3)
     saves = history(40, seed=8)
-    with database.write() as cursor:
+    with empty_database.write() as cursor:
         for save in saves:  # as a server before migration 0004 wrote them
             cursor.run(
                 "INSERT INTO history (at, who, digest, record) VALUES (?, ?, ?, ?)", tables._save_row(save)
             )
-    assert [m.label for m in upgrade(database, upto=4)] == ["0004_history_events"]
-    assert compare(database, saves) > 50
+    assert [m.label for m in upgrade(empty_database, upto=4)] == ["0004_history_events"]
+    assert compare(empty_database, saves) > 50

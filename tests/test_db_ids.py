@@ -9,26 +9,19 @@ the column in for rows already there, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import random
-from collections.abc import Iterator
-from pathlib import Path
 
 import msgspec
-import pytest
 
 from ps_tui.core.model import Implementation, NewImplementation, StoreFile
 from ps_tui.core.portfolio import id_number, next_id
 from ps_tui.data import default_store
-from ps_tui.db import parse_url, tables
+from ps_tui.db import tables
 from ps_tui.db.connection import Database
 from ps_tui.db.migrate import upgrade
-from ps_tui.db.opening import open_database
 from ps_tui.db.transfer import import_store
 from ps_tui.server.database import DatabaseState
 from tests.conftest import TODAY
-
-EMPTY = itertools.count(1)
 
 #: Sets of ids, each with the id `next_id` gives after them.
 ODD_SETS: list[tuple[list[str], str]] = [
@@ -53,23 +46,6 @@ ODD_SETS: list[tuple[list[str], str]] = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A database with no tables yet."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
-    else:
-        cluster = request.getfixturevalue("postgres_cluster")
-        name = f"ids_{next(EMPTY)}_{tmp_path.name.lower()}"[:60]
-        cluster.sql(f"CREATE DATABASE {name}")
-        url = cluster.url(name)
-    opened = open_database(parse_url(url))
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 def store_with(ids: list[str]) -> StoreFile:
     """The bundled store, its implementations given `ids` (made again as needed)."""
     store = default_store(TODAY)
@@ -92,24 +68,24 @@ def new_one(implementation: Implementation, new_id: str | None = None) -> NewImp
     return NewImplementation(**fields)
 
 
-def test_the_next_id_in_sql_is_the_cores_over_odd_ids(empty: Database) -> None:
-    upgrade(empty)
+def test_the_next_id_in_sql_is_the_cores_over_odd_ids(empty_database: Database) -> None:
+    upgrade(empty_database)
     for n, (ids, expected) in enumerate(ODD_SETS):
         store = store_with(ids)
         assert next_id(store) == expected, ids  # the rule as it stands
-        with empty.write() as cursor:  # each set on its own, in the one database
+        with empty_database.write() as cursor:  # each set on its own, in the one database
             cursor.run("DELETE FROM implementations")
             tables.insert_all(cursor, store.implementations, n + 1)
-        assert sql_next_id(empty) == expected, ids
+        assert sql_next_id(empty_database) == expected, ids
 
 
-def test_creates_and_deletes_take_the_ids_the_core_gives(empty: Database) -> None:
+def test_creates_and_deletes_take_the_ids_the_core_gives(empty_database: Database) -> None:
     """Creates without an id, creates with odd ids and deletes (the highest
     too, whose id the next create takes again), in a random order: after
     each, the id in SQL is the core's over the store as the server has it."""
-    upgrade(empty)
-    import_store(empty, store_with(["IMP-0001", "IMP-0003", "IMP-0010", "legacy-7", "0012"]), [])
-    state = DatabaseState(database=empty, who="test")
+    upgrade(empty_database)
+    import_store(empty_database, store_with(["IMP-0001", "IMP-0003", "IMP-0010", "legacy-7", "0012"]), [])
+    state = DatabaseState(database=empty_database, who="test")
     template = default_store(TODAY).implementations[0]
     chooser = random.Random(5)
     odd = ["IMP-0100", "IMP-00042", "IMP-9999", "77", "imp-5000", "IMP-20x", "IMP-" + "9" * 30]
@@ -129,20 +105,20 @@ def test_creates_and_deletes_take_the_ids_the_core_gives(empty: Database) -> Non
                 created = asyncio.run(state.create(new_one(template), TODAY))
                 assert created.id == expected
                 given.append(created.id)
-            assert sql_next_id(empty) == next_id(state.current())
+            assert sql_next_id(empty_database) == next_id(state.current())
     finally:
         state.database.close()
     # Some ids were taken again after the highest was deleted.
     assert len(set(given)) < len(given), given
 
 
-def test_the_migration_numbers_the_ids_already_there(empty: Database) -> None:
+def test_the_migration_numbers_the_ids_already_there(empty_database: Database) -> None:
     """A database from before migration 0005 gives, once upgraded, the ids
     the server gave before."""
-    upgrade(empty, upto=4)
+    upgrade(empty_database, upto=4)
     ids = list(dict.fromkeys(i for ids, _ in ODD_SETS for i in ids))
     store = store_with(ids)
-    with empty.write() as cursor:
+    with empty_database.write() as cursor:
         tables.write_reference(cursor, store, 1)
         for position, implementation in enumerate(store.implementations, 1):
             status, owner, segment, tag, kickoff, ready, document = tables._columns(implementation)
@@ -151,9 +127,9 @@ def test_the_migration_numbers_the_ids_already_there(empty: Database) -> None:
                 "etag, kickoff, production_ready, document) VALUES (?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?)",
                 (implementation.id, position, status, owner, segment, tag, kickoff, ready, document),
             )
-    assert [m.label for m in upgrade(empty)] == ["0005_id_numbers"]
-    assert sql_next_id(empty) == next_id(store) == "IMP-1" + "0" * 64
-    with empty.read() as cursor:
+    assert [m.label for m in upgrade(empty_database)] == ["0005_id_numbers"]
+    assert sql_next_id(empty_database) == next_id(store) == "IMP-1" + "0" * 64
+    with empty_database.read() as cursor:
         keys = dict(cursor.all("SELECT id, id_number FROM implementations"))
     assert keys == {i: tables.id_number_key(i) for i in ids}
     assert keys["IMP-0005"] == "015" and keys["IMP-05a"] is None

@@ -7,7 +7,6 @@ that adds the date columns fills them in for the rows already there."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -15,38 +14,19 @@ from bench.generate import generate
 from ps_tui.core.kpi import compute_kpis
 from ps_tui.core.model import Status
 from ps_tui.core.stats import median, percentile
-from ps_tui.db import parse_url, tables
+from ps_tui.db import tables
 from ps_tui.db.connection import Database
 from ps_tui.db.migrate import upgrade
-from ps_tui.db.opening import open_database
 from ps_tui.db.transfer import import_store
 
 TODAY = dt.date(2026, 11, 30)
 WINDOWS = (None, 1, 7, 30, 90, 365, 36_500)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    """A database with no tables yet."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ps-tui.db'}"
-    else:
-        from tests.databases import Cluster
-
-        cluster = request.getfixturevalue("postgres_cluster")
-        assert isinstance(cluster, Cluster)
-        name = f"empty_{tmp_path.name.lower()}"[:60]
-        cluster.sql(f"CREATE DATABASE {name}")
-        url = cluster.url(name)
-    opened = open_database(parse_url(url))
-    request.addfinalizer(opened.close)
-    return opened
-
-
 @pytest.fixture
-def database(empty: Database) -> Database:
-    upgrade(empty)
-    return empty
+def database(empty_database: Database) -> Database:
+    upgrade(empty_database)
+    return empty_database
 
 
 @pytest.mark.parametrize("count, seed", [(0, 1), (1, 2), (2, 3), (57, 4), (3000, 5)])
@@ -81,10 +61,10 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def test_the_date_columns_are_filled_in_for_rows_already_there(empty: Database) -> None:
-    upgrade(empty, upto=1)
+def test_the_date_columns_are_filled_in_for_rows_already_there(empty_database: Database) -> None:
+    upgrade(empty_database, upto=1)
     store = generate(20, seed=9, today=TODAY)
-    with empty.write() as cursor:
+    with empty_database.write() as cursor:
         for position, implementation in enumerate(store.implementations, 1):
             status, owner, segment, tag, _, _, document = tables._columns(implementation)
             cursor.run(
@@ -92,8 +72,8 @@ def test_the_date_columns_are_filled_in_for_rows_already_there(empty: Database) 
                 "segment, etag, document) VALUES (?, ?, 1, 1, ?, ?, ?, ?, ?)",
                 (implementation.id, position, status, owner, segment, tag, document),
             )
-    assert [m.label for m in upgrade(empty, upto=2)] == ["0002_completion_dates"]
-    with empty.read() as cursor:
+    assert [m.label for m in upgrade(empty_database, upto=2)] == ["0002_completion_dates"]
+    with empty_database.read() as cursor:
         rows = cursor.all(
             "SELECT CAST(kickoff AS TEXT), CAST(production_ready AS TEXT) FROM implementations "
             "ORDER BY position"

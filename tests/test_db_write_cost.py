@@ -131,16 +131,23 @@ def test_a_write_allocates_the_same_at_any_size(tmp_path: Path) -> None:
     assert peaks[LARGE] < 2 * peaks[SMALL], peaks
 
 
+def whole_builds(state: DatabaseState) -> list[int]:
+    """Once `state` is loaded, the version at each build of its whole store
+    from the rows from now on (none is what a write must cost)."""
+    state.refresh()
+    state.current()
+    built: list[int] = []
+    whole = state._whole
+    state._whole = lambda: (built.append(state.version), whole())[1]  # type: ignore[method-assign]
+    return built
+
+
 def test_an_update_does_not_build_the_whole_store(tmp_path: Path) -> None:
     """An update with its id needs no next id, so it must not build the
     whole store from the rows (at 100,000 that doubled a write's cost)."""
     state = database_of(tmp_path / "store.db", SMALL)
     try:
-        state.refresh()
-        state.current()
-        built: list[int] = []
-        whole = state._whole
-        state._whole = lambda: (built.append(state.version), whole())[1]  # type: ignore[method-assign]
+        built = whole_builds(state)
         for number in range(1, 4):
             write_one(state, number)
         assert built == []
@@ -164,11 +171,7 @@ def test_a_create_without_an_id_does_not_build_the_whole_store(tmp_path: Path) -
     eight times one at 10,000 (34 against 4 ms)."""
     state = database_of(tmp_path / "store.db", SMALL)
     try:
-        state.refresh()
-        state.current()
-        built: list[int] = []
-        whole = state._whole
-        state._whole = lambda: (built.append(state.version), whole())[1]  # type: ignore[method-assign]
+        built = whole_builds(state)
         created = [create_one(state, number).id for number in range(1, 4)]
         assert built == []
         # The ids follow the generated IMP-000001 .. IMP-000200, as before.

@@ -3,30 +3,15 @@ stack; and the headless subcommands never load Textual (nor the server)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-
-def _run(code: str) -> Any:
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+from tests.helpers import python_answer
 
 
 def test_named_core_modules_do_not_import_textual_or_httpx() -> None:
-    found = _run(
+    found = python_answer(
         """
         import json, sys
         import ps_tui.core.model, ps_tui.core.validate, ps_tui.core.parse, ps_tui.core.demo
@@ -38,7 +23,7 @@ def test_named_core_modules_do_not_import_textual_or_httpx() -> None:
 
 
 def test_every_core_module_is_free_of_ui_and_http() -> None:
-    found = _run(
+    found = python_answer(
         """
         import importlib, json, pkgutil, sys
         import ps_tui.core
@@ -70,7 +55,7 @@ def test_every_core_module_is_free_of_ui_and_http() -> None:
 def test_data_and_store_locate_stay_light() -> None:
     # The bundled data and the line locator are used by the CLI's headless
     # commands, which should not pay for the TUI either.
-    found = _run(
+    found = python_answer(
         """
         import json, sys
         import ps_tui.data, ps_tui.store.locate, ps_tui.store.file, ps_tui.store.memory
@@ -105,7 +90,7 @@ def test_headless_subcommands_load_no_textual(command: str, tmp_path: Path) -> N
     csv = tmp_path / "rows.csv"
     csv.write_text("Customer,Developers\nHooli,300\n", encoding="utf-8")
     argv = [arg.format(store=store, dir=tmp_path / "init", csv=csv) for arg in HEADLESS[command]]
-    found = _run(
+    found = python_answer(
         f"""
         import contextlib, io, json, sys
         from ps_tui.cli import main
@@ -124,7 +109,7 @@ def test_a_database_command_loads_only_its_own_driver(tmp_path: Path) -> None:
     # `ps-tui db` on SQLite needs sqlite3 and nothing of the TUI, the HTTP
     # client, the server or the PostgreSQL driver.
     argv = ["db", "upgrade", f"sqlite:///{tmp_path / 'ps-tui.db'}"]
-    found = _run(
+    found = python_answer(
         f"""
         import contextlib, io, json, sys
         from ps_tui.cli import main

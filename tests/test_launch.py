@@ -9,13 +9,11 @@ data (what the user sees first) what was imported and what was done.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 from typing import Any
 
 import pytest
+
+from tests.helpers import python_answer
 
 #: Runs in a fresh interpreter: the app on the demo data, headless at
 #: 120x40, until the first frame drawn once the data are shown. Prints what
@@ -83,15 +81,7 @@ print(json.dumps(seen))
 
 @pytest.fixture(scope="module")
 def first_frame() -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(PROBE)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    seen: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    seen: dict[str, Any] = python_answer(PROBE, timeout=120)
     assert seen, "no frame with the data was drawn"
     return seen
 
