@@ -42,14 +42,17 @@ class Plan:
     save_repeats: int
     #: Multiplies every child's timeout.
     timeout_scale: float
+    #: The big-store case: its size, and how many pairs of runs.
+    big_count: int
+    big_runs: int
 
     @classmethod
     def full(cls) -> Plan:
-        return cls(False, 100_000, 10_000, 9, 5, 5, 3, 9, 5, 9, 5, 1.0)
+        return cls(False, 100_000, 10_000, 9, 5, 5, 3, 9, 5, 9, 5, 1.0, 1_000_000, 2)
 
     @classmethod
     def small(cls) -> Plan:
-        return cls(True, 10_000, 2_000, 5, 3, 3, 3, 7, 3, 5, 3, 0.5)
+        return cls(True, 10_000, 2_000, 5, 3, 3, 3, 7, 3, 5, 3, 0.5, 100_000, 1)
 
 
 @dataclass
@@ -366,6 +369,111 @@ def case_stall(plan: Plan) -> list[Row]:
     return [row]
 
 
+#: The big-store case's budgets (DESIGN.md): the dashboard within this much
+#: of the decode alone, the rows this soon after, no stall over this while
+#: typing and sorting, and at most this much memory (KB) per implementation
+#: above the decoded store.
+BIG_DASHBOARD = 1.5
+BIG_OPEN = 1.0
+BIG_STALL = 0.050
+BIG_KB = 2.0
+
+
+def case_big(plan: Plan) -> list[Row]:
+    path = store_file(plan.big_count, "json")
+    count = plan.big_count
+    timeout = 1800 * plan.timeout_scale + 60
+    decode, ours = Samples(), Samples()
+    for number in range(plan.big_runs):
+        for variant, samples in (("decode", decode), ("ps-tui", ours)):
+            got = samples.add(run_measurement("big", {"path": str(path), "variant": variant}, timeout))
+            progress(f"big {variant}", number + 1, plan.big_runs, got)
+    size = f"{count:,} impl. ({path.stat().st_size / 2**30:.2f} GiB JSON)"
+    dashboard = Row(
+        "big",
+        f"dashboard with data, {size}",
+        "FileStore.read alone",
+        ours.stat(),
+        decode.stat(),
+        Budget("ratio", BIG_DASHBOARD),
+        notes=[
+            f"{n_of(ours)} pairs, each run a fresh process: ps-tui = from PsApp() on the file to the first "
+            "frame of the dashboard with its figures (the load in a thread, its progress drawn); baseline "
+            "= FileStore.read() (read, typed decode, checks, fingerprint), no views built"
+        ],
+    )
+    describe([dashboard], ours, decode, "ps-tui", "decode", paired=True)
+    extra = ours.extra
+    rows = [dashboard]
+
+    def each(key: str) -> Stat | None:
+        return Stat([run[key] for run in extra]) if extra else None
+
+    opened = Row(
+        "big",
+        f"Implementations rows drawn after the dashboard, {count:,} impl.",
+        "(absolute)",
+        each("open"),
+        None,
+        Budget("absolute", BIG_OPEN),
+        ours_missing=ours.missing(),
+        notes=[
+            "'2' pressed on the frame the dashboard first shows data (the rows of the table are still being "
+            "made in a thread then); to the first frame with the screen's rows"
+        ],
+    )
+    stall = Row(
+        "big",
+        f"longest UI stall while typing and sorting, {count:,} rows",
+        "(absolute)",
+        Stat([max(run["stalls"][name] for name in run["settled"]) for run in extra]) if extra else None,
+        None,
+        Budget("absolute", BIG_STALL),
+        ours_missing=ours.missing(),
+        notes=["the stall case's phases, with every implementation in scope ('A')"],
+    )
+    memory = Row(
+        "big",
+        f"peak memory above the decoded store, per impl., {count:,}",
+        "(absolute)",
+        None,
+        None,
+        Budget("absolute", BIG_KB, "KB"),
+        ours_missing=ours.missing() or decode.missing(),
+    )
+    rows += [opened, stall, memory]
+    if extra:
+        first = extra[0]
+        opened.notes.append(
+            f"run 1: the screen itself drawn at {first['screen'] * 1000:.0f} ms, every row ('A') "
+            f"{first['all'] * 1000:.0f} ms after its rows"
+        )
+        stall.notes.append(
+            "run 1, per phase, longest stall / last key to rows drawn: "
+            + "; ".join(
+                f"{name} {first['stalls'][name] * 1000:.0f} / {took * 1000:.0f} ms"
+                for name, took in first["settled"].items()
+            )
+        )
+        stall.notes.append(
+            "run 1, not budgeted: longest stall while loading "
+            f"{first['stalls']['load'] * 1000:.0f} ms, while opening {first['stalls']['open'] * 1000:.0f} ms"
+        )
+    if extra and decode.extra:
+        held = statistics.median(run["resident_mib"] for run in decode.extra)
+        store = statistics.median(run["store_mib"] for run in decode.extra)
+        read_peak = statistics.median(run["peak_mib"] for run in decode.extra)
+        peaks = [run["peak_mib"] for run in extra]
+        memory.ours = Stat([(peak - held) * 2**20 / count / 1000 for peak in peaks], "KB")
+        memory.notes.append(
+            f"ps-tui's peak resident memory (median {statistics.median(peaks):,.0f} MiB) less the decode "
+            f"process's once FileStore.read returned ({held:,.0f} MiB, the decoded store {store:,.0f} MiB "
+            f"of it), over {count:,}; FileStore.read alone peaks at {read_peak:,.0f} MiB, the file's bytes "
+            "and the decoded store at once"
+        )
+    return rows
+
+
 def case_form(plan: Plan) -> list[Row]:
     timeout = 600 * plan.timeout_scale + 60
     params = {"text": "Acme", "repeats": plan.keystrokes}
@@ -669,6 +777,7 @@ CASES: dict[str, Callable[[Plan], list[Row]]] = {
     "remote": case_remote,
     "report": case_report,
     "writes": case_writes,
+    "big": case_big,
 }
 
 

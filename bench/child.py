@@ -276,7 +276,15 @@ def tui(path: str, op: str, variant: str, **params: Any) -> Result:
     return tui_cases.measure(Path(path), op, variant, **params)
 
 
+def big(path: str, variant: str) -> Result:
+    """The big-store case; see bench.big."""
+    from bench import big as big_case
+
+    return big_case.measure(Path(path), variant)
+
+
 MEASUREMENTS: dict[str, Callable[..., Result]] = {
+    "big": big,
     "load": load,
     "toml_save": toml_save,
     "kpi": kpi,

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-Unit = Literal["s", "MiB"]
+#: Seconds, mebibytes, or kilobytes (1,000 bytes: a per-item memory figure).
+Unit = Literal["s", "MiB", "KB"]
 
 
 @dataclass
@@ -41,6 +42,8 @@ class Stat:
 def format_value(value: float, unit: Unit) -> str:
     if unit == "MiB":
         return f"{value:.1f} MiB"
+    if unit == "KB":
+        return f"{value:.2f} KB"
     if value < 1e-3:
         return f"{value * 1e6:.0f} µs"
     if value < 1:
@@ -55,11 +58,13 @@ class Budget:
 
     kind: Literal["ratio", "absolute"]
     limit: float
+    #: The unit of an absolute limit.
+    unit: Unit = "s"
 
     def text(self) -> str:
         if self.kind == "ratio":
             return f"<= {self.limit:g}x"
-        return f"< {format_value(self.limit, 's')}"
+        return f"< {format_value(self.limit, self.unit)}"
 
 
 @dataclass
