@@ -328,11 +328,15 @@ class PsApp(InOrderKeys):
 
     @work(exclusive=True, group="listing", description="make the table's rows")
     async def _make_table_start(self, portfolio: Portfolio) -> None:
-        from ps_tui.core.listing import TableStart  # with the screen's modules, not at launch
+        # With the screen's modules, not at launch.
+        from ps_tui.core.listing import TablePreview, TableStart
 
         if portfolio is self.portfolio:  # not replaced meanwhile by a reload or an edit
             with collector.paused(True):
-                await asyncio.to_thread(TableStart.of, portfolio)
+                # The first rows the screen shows, then every row.
+                await asyncio.to_thread(TablePreview.of, portfolio)
+                if portfolio is self.portfolio:
+                    await asyncio.to_thread(TableStart.of, portfolio)
 
     # -- who "me" is: asked once when a config names nobody --------------------
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from bench.generate import write
 from ps_tui import collector
@@ -16,7 +17,8 @@ from ps_tui.app import PsApp
 from ps_tui.config import Settings
 from ps_tui.core import listing, view
 from ps_tui.core.kpi import DEFAULT_WINDOW
-from ps_tui.core.listing import TableStart
+from ps_tui.core.listing import TablePreview, TableStart
+from ps_tui.core.slices import Sliced
 from ps_tui.core.view import Portfolio
 from ps_tui.screens.implementations import PREPARING, ImplementationsScreen
 from ps_tui.store.file import FileStore
@@ -114,3 +116,123 @@ async def test_a_small_store_makes_its_rows_when_the_screen_opens(monkeypatch: p
         assert isinstance(app.screen, ImplementationsScreen)
         assert app.screen.table.row_count > 0
         assert TableStart.ready(app.portfolio)
+
+
+def test_the_preview_is_the_first_rows_of_the_whole_table(big_store: Path) -> None:
+    portfolio = Portfolio.build(FileStore(big_store).read(), TODAY)
+    preview = TablePreview.of(portfolio)
+    start = TableStart.of(portfolio)
+    active = listing.scope_positions(start.rows, start.order, listing.Scope.ACTIVE, None)
+    assert 0 < len(active) < COUNT
+    assert preview.positions == active
+    assert preview.rows == [start.rows[i] for i in active]
+    assert start.order == listing.sort_order(start.rows, *listing.DEFAULT_SORT)
+    assert TablePreview.of(portfolio) is preview  # made once
+
+
+def test_the_default_order_in_steps_is_the_default_sort(big_store: Path) -> None:
+    rows = TableStart.of(Portfolio.build(FileStore(big_store).read(), TODAY)).rows
+    steps = listing.default_order(rows, chunk=7)
+    assert Sliced(steps).finish() == listing.sort_order(rows, *listing.DEFAULT_SORT)
+
+
+async def _preparing_screen(app: PsApp, pilot: Pilot[None]) -> ImplementationsScreen:
+    """The Implementations screen, opened while the table's rows are made
+    (held back by the test), once it shows its first rows."""
+    for _ in range(400):
+        await pilot.pause(0.02)
+        if app.portfolio is not None:
+            break
+    await pilot.press("2")
+    for _ in range(400):
+        await pilot.pause(0.02)
+        screen = app.screen
+        if isinstance(screen, ImplementationsScreen) and screen.table.row_count:
+            return screen
+    raise AssertionError("no rows shown")
+
+
+@pytest.fixture
+def held_start(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """An event that lets the table's rows (TableStart) be made once set."""
+    gate = threading.Event()
+    real = TableStart._build
+
+    def build(portfolio: Portfolio) -> TableStart:
+        assert gate.wait(30)
+        return real(portfolio)
+
+    monkeypatch.setattr(TableStart, "_build", staticmethod(build))
+    return gate
+
+
+async def test_the_first_rows_show_while_the_rest_are_made(big_store: Path, held_start: threading.Event) -> None:
+    app = PsApp(FileStore(big_store), Settings(today=TODAY))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _preparing_screen(app, pilot)
+        first = [row.id for row in screen.table.rows]
+        count = str(screen.query_one("#row-count").render())
+        assert f"{len(first):,} active · preparing all {COUNT:,}" in count
+        await pilot.press("down", "down", "down")
+        on = screen.table.rows[screen.table.cursor_row].id
+        held_start.set()
+        await settle(pilot)
+        # The same rows, now from the whole table; the cursor where it was.
+        assert not screen._preparing
+        assert [row.id for row in screen.table.rows] == first
+        assert screen.table.rows[screen.table.cursor_row].id == on
+        assert f"{len(first):,} / {COUNT:,} · active" in str(screen.query_one("#row-count").render())
+
+
+async def test_a_row_of_the_first_rows_opens(big_store: Path, held_start: threading.Event) -> None:
+    from ps_tui.screens.detail import DetailScreen
+
+    app = PsApp(FileStore(big_store), Settings(today=TODAY))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _preparing_screen(app, pilot)
+        await pilot.press("down", "down")
+        wanted = screen.table.rows[2].id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen) and app.screen.impl_id == wanted
+        held_start.set()
+
+
+async def test_another_scope_waits_for_every_row_and_keeps_the_cursor(
+    big_store: Path, held_start: threading.Event
+) -> None:
+    app = PsApp(FileStore(big_store), Settings(today=TODAY))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _preparing_screen(app, pilot)
+        await pilot.press("down", "down", "down", "down")
+        on = screen.table.rows[screen.table.cursor_row].id
+        await pilot.press("A")
+        # The first rows are the active ones: with "all" asked for, they go.
+        assert screen.table.row_count == 0 and screen.table.empty_text == PREPARING
+        held_start.set()
+        await settle(pilot)
+        assert screen.table.row_count == COUNT
+        assert screen.table.rows[screen.table.cursor_row].id == on
+
+
+def test_one_thing_derived_does_not_wait_for_another_under_way(big_store: Path) -> None:
+    portfolio = Portfolio.build(FileStore(big_store).read(), TODAY)
+    gate, started = threading.Event(), threading.Event()
+
+    def slow(_: Portfolio) -> str:
+        started.set()
+        assert gate.wait(30)
+        return "slow"
+
+    def quick(_: Portfolio) -> str:
+        return "quick"
+
+    worker = threading.Thread(target=portfolio.derived, args=(slow,))
+    worker.start()
+    assert started.wait(30)
+    try:
+        assert portfolio.derived(quick) == "quick"  # not held up by `slow`
+    finally:
+        gate.set()
+        worker.join(30)
+    assert portfolio.derived(slow) == "slow" and portfolio.has_derived(slow)

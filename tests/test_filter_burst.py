@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-import ps_tui.screens.implementations as implementations
 from ps_tui.screens.implementations import ImplementationsScreen
 from tests.apps import burst, demo_app, settle
 
 
 async def test_a_burst_of_keys_filters_once(monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[str] = []
-    original = implementations.filtering
+    original = ImplementationsScreen._answer
 
-    def counted(rows, query, index, chunk):  # type: ignore[no-untyped-def]
-        runs.append(query.free_text)
-        return original(rows, query, index, chunk)
+    def counted(self: ImplementationsScreen, keep: int | None):  # type: ignore[no-untyped-def]
+        runs.append(self._query.free_text)
+        return original(self, keep)
 
-    monkeypatch.setattr(implementations, "filtering", counted)
+    monkeypatch.setattr(ImplementationsScreen, "_answer", counted)
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

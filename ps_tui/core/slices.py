@@ -32,6 +32,18 @@ FIRST_SLICE = 0.020
 
 #: How many items one step handles at most (sorting, reading rows).
 CHUNK = 12_500
+#: Up to this many rows, a step of CHUNK rows stays within a few slices.
+CHUNK_ROWS = 100_000
+
+
+def chunk_for(rows: int, chunk: int = CHUNK) -> int:
+    """How many items a step over `rows` rows handles: `chunk` up to
+    CHUNK_ROWS rows, fewer beyond. The rows of a bigger store lie over a
+    bigger heap, and each item costs more cache misses: at 1,000,000 rows a
+    step of 12,500 took 30 to 60 ms, against 10 ms at 100,000."""
+    if rows <= 2 * CHUNK_ROWS:
+        return chunk
+    return max(chunk * 2 * CHUNK_ROWS // rows, 1, min(chunk, 2_000))
 
 
 class Sliced(Generic[T]):

@@ -44,7 +44,8 @@ class Portfolio:
     #: the store's order (as `build` makes it), so the two pair up without a
     #: lookup by id (see `in_store_order`).
     aligned: bool = False
-    #: Held while something is derived from this portfolio (see `derived`).
+    #: Held while the lock of one thing derived from this portfolio is
+    #: looked up (see `derived`).
     _deriving: threading.Lock = field(default_factory=threading.Lock, init=False, compare=False, repr=False)
 
     def __repr__(self) -> str:
@@ -54,9 +55,15 @@ class Portfolio:
     def derived(self, build: Callable[[Portfolio], T]) -> T:
         """What `build` makes of this portfolio, made once: by whichever
         thread asks first, the others waiting for it (a big load makes the
-        table's rows in its thread while the dashboard is shown)."""
+        table's rows in its thread while the dashboard is shown). Each
+        `build` waits only for its own: not for another one under way."""
+        made: dict[Any, Any] = self.__dict__.setdefault("_derived", {})
+        if build in made:
+            return made[build]  # type: ignore[no-any-return]
         with self._deriving:
-            made: dict[Any, Any] = self.__dict__.setdefault("_derived", {})
+            locks: dict[Any, threading.Lock] = self.__dict__.setdefault("_derived_locks", {})
+            lock = locks.setdefault(build, threading.Lock())
+        with lock:
             if build not in made:
                 made[build] = build(self)
             return made[build]  # type: ignore[no-any-return]

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 
 from ps_tui import collector
 from ps_tui.core import listing, slices
-from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope, SortRanks, TableStart
+from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope, SortRanks, TablePreview, TableStart
 from ps_tui.core.model import Implementation
 from ps_tui.core.query import FuzzyIndex, Query, filter_rows, filtering, read_typed
 from ps_tui.core.slices import Picked, Sliced, Steps, wait_for
@@ -126,7 +126,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     #: The table, not the filter box (the first focusable widget): the box
     #: takes focus when the user means to filter (see `_filter_focused`).
     AUTO_FOCUS = "#table"
-    #: Rows a step of sliced work handles (see core/slices.py).
+    #: Rows a step of sliced work handles at most (see core/slices.py).
     CHUNK: ClassVar[int] = slices.CHUNK
 
     BINDINGS = [
@@ -178,8 +178,11 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         #: The saved view last applied, named in the count line while the
         #: screen still shows it.
         self._view: View | None = None
-        #: A big portfolio's rows are being made (see `show_portfolio`).
+        #: A big portfolio's rows are being made (see `show_portfolio`);
+        #: meanwhile its first rows may be shown (`_show_preview`), and where
+        #: the cursor was on them when they went.
         self._preparing = False
+        self._preview_cursor: int | None = None
         #: A refilter is asked for and waits for the keys typed so far.
         self._refilter_due = False
         #: The row (position in `_rows`) the cursor is to stay on when it runs.
@@ -231,23 +234,59 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         # A big store's rows take a second or more: made in a thread (the
         # app starts it once the dashboard is drawn) while the screen is
         # served. The rows shown before, if any, go: they are out of date.
-        self._preparing = True
+        self._preparing, self._preview_cursor = True, None
         self._rows, self._shown, self._shown_at = [], [], []
-        self.table.empty_text = PREPARING
-        self.table.set_rows([])
+        self._drop_preview()
         self._start_of(portfolio)
 
     @work(exclusive=True, group="listing", description="wait for the table's rows")
     async def _start_of(self, portfolio: Portfolio) -> None:
         with collector.paused(True):
+            if self._previewable():
+                # The first rows in a sixth of the time (see TablePreview).
+                preview = await asyncio.to_thread(TablePreview.of, portfolio)
+                if portfolio is self._portfolio and self._previewable():
+                    self._show_preview(preview)
             made = await asyncio.to_thread(TableStart.of, portfolio)
         if portfolio is self._portfolio:
             self._show_start(made)
 
+    def _previewable(self) -> bool:
+        """Whether the screen asks for what a `TablePreview` holds: the
+        active implementations in the default sort, unfiltered."""
+        return (
+            self._preparing
+            and self.scope is Scope.ACTIVE
+            and (self.sort_key, self.sort_reverse) == DEFAULT_SORT
+            and not self.query_one("#filter", Input).value.strip()
+        )
+
+    def _show_preview(self, preview: TablePreview) -> None:
+        """Show a big portfolio's first rows while the rest are made: the
+        cursor moves and a row opens; what needs every row (a filter, a sort,
+        another scope) runs once they are made."""
+        self.table.set_natural_widths(preview.widths)
+        self._shown, self._shown_at = preview.rows, preview.positions
+        self.table.set_rows(preview.rows)
+        self._show_count()
+
+    def _drop_preview(self) -> None:
+        """Show nothing until the rows are made: the screen now asks for other
+        rows than the first ones on screen (which stay, if shown)."""
+        if self._shown:
+            self._preview_cursor = self._cursor_at()
+        self._shown, self._shown_at = [], []
+        self.table.empty_text = PREPARING
+        self.table.set_rows([])
+        self._show_count()
+
     def _show_start(self, made: TableStart) -> None:
         """Show the rows of a new portfolio: in the default order at first,
         then (in slices, see `_answer`) in the screen's own sort."""
-        self._preparing = False
+        keep = self._cursor_at()  # a position in the store's order (also in a preview)
+        if keep is None:
+            keep = self._preview_cursor
+        self._preparing, self._preview_cursor = False, None
         rows = made.rows
         self.table.set_natural_widths(made.widths)
         self._rows = rows
@@ -257,7 +296,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self.table.set_sort(*self._order_sort)
         self._forget_prepared()
         self._query = self._parse(self.query_one("#filter", Input).value)
-        self._refilter()
+        self._refilter(keep_at=keep)
 
     # -- work in slices (see core/slices.py) -------------------------------------
 
@@ -273,7 +312,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         the rows in store order, so it answers in positions whatever the
         sort, and a sort keeps it."""
         if self._indexing is None:
-            self._indexing = Sliced(FuzzyIndex.building(self._rows, self.CHUNK))
+            self._indexing = Sliced(FuzzyIndex.building(self._rows, self._chunk))
         return self._indexing
 
     @property
@@ -285,7 +324,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         """The sort ranks of `_rows` on column `key`, computed or under way."""
         job = self._ranks.get(key)
         if job is None:
-            job = self._ranks[key] = Sliced(listing.sort_ranks(self._rows, key, self.CHUNK))
+            job = self._ranks[key] = Sliced(listing.sort_ranks(self._rows, key, self._chunk))
         return job
 
     def _prepare(self) -> None:
@@ -308,6 +347,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
                         continue
                     job.run_for(slices.SLICE)
                     await asyncio.sleep(0)
+
+    @property
+    def _chunk(self) -> int:
+        return slices.chunk_for(len(self._rows), self.CHUNK)
 
     def _big(self) -> bool:
         return len(self._rows) > collector.BIG_COUNT
@@ -357,8 +400,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         return self._shown_at[cursor] if 0 <= cursor < len(self._shown_at) else None
 
     def _cursor_id(self) -> str | None:
-        at = self._cursor_at()
-        return self._rows[at].id if at is not None else None
+        cursor = self.table.cursor_row
+        return self._shown[cursor].id if 0 <= cursor < len(self._shown) else None
 
     def _parse(self, text: str) -> Query:
         """The query the box's text stands for while it is typed: a word not
@@ -384,7 +427,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         for its last text, not once per key. A refilter or sort still under
         way is dropped at once: its answer is out of date."""
         if self._portfolio is None or self._preparing:
-            return  # the rows, once made, are shown with the filter of then
+            # The rows, once made, are shown with the filter of then.
+            if self._preparing and self._shown and not self._previewable():
+                self._drop_preview()
+            return
         self._generation += 1
         self._job = None
         if keep_at is not None:
@@ -424,7 +470,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     def _answer(self, keep: int | None) -> Steps[_Answer]:
         """What to show for the current sort, filter and scope, in steps."""
         rows, order, ordered, sort = self._rows, self._order, self._sorted, self._order_sort
-        chunk = self.CHUNK
+        chunk = self._chunk
         wanted = (self.sort_key, self.sort_reverse)
         if wanted != sort:
             # Stable: rows that tie keep the order shown.
@@ -433,21 +479,37 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             ordered = Picked(rows, order)
             sort = wanted
         query = self._query
-        index = (yield from wait_for(self._index_job())) if query.free_text else None
-        positions = yield from filtering(rows, query, index, chunk)
-        positions = yield from listing.scoping(rows, positions, self.scope, host(self).settings.me, chunk)
+        if query.is_empty and self.scope is Scope.ALL:
+            # Every row: no pass over them (a million positions listed
+            # in one step would stall the screen).
+            positions: Sequence[int] = order
+        else:
+            index = (yield from wait_for(self._index_job())) if query.free_text else None
+            positions = yield from filtering(rows, query, index, chunk)
+            positions = yield from listing.scoping(rows, positions, self.scope, host(self).settings.me, chunk)
         if len(positions) == len(rows):
             at, shown = order, ordered
         else:
-            if self._places[0] is not order:
-                self._places = (order, (yield from listing.places(order, chunk)))
-            at = yield from listing.in_order(order, self._places[1], positions, chunk)
+            where = yield from self._places_of(order, chunk)
+            at = yield from listing.in_order(order, where, positions, chunk)
             shown = Picked(rows, at)
         cursor = None
         if keep is not None:
-            with contextlib.suppress(ValueError):  # filtered out, or scoped
-                cursor = at.index(keep)
+            if at is order and len(at) > chunk:
+                # Where `keep` stands in the order, read from its inverse
+                # rather than searched for among a million positions.
+                cursor = (yield from self._places_of(order, chunk))[keep]
+            else:
+                with contextlib.suppress(ValueError):  # filtered out, or scoped
+                    cursor = at.index(keep)
         return _Answer(order, sort, ordered, at, shown, cursor)
+
+    def _places_of(self, order: list[int], chunk: int) -> Steps[list[int]]:
+        """Where each position stands in `order` (`listing.places`), kept
+        for the next answer in the same order."""
+        if self._places[0] is not order:
+            self._places = (order, (yield from listing.places(order, chunk)))
+        return self._places[1]
 
     def _apply(self, answer: _Answer) -> None:
         self._job = None
@@ -461,6 +523,11 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._show_count()
 
     def _show_count(self) -> None:
+        if self._preparing:
+            shown = f"{len(self._shown):,} {SCOPE_WORDS[Scope.ACTIVE]} · " if self._shown else ""
+            total = len(self._portfolio.data.implementations) if self._portfolio is not None else 0
+            self.query_one("#row-count", Static).update(f"{shown}preparing all {total:,}…")
+            return
         total = len(self._rows)
         scope = SCOPE_WORDS[self.scope]
         if self.scope is Scope.MINE:
