@@ -108,9 +108,16 @@ PROGRESS_INTERVAL = 0.1
 
 
 def _first_figures(portfolio: Portfolio) -> None:
-    """Compute what the dashboard draws first (see `Portfolio.kpis`)."""
+    """Compute what the dashboard draws first (see `Portfolio.kpis`), and
+    for a big store the Implementations screen's first rows: half a second
+    at 1,000,000 implementations, so that the screen opened as soon
+    as the dashboard shows is not kept waiting."""
     portfolio.kpis(DEFAULT_WINDOW)
     _ = portfolio.attention
+    if len(portfolio.data.implementations) > collector.BIG_COUNT:
+        from ps_tui.core.listing import TablePreview  # not at launch
+
+        TablePreview.of(portfolio)
 
 
 class LoadAbandoned(Exception):

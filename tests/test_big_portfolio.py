@@ -166,7 +166,9 @@ def held_start(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return gate
 
 
-async def test_the_first_rows_show_while_the_rest_are_made(big_store: Path, held_start: threading.Event) -> None:
+async def test_the_first_rows_show_while_the_rest_are_made(
+    big_store: Path, held_start: threading.Event
+) -> None:
     app = PsApp(FileStore(big_store), Settings(today=TODAY))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _preparing_screen(app, pilot)

@@ -14,6 +14,7 @@ from ps_tui.core.health import Health
 from ps_tui.core.listing import Row, build_rows
 from ps_tui.core.model import Status
 from ps_tui.core.query import FuzzyIndex, Query, QueryError, filter_rows, parse_query, read_typed
+from ps_tui.core.slices import Sliced
 from ps_tui.core.view import Portfolio
 from ps_tui.data import default_store
 from tests.helpers import reference
@@ -473,3 +474,9 @@ def test_while_typing_a_bad_word_is_marked_and_the_words_before_it_apply(text: s
 def test_while_typing_good_text_applies_whole() -> None:
     typed = read_typed("acme seg:ent ", REF)
     assert typed.bad is None and typed.problem == "" and typed.query == parse_query("acme seg:ent", REF)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_fuzzy_search_in_small_steps_finds_the_same_rows(corpus_index: FuzzyIndex, query: str) -> None:
+    steps = corpus_index.searching(query, chunk=3)
+    assert Sliced(steps).finish() == corpus_index.search(query)

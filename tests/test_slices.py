@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ps_tui.core import listing
+from ps_tui.core import listing, slices
 from ps_tui.core.listing import COLUMNS, Row, Scope, in_order, places, sort_ranks, sort_rows, sorted_positions
 from ps_tui.core.query import FuzzyIndex, filter_rows, filtering, parse_query
 from ps_tui.core.slices import Picked, Sliced, map_steps, merge_steps, sort_steps, wait_for
@@ -228,3 +228,12 @@ def test_picked_is_a_view_of_the_items_at_the_positions() -> None:
     assert "b" in picked and "a" not in picked and picked.index("c") == 2
     [only] = Picked(items, [0])
     assert only == "a" and not Picked(items, [])
+
+
+def test_dropping_empties_a_list_a_chunk_at_a_time() -> None:
+    items = list(range(10))
+    steps = slices.dropping(items, chunk=4)
+    sizes = []
+    for _ in steps:
+        sizes.append(len(items))
+    assert sizes == [6, 2, 0] and items == []

@@ -147,8 +147,9 @@ class FuzzyIndex:
         fuzzy-match `text`; every row for empty text."""
         return Sliced(self.searching(text)).finish()
 
-    def searching(self, text: str) -> Steps[list[int]]:
-        """`search(text)` in steps: one per piece of the haystack."""
+    def searching(self, text: str, chunk: int = CHUNK) -> Steps[list[int]]:
+        """`search(text)` in steps: one per piece of the haystack, then
+        passes over the rows' values of about `chunk` rows each."""
         size = self._size
         if not text:
             return list(range(size))
@@ -189,13 +190,22 @@ class FuzzyIndex:
                 groups.append(chain.from_iterable(map(field.rows.__getitem__, numbers)))
             else:
                 matched = _mark(bytearray(field.count), numbers)
-                flags |= int.from_bytes(bytes(map(matched.__getitem__, field.numbers)), "little")
+                parts: list[bytes] = []
+                for at in range(0, size, chunk):
+                    parts.append(bytes(map(matched.__getitem__, field.numbers[at : at + chunk])))
+                    yield
+                flags |= int.from_bytes(b"".join(parts), "little")
+            yield
         if not flags and len(groups) == 1 and isinstance(groups[0], list):
             return groups[0]  # one field with a value per row: already rows, ascending
         dense = bytearray(flags.to_bytes(size, "little"))
         for group in groups:
             _mark(dense, group)
-        return list(compress(range(size), dense))
+        found: list[int] = []
+        for at in range(0, size, chunk):
+            found.extend(compress(range(at, min(at + chunk, size)), dense[at : at + chunk]))
+            yield
+        return found
 
 
 def _mark(flags: bytearray, positions: Iterable[int]) -> bytearray:
@@ -537,7 +547,7 @@ def filtering(
             raise ValueError(f"the index has {len(index)} rows, not {len(rows)}: build it from these rows")
     positions: Sequence[int] = range(len(rows))
     if query.free_text and index is not None:
-        positions = yield from index.searching(query.free_text)
+        positions = yield from index.searching(query.free_text, chunk)
     for getter, test, per_value in query._checks():
         kept: list[int] = []
         for at in range(0, len(positions), chunk):

@@ -179,6 +179,14 @@ def map_steps(function: Callable[[Any], T], items: Sequence[Any], chunk: int = C
     return out
 
 
+def dropping(items: list[Any], chunk: int = CHUNK) -> Steps[None]:
+    """Empty `items` a chunk at a time, from its end: what only it holds
+    is freed in steps, not all at once when the list goes."""
+    while items:
+        del items[-chunk:]
+        yield
+
+
 class Picked(Sequence[T]):
     """The items of `items` at `positions`, in that order, each read when
     asked: a view, not a copy, so that 100,000 rows shown in a new order

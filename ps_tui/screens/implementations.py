@@ -452,7 +452,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             return
         self._generation += 1
         job = Sliced(self._answer(keep))
-        if job.run_for(slices.FIRST_SLICE):
+        # Past CHUNK_ROWS rows no key is done within the first slice: the
+        # keys' own work and a frame go first.
+        first = slices.FIRST_SLICE if len(self._rows) <= slices.CHUNK_ROWS else slices.SLICE
+        if job.run_for(first):
             self._apply(job.value)
             return
         self._job = job
