@@ -107,17 +107,30 @@ _FUNCTION_KEY = re.compile(r"f[0-9]{1,2}")
 PROGRESS_INTERVAL = 0.1
 
 
-def _first_figures(portfolio: Portfolio) -> None:
-    """Compute what the dashboard draws first (see `Portfolio.kpis`), and
-    for a big store the Implementations screen's first rows: half a second
-    at 1,000,000 implementations, so that the screen opened as soon
-    as the dashboard shows is not kept waiting."""
-    portfolio.kpis(DEFAULT_WINDOW)
-    _ = portfolio.attention
-    if len(portfolio.data.implementations) > collector.BIG_COUNT:
-        from ps_tui.core.listing import TablePreview  # not at launch
+def _first_shown(portfolio: Portfolio, mode: str) -> None:
+    """Make what the screen in `mode` draws first. The Implementations
+    screen: every row of its table. Any other: the dashboard's figures
+    (see `Portfolio.kpis`), and for a big store the Implementations
+    screen's first rows (half a second at 1,000,000 implementations), so
+    that the screen opened as soon as the dashboard shows is not kept
+    waiting. What is left is made once the screen is drawn (`_derive_rest`)."""
+    big = len(portfolio.data.implementations) > collector.BIG_COUNT
+    if mode == "implementations" and big:
+        from ps_tui.core.listing import TableStart  # not at launch
+
+        TableStart.of(portfolio)
+        return
+    _first_figures(portfolio)
+    if big:
+        from ps_tui.core.listing import TablePreview
 
         TablePreview.of(portfolio)
+
+
+def _first_figures(portfolio: Portfolio) -> None:
+    """Compute what the dashboard draws first (see `Portfolio.kpis`)."""
+    portfolio.kpis(DEFAULT_WINDOW)
+    _ = portfolio.attention
 
 
 class LoadAbandoned(Exception):
@@ -306,8 +319,8 @@ class PsApp(InOrderKeys):
         if in_thread:
             assessed = counting(progress, "Assessing", len(data.implementations))
             portfolio = await asyncio.to_thread(Portfolio.build, data, self.today, assessed)
-            # What the dashboard draws first, here rather than on the UI thread.
-            await asyncio.to_thread(_first_figures, portfolio)
+            # What the screen on show draws first, here rather than on the UI thread.
+            await asyncio.to_thread(_first_shown, portfolio, self.current_mode)
         else:
             portfolio = Portfolio.build(data, self.today)
         # A big store is hundreds of thousands of long-lived objects: keep
@@ -325,25 +338,29 @@ class PsApp(InOrderKeys):
         self.load_progress = None
         self.portfolio = message.portfolio
         if len(message.portfolio.data.implementations) > collector.BIG_COUNT:
-            # The table's rows, made in a thread once the dashboard is drawn,
-            # so that the Implementations screen opens at once.
-            self.call_after_refresh(self._make_table_start, message.portfolio)
+            # The table's rows (or the dashboard's figures), made in a thread
+            # once the screen is drawn, so that the other screen opens at once.
+            self.call_after_refresh(self._derive_rest, message.portfolio)
         self.status = self._describe_source(message.portfolio.data)
         self._arm_refresh()
         self._follow()
         self._ask_who(message.portfolio.data)
 
-    @work(exclusive=True, group="listing", description="make the table's rows")
-    async def _make_table_start(self, portfolio: Portfolio) -> None:
+    @work(exclusive=True, group="listing", description="make the rest of a big portfolio's views")
+    async def _derive_rest(self, portfolio: Portfolio) -> None:
+        """What `_first_shown` left of a big portfolio's views: each is made
+        once, so what is made already costs nothing."""
         # With the screen's modules, not at launch.
         from ps_tui.core.listing import TablePreview, TableStart
 
-        if portfolio is self.portfolio:  # not replaced meanwhile by a reload or an edit
-            with collector.paused(True):
-                # The first rows the screen shows, then every row.
-                await asyncio.to_thread(TablePreview.of, portfolio)
-                if portfolio is self.portfolio:
-                    await asyncio.to_thread(TableStart.of, portfolio)
+        rest: list[Callable[[Portfolio], object]] = (
+            [_first_figures] if TableStart.ready(portfolio) else [TablePreview.of, TableStart.of]
+        )
+        with collector.paused(True):
+            for make in rest:
+                if portfolio is not self.portfolio:  # replaced meanwhile by a reload or an edit
+                    return
+                await asyncio.to_thread(make, portfolio)
 
     # -- who "me" is: asked once when a config names nobody --------------------
 

@@ -297,6 +297,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         self._forget_prepared()
         self._query = self._parse(self.query_one("#filter", Input).value)
         self._refilter(keep_at=keep)
+        # Now, not once the keys typed so far are read: new rows are not a
+        # key's effect, and while a store loads the app settles slowly (its
+        # progress keeps the screen busy). A key yet to be read refilters again.
+        self._refilter_now()
 
     # -- work in slices (see core/slices.py) -------------------------------------
 
