@@ -238,3 +238,41 @@ def test_one_thing_derived_does_not_wait_for_another_under_way(big_store: Path) 
         gate.set()
         worker.join(30)
     assert portfolio.derived(slow) == "slow" and portfolio.has_derived(slow)
+
+
+async def test_a_load_makes_the_tables_rows_first_when_implementations_is_open(
+    big_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[tuple[str, bool]] = []
+    real_rows, real_kpis, real_read = TableStart._build, view.compute_kpis, FileStore.read
+    gate = threading.Event()
+
+    def rows(portfolio: Portfolio) -> TableStart:
+        made.append(("rows", on_ui_thread()))
+        return real_rows(portfolio)
+
+    def kpis(*args: object, **kwargs: object) -> object:
+        made.append(("figures", on_ui_thread()))
+        return real_kpis(*args, **kwargs)  # type: ignore[arg-type]
+
+    def read(store: FileStore, *args: object, **kwargs: object) -> object:
+        assert gate.wait(30)  # until Implementations is open
+        return real_read(store, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TableStart, "_build", staticmethod(rows))
+    monkeypatch.setattr(view, "compute_kpis", kpis)
+    monkeypatch.setattr(FileStore, "read", read)
+    app = PsApp(FileStore(big_store), Settings(today=TODAY))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, ImplementationsScreen)
+        gate.set()
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if len(made) == 2:
+                break
+        await settle(pilot)
+        assert app.screen.table.row_count > 0
+    # Every row first, then the dashboard's figures: both off the UI thread.
+    assert made == [("rows", False), ("figures", False)]
