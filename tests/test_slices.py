@@ -237,3 +237,10 @@ def test_dropping_empties_a_list_a_chunk_at_a_time() -> None:
     for _ in steps:
         sizes.append(len(items))
     assert sizes == [6, 2, 0] and items == []
+
+
+def test_index_steps_finds_what_list_index_finds() -> None:
+    items = [5, 3, 9, 3, 7, 1, 8]
+    for value in [*items, 42]:
+        found = Sliced(slices.index_steps(items, value, chunk=2)).finish()
+        assert found == (items.index(value) if value in items else None)

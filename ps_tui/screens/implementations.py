@@ -7,7 +7,6 @@ load; filtering and sorting work on positions; an edit replaces its row by key.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -500,15 +499,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             where = yield from self._places_of(order, chunk)
             at = yield from listing.in_order(order, where, positions, chunk)
             shown = Picked(rows, at)
-        cursor = None
-        if keep is not None:
-            if at is order and len(at) > chunk:
-                # Where `keep` stands in the order, read from its inverse
-                # rather than searched for among a million positions.
-                cursor = (yield from self._places_of(order, chunk))[keep]
-            else:
-                with contextlib.suppress(ValueError):  # filtered out, or scoped
-                    cursor = at.index(keep)
+        # Where `keep` stands now: None when filtered out, or scoped.
+        cursor = None if keep is None else (yield from slices.index_steps(at, keep, chunk))
         return _Answer(order, sort, ordered, at, shown, cursor)
 
     def _places_of(self, order: list[int], chunk: int) -> Steps[list[int]]:
