@@ -199,14 +199,23 @@ def case_launch(plan: Plan) -> list[Row]:
     return rows
 
 
+def _pairs(
+    case: str, measurement: str, path: Path, variants: tuple[str, str], runs: int, timeout: float
+) -> tuple[Samples, Samples]:
+    """`runs` samples of two variants of `measurement` on the store at
+    `path`, interleaved, one per fresh process."""
+    first, second = Samples(), Samples()
+    for number in range(runs):
+        for variant, samples in zip(variants, (first, second), strict=True):
+            got = samples.add(run_measurement(measurement, {"path": str(path), "variant": variant}, timeout))
+            progress(f"{case} {variant}", number + 1, runs, got)
+    return first, second
+
+
 def case_load_json(plan: Plan) -> list[Row]:
     path = store_file(plan.json_count, "json")
     timeout = 300 * plan.timeout_scale + 30
-    ours, theirs = Samples(), Samples()
-    for number in range(plan.load_runs):
-        for variant, samples in (("ps-tui", ours), ("msgspec-untyped", theirs)):
-            got = samples.add(run_measurement("load", {"path": str(path), "variant": variant}, timeout))
-            progress(f"load-json {variant}", number + 1, plan.load_runs, got)
+    ours, theirs = _pairs("load-json", "load", path, ("ps-tui", "msgspec-untyped"), plan.load_runs, timeout)
     row = Row(
         "load",
         f"JSON store load, {plan.json_count:,} impl.",
@@ -383,11 +392,7 @@ def case_big(plan: Plan) -> list[Row]:
     path = store_file(plan.big_count, "json")
     count = plan.big_count
     timeout = 1800 * plan.timeout_scale + 60
-    decode, ours = Samples(), Samples()
-    for number in range(plan.big_runs):
-        for variant, samples in (("decode", decode), ("ps-tui", ours)):
-            got = samples.add(run_measurement("big", {"path": str(path), "variant": variant}, timeout))
-            progress(f"big {variant}", number + 1, plan.big_runs, got)
+    decode, ours = _pairs("big", "big", path, ("decode", "ps-tui"), plan.big_runs, timeout)
     size = f"{count:,} impl. ({path.stat().st_size / 2**30:.2f} GiB JSON)"
     dashboard = Row(
         "big",
