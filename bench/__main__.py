@@ -1,6 +1,6 @@
 """`python -m bench`: measure ps-tui against its baselines and print one table.
 
-    python -m bench                 # everything (about 10 minutes on 2 cores)
+    python -m bench                 # everything (about 20 minutes on 2 cores)
     python -m bench --quick         # smaller data, fewer repeats: a smoke run
     python -m bench --only filter   # one case (a prefix works: --only toml)
     python -m bench --json out.json # also write every sample as JSON
