@@ -218,6 +218,8 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         self.sort_key: str | None = None
         self.sort_reverse = False
         self.empty_text = empty_text
+        #: `rich_style` while a frame is drawn (see `render_lines`).
+        self._base_style: Style | None = None
 
     # -- data -----------------------------------------------------------------
 
@@ -292,9 +294,23 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
 
     # -- drawing --------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `rich_style` walks every ancestor's styles: read it once a frame,
+        # not twice a line (it was half the cost of drawing a row).
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
+    def _base(self) -> Style:
+        """The table's own style, as read for the frame being drawn."""
+        return self._base_style if self._base_style is not None else self.rich_style
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        base = self._base()
         if y == 0:
             strip = self._header_strip()
         else:
@@ -305,28 +321,32 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
             elif 0 <= index < len(self._rows):
                 strip = self._row_strip(index)
             else:
-                strip = Strip.blank(self.virtual_size.width, self.rich_style)
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
+                strip = Strip.blank(self.virtual_size.width, base)
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
 
     def _header_strip(self) -> Strip:
         style = self.get_component_rich_style("vtable--header")
-        segments = []
+        titles = []
         for column, width in zip(self.columns, self._widths, strict=True):
             title = column.title
             if column.key == self.sort_key:
                 title = f"{title} {'▼' if self.sort_reverse else '▲'}"
-            segments.append(Segment(" " + fit(title, width, column.align), style))
-        return Strip(segments)
+            titles.append(" " + fit(title, width, column.align))
+        return Strip([Segment("".join(titles), style)])
 
     def _row_strip(self, index: int) -> Strip:
         row = self._rows[index]
-        base = self.rich_style
+        base = self._base()
         cursor = index == self.cursor_row
         if cursor:
             base = base + self.get_component_rich_style("vtable--cursor")
         elif index % 2:
             base = base + self.get_component_rich_style("vtable--zebra")
-        segments = []
+        # Cells of one style go in one segment: every segment costs again
+        # in each pass Textual makes over the line (crop, filters, output).
+        segments: list[Segment] = []
+        texts: list[str] = []
+        current = base
         for column, width in zip(self.columns, self._widths, strict=True):
             text, style = self._cell(row, column.key)
             cell_style = base
@@ -337,8 +357,15 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
                 cell_style = base + (
                     Style(bold=parsed.bold, underline=parsed.underline) if cursor else parsed
                 )
-            segments.append(Segment(" ", base))
-            segments.append(Segment(fit(text, width, column.align), cell_style))
+            if current is not base:
+                segments.append(Segment("".join(texts), current))
+                texts, current = [], base
+            texts.append(" ")
+            if cell_style is not current:
+                segments.append(Segment("".join(texts), current))
+                texts, current = [], cell_style
+            texts.append(fit(text, width, column.align))
+        segments.append(Segment("".join(texts), current))
         return Strip(segments)
 
     # -- cursor ---------------------------------------------------------------

@@ -1,0 +1,57 @@
+"""How VirtualTable draws a line: what it shows is guarded by the snapshot
+tests; these pin the cost of drawing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
+
+COLUMNS = [VColumn(key, key.title(), 8) for key in ("a", "b", "c", "d", "e", "f")]
+
+
+def cell(row: int, key: str) -> Cell:
+    # One styled cell in the middle of the row, the rest plain.
+    return f"{key}{row}", "bold red" if key == "c" else None
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield VirtualTable(COLUMNS, cell, id="table")
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualTable).set_rows(list(range(100)))
+
+
+async def test_plain_cells_share_one_segment() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 20)):
+        table: VirtualTable[int] = app.query_one(VirtualTable)
+        strip = table._row_strip(3)
+        # Plain cells before the styled one, the styled one, plain cells after.
+        segments = list(strip)
+        assert [segment.text.split() for segment in segments] == [["a3", "b3"], ["c3"], ["d3", "e3", "f3"]]
+        assert strip.text == "".join(f" {key}3".ljust(9) for key in "abcdef")
+        assert segments[1].style == segments[0].style + Style.parse("bold red")
+
+
+async def test_a_frame_reads_the_table_style_once(monkeypatch: Any) -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 20)):
+        table: VirtualTable[int] = app.query_one(VirtualTable)
+        reads = []
+        style = type(table).rich_style
+
+        def counted(self: VirtualTable[int]) -> Any:
+            reads.append(self)
+            return style.fget(self)  # type: ignore[attr-defined]
+
+        monkeypatch.setattr(type(table), "rich_style", property(counted))
+        table._styles_cache.clear()
+        lines = table.render_lines(Region(0, 0, table.size.width, table.size.height))
+        assert len(lines) == table.size.height
+        assert reads.count(table) == 1
