@@ -480,3 +480,69 @@ def test_while_typing_good_text_applies_whole() -> None:
 def test_fuzzy_search_in_small_steps_finds_the_same_rows(corpus_index: FuzzyIndex, query: str) -> None:
     steps = corpus_index.searching(query, chunk=3)
     assert Sliced(steps).finish() == corpus_index.search(query)
+
+
+# --- typing narrows the search ----------------------------------------------------------
+
+#: Many distinct values, few of them with an "x": a search for "x..." matches
+#: few lines, so the next one that holds it searches only those.
+NARROW_ROWS = [
+    people(
+        customer=f"{'Xylo' if i % 9 == 0 else 'Acme'} {i} {'Quartz' if i % 4 else 'Zinc'}",
+        owner=f"Owner {i % 5}",
+        notes="" if i % 3 else f"call {i % 11}",
+    )
+    for i in range(400)
+]
+
+
+def matching_lines(index: FuzzyIndex, text: str) -> str:
+    """The haystack lines (one per distinct value) that hold `text` in order."""
+    return "".join(
+        line + "\n"
+        for piece in index._haystack
+        for line in piece.splitlines()
+        if all(char in iter(line.partition("\x01")[0]) for char in text)
+    )
+
+
+@pytest.mark.parametrize("chunk", [3, 50, 10_000])
+def test_a_typed_character_searches_only_what_the_last_text_matched(chunk: int) -> None:
+    index = Sliced(FuzzyIndex.building(NARROW_ROWS, chunk)).finish()
+    fresh = FuzzyIndex(NARROW_ROWS)
+    for text in ["x", "xy", "xyz", "x1", "x1q", "ox1q"]:
+        searched = "".join(Sliced(index._candidates(text.lower(), chunk)).finish())
+        before = index._last
+        assert before is not None or text == "x"
+        if before is not None and all(char in iter(text) for char in before[0]):
+            # Only the lines the last text matched, each whole.
+            assert searched == matching_lines(index, before[0])
+        found = Sliced(index.searching(text, chunk)).finish()
+        assert found == fresh.search(text) == [i for i, r in enumerate(NARROW_ROWS) if subsequence(text, r)]
+
+
+def test_a_text_that_does_not_hold_the_last_one_searches_everything() -> None:
+    index = FuzzyIndex(NARROW_ROWS)
+    index.search("xyz")
+    for text in ["xy", "ac", "zyx"]:  # deleted, replaced, reordered
+        assert "".join(Sliced(index._candidates(text, 100)).finish()) == "".join(index._haystack)
+        index.search("xyz")
+    # Many lines matched: cutting them out would cost more than it saves.
+    index.search("a")
+    assert "".join(Sliced(index._candidates("ac", 100)).finish()) == "".join(index._haystack)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fields=st.lists(st.tuples(field_text, field_text, field_text), min_size=1, max_size=40),
+    texts=st.lists(st.text(alphabet="abAB ü.-*[]\\^$|()İ", min_size=1, max_size=4), min_size=1, max_size=6),
+)
+def test_searches_in_any_order_agree_with_a_fresh_index(
+    fields: list[tuple[str, str, str]], texts: list[str]
+) -> None:
+    rows = [people(c, o, n) for c, o, n in fields]
+    index = FuzzyIndex(rows)
+    for text in texts:
+        grown = [text[: n + 1] for n in range(len(text))]  # typed one key at a time
+        for typed in grown:
+            assert index.search(typed) == FuzzyIndex(rows).search(typed)

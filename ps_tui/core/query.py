@@ -19,11 +19,12 @@ import bisect
 import operator
 import re
 import sys
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import chain, compress, count, filterfalse, repeat
+from itertools import accumulate, chain, compress, count, filterfalse, repeat
 from typing import Any
 
 from ps_tui.core.health import Health
@@ -89,19 +90,32 @@ class FuzzyIndex:
     a sort. `building` builds it in steps (`core.slices`), so that the UI
     thread is never held for long; `searching` searches in steps.
 
+    Typing narrows: a value that matches a text matches every text it holds
+    in order, so when the last search's text is a subsequence of the new one
+    (a character typed, at the end or anywhere), only the values it matched
+    are searched again.
+
     Control characters in a query match nothing (none can be typed in the
     filter box)."""
 
-    __slots__ = ("_fields", "_haystack", "_size")
+    __slots__ = ("_fields", "_first_lines", "_haystack", "_last", "_size", "_starts")
 
     _fields: list[_Field]
     #: The haystack in pieces that end at line ends (each searched alone).
     _haystack: list[str]
+    #: The first line number of each piece, and where each of its lines
+    #: starts in it (one more: the piece's length).
+    _first_lines: list[int]
+    _starts: list[array[int]]
+    #: The last search's lowercased text and the lines it matched (set as
+    #: one tuple: searches in other threads see an old one or a new one).
+    _last: tuple[str, array[int]] | None
     _size: int
 
     def __init__(self, rows: Sequence[Row]) -> None:
         index = Sliced(self._steps(rows, sys.maxsize)).finish()
-        self._size, self._fields, self._haystack = index._size, index._fields, index._haystack
+        for name in self.__slots__:
+            setattr(self, name, getattr(index, name))
 
     @classmethod
     def building(cls, rows: Sequence[Row], chunk: int = CHUNK) -> Steps[FuzzyIndex]:
@@ -128,14 +142,20 @@ class FuzzyIndex:
             fields.append(field)
             lines.extend(number)
         haystack: list[str] = []
+        first_lines: list[int] = []
+        starts: list[array[int]] = []
         for at in range(0, len(lines), chunk):
             lowered = list(map(str.lower, lines[at : at + chunk]))
             if any(map(_STRUCTURE.search, lowered)):
                 lowered = [_STRUCTURE.sub(_FILLER, value) for value in lowered]
-            haystack.append("".join(map("{}\x01{}\n".format, lowered, count(at))))
+            formatted = list(map("{}\x01{}\n".format, lowered, count(at)))
+            haystack.append("".join(formatted))
+            first_lines.append(at)
+            starts.append(array("L", accumulate(map(len, formatted), initial=0)))
             yield
         index = cls.__new__(cls)
         index._size, index._fields, index._haystack = size, fields, haystack
+        index._first_lines, index._starts, index._last = first_lines, starts, None
         return index
 
     def __len__(self) -> int:
@@ -155,12 +175,14 @@ class FuzzyIndex:
             return list(range(size))
         if any(char < " " for char in text):
             return []
-        pattern = subsequence_pattern(text.lower())
+        lowered = text.lower()
+        pattern = subsequence_pattern(lowered)
         lines: list[int] = []
-        for piece in self._haystack:
+        for piece in (yield from self._candidates(lowered, chunk)):
             # Lines that failed leave an empty string (see `subsequence_pattern`).
             lines.extend(map(int, filter(None, pattern.findall(piece))))
             yield
+        self._last = (lowered, array("L", lines))
         flags = 0
         groups: list[Iterable[int]] = []
         ends = [field.first for field in self._fields[1:]] + [sys.maxsize]
@@ -206,6 +228,41 @@ class FuzzyIndex:
             found.extend(compress(range(at, min(at + chunk, size)), dense[at : at + chunk]))
             yield
         return found
+
+    @property
+    def _line_count(self) -> int:
+        return self._first_lines[-1] + len(self._starts[-1]) - 1 if self._starts else 0
+
+    def _candidates(self, lowered: str, chunk: int) -> Steps[Sequence[str]]:
+        """The haystack's pieces worth searching for `lowered`: the lines
+        the last search matched, when its text is a subsequence of this one
+        and they are few enough that cutting them out pays; else all of it."""
+        last = self._last
+        if last is None or not _holds_in_order(lowered, last[0]):
+            return self._haystack
+        matched = last[1]
+        # Cutting a line out costs about half of searching it.
+        if len(matched) * 4 > self._line_count:
+            return self._haystack
+        found: list[str] = []
+        begin = 0
+        for piece, first, starts in zip(self._haystack, self._first_lines, self._starts, strict=True):
+            end = bisect.bisect_left(matched, first + len(starts) - 1, begin)
+            for at in range(begin, end, chunk):
+                local = [line - first for line in matched[at : min(at + chunk, end)]]
+                cut = map(
+                    slice, map(starts.__getitem__, local), map(starts.__getitem__, map((1).__add__, local))
+                )
+                found.append("".join(map(piece.__getitem__, cut)))
+                yield
+            begin = end
+        return found
+
+
+def _holds_in_order(text: str, part: str) -> bool:
+    """Whether the characters of `part` appear in `text` in order."""
+    rest = iter(text)
+    return all(char in rest for char in part)
 
 
 def _mark(flags: bytearray, positions: Iterable[int]) -> bytearray:
