@@ -151,7 +151,7 @@ class FuzzyIndex:
             formatted = list(map("{}\x01{}\n".format, lowered, count(at)))
             haystack.append("".join(formatted))
             first_lines.append(at)
-            starts.append(array("L", accumulate(map(len, formatted), initial=0)))
+            starts.append(array("I", accumulate(map(len, formatted), initial=0)))
             yield
         index = cls.__new__(cls)
         index._size, index._fields, index._haystack = size, fields, haystack
@@ -182,7 +182,7 @@ class FuzzyIndex:
             # Lines that failed leave an empty string (see `subsequence_pattern`).
             lines.extend(map(int, filter(None, pattern.findall(piece))))
             yield
-        self._last = (lowered, array("L", lines))
+        self._last = (lowered, array("I", lines))
         flags = 0
         groups: list[Iterable[int]] = []
         ends = [field.first for field in self._fields[1:]] + [sys.maxsize]
