@@ -15,6 +15,15 @@ waits until all of them have run, and repeats while something else was handled
 meanwhile or focus or screen changed; then the app's own queue (where the key's
 bindings run) gets a turn before the next key is handed on. Keys and pastes
 that arrive meanwhile wait, in order.
+
+A terminal sends Alt+j as esc then `j`, so esc typed quickly before a key (esc
+to leave the filter box, then `j` to move down) reaches Textual in one read as
+`alt+j`, and the box took the `j`. ps-tui binds no Alt+character, so such a
+key is taken for what was typed: esc, then the character (`split_alt`).
+Textual reads esc then a digit, `-` or `=` as the character WezTerm on macOS
+sends for Option and that key (esc 2 as `™`): ps-tui reads it as esc and the
+digit (`read_esc_digit_as_esc`), since esc then `2` is how one leaves a
+dialog for the second screen.
 """
 
 from __future__ import annotations
@@ -22,8 +31,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
-from textual import events
+from textual import _ansi_sequences, events
 from textual.app import App, ScreenStackError, UnknownModeError
 from textual.dom import DOMNode
 from textual.message import Message
@@ -37,12 +47,38 @@ MAX_ROUNDS = 12
 ROUND_TIMEOUT = 0.5
 
 
+def read_esc_digit_as_esc() -> None:
+    """Have Textual's terminal parser read esc and a key it would take for
+    WezTerm's Option+digit character as Alt+that key (then `split_alt`)."""
+    sequences = cast(dict[str, object], _ansi_sequences.ANSI_SEQUENCES_KEYS)
+    for sequence, meaning in list(sequences.items()):
+        if len(sequence) == 2 and sequence[0] == "\x1b" and isinstance(meaning, str) and len(meaning) == 1:
+            del sequences[sequence]
+
+
+def split_alt(event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """esc and the key an Alt+character stands for, when `event` is one
+    (`alt+j` is esc and `j`, `alt+shift+j` esc and `J`); None otherwise."""
+    character = event.character
+    if not event.key.startswith("alt+") or character is None:
+        return None
+    if len(character) != 1 or not character.isprintable():
+        return None
+    key = event.key.removeprefix("alt+")
+    if key.startswith("shift+"):
+        key = key.removeprefix("shift+").upper()
+    if "+" in key:  # another modifier: not what esc then a key gives
+        return None
+    return events.Key("escape", "\x1b"), events.Key(key, character)
+
+
 class InOrderKeys(App[None]):
     """An app that hands each key and paste to the focus as the previous one
     left it (see the module's note)."""
 
     def __init__(self) -> None:
         super().__init__()
+        read_esc_digit_as_esc()
         #: Input that arrived while the app was still busy with an earlier key.
         self._held: deque[events.Key | events.Paste] = deque()
         #: True from handing a key on until the app is quiet again.
@@ -77,12 +113,23 @@ class InOrderKeys(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if isinstance(event, events.Key) and (split := split_alt(event)) and not self._binds(event.key):
+                for part in split:
+                    await self.on_event(part)
+                return
             if self._settling or self._held:
                 self._held.append(event)
                 return
             await self._hand_on(event)
             return
         await super().on_event(event)
+
+    def _binds(self, key: str) -> bool:
+        """Whether a binding of the screen shown (or the app) takes `key`."""
+        try:
+            return key in self.screen.active_bindings
+        except (ScreenStackError, UnknownModeError):
+            return False
 
     async def _hand_on(self, event: events.Key | events.Paste) -> None:
         """Give `event` to Textual (priority bindings, then the focus), then

@@ -442,7 +442,12 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             self._keep = self._cursor_at()
         if not self._refilter_due:
             self._refilter_due = True
-            host(self).when_keys_read(self._refilter_now)
+            if self.query_one("#filter", Input).has_focus:
+                host(self).when_keys_read(self._refilter_now)
+            else:
+                # The keys typed next are not the filter's (esc left the box,
+                # then `j`): they act on the rows of the new filter.
+                self._refilter_now()
 
     def _refilter_now(self) -> None:
         """Run the refilter asked for, if it has not run yet: its first slice
