@@ -6,6 +6,7 @@ they are there says so and shows them when they are."""
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -60,47 +61,64 @@ async def test_the_dashboards_figures_are_computed_in_the_loads_thread(
     assert computed == [(DEFAULT_WINDOW, False)]
 
 
-async def test_the_rows_are_made_in_a_thread_and_shown_when_ready(
-    big_store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    gate = threading.Event()
-    built_on_ui: list[bool] = []
+async def _preparing_screen(app: PsApp, pilot: Pilot[None]) -> ImplementationsScreen:
+    """The Implementations screen, opened while the table's rows are made
+    (held back by the test), once it shows its first rows."""
+    for _ in range(400):
+        await pilot.pause(0.02)
+        if app.portfolio is not None:
+            break
+    await pilot.press("2")
+    for _ in range(400):
+        await pilot.pause(0.02)
+        screen = app.screen
+        if isinstance(screen, ImplementationsScreen) and screen.table.row_count:
+            return screen
+    raise AssertionError("no rows shown")
+
+
+@dataclass
+class Held:
+    """The table's rows (TableStart), made once `gate` is set; whether each
+    making ran on the UI thread."""
+
+    gate: threading.Event = field(default_factory=threading.Event)
+    on_ui: list[bool] = field(default_factory=list)
+
+
+@pytest.fixture
+def held_start(monkeypatch: pytest.MonkeyPatch) -> Held:
+    held = Held()
     real = TableStart._build
 
     def build(portfolio: Portfolio) -> TableStart:
-        built_on_ui.append(on_ui_thread())
-        assert gate.wait(30)
+        held.on_ui.append(on_ui_thread())
+        assert held.gate.wait(30)
         return real(portfolio)
 
     monkeypatch.setattr(TableStart, "_build", staticmethod(build))
+    return held
+
+
+async def test_the_rows_are_made_in_a_thread_and_shown_when_ready(big_store: Path, held_start: Held) -> None:
     app = PsApp(FileStore(big_store), Settings(today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(400):
-            await pilot.pause(0.02)
-            if app.portfolio is not None and built_on_ui:
-                break
-        assert app.portfolio is not None
-        await pilot.press("2")
-        for _ in range(50):
-            await pilot.pause()
-            if isinstance(app.screen, ImplementationsScreen):
-                break
-        screen = app.screen
-        assert isinstance(screen, ImplementationsScreen)
+        screen = await _preparing_screen(app, pilot)
         # Keys go on being served while the rows are made, and one typed
         # into the filter meanwhile is applied to them when they come.
         await pilot.press("slash", *"seg:ent", "enter")
         assert screen.table.row_count == 0
         assert screen.table.empty_text == PREPARING
-        gate.set()
+        held_start.gate.set()
         await settle(pilot)
         portfolio = app.portfolio
+        assert portfolio is not None
         expected = listing.scope_positions(
             TableStart.of(portfolio).rows, range(COUNT), listing.Scope.ACTIVE, None
         )
         enterprise = [i for i in expected if TableStart.of(portfolio).rows[i].segment_id == "enterprise"]
         assert 0 < screen.table.row_count == len(enterprise)
-    assert built_on_ui == [False]  # made once, never on the UI thread
+    assert held_start.on_ui == [False]  # made once, never on the UI thread
 
 
 async def test_a_small_store_makes_its_rows_when_the_screen_opens(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,13 +139,15 @@ async def test_a_small_store_makes_its_rows_when_the_screen_opens(monkeypatch: p
 def test_the_preview_is_the_first_rows_of_the_whole_table(big_store: Path) -> None:
     portfolio = Portfolio.build(FileStore(big_store).read(), TODAY)
     preview = TablePreview.of(portfolio)
+    assert TablePreview.of(portfolio) is preview  # made once
     start = TableStart.of(portfolio)
     active = listing.scope_positions(start.rows, start.order, listing.Scope.ACTIVE, None)
     assert 0 < len(active) < COUNT
     assert preview.positions == active
     assert preview.rows == [start.rows[i] for i in active]
     assert start.order == listing.sort_order(start.rows, *listing.DEFAULT_SORT)
-    assert TablePreview.of(portfolio) is preview  # made once
+    # Not kept once the whole table is made: it is shown no more.
+    assert not portfolio.has_derived(TablePreview._build)
 
 
 def test_the_default_order_in_steps_is_the_default_sort(big_store: Path) -> None:
@@ -136,39 +156,7 @@ def test_the_default_order_in_steps_is_the_default_sort(big_store: Path) -> None
     assert Sliced(steps).finish() == listing.sort_order(rows, *listing.DEFAULT_SORT)
 
 
-async def _preparing_screen(app: PsApp, pilot: Pilot[None]) -> ImplementationsScreen:
-    """The Implementations screen, opened while the table's rows are made
-    (held back by the test), once it shows its first rows."""
-    for _ in range(400):
-        await pilot.pause(0.02)
-        if app.portfolio is not None:
-            break
-    await pilot.press("2")
-    for _ in range(400):
-        await pilot.pause(0.02)
-        screen = app.screen
-        if isinstance(screen, ImplementationsScreen) and screen.table.row_count:
-            return screen
-    raise AssertionError("no rows shown")
-
-
-@pytest.fixture
-def held_start(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """An event that lets the table's rows (TableStart) be made once set."""
-    gate = threading.Event()
-    real = TableStart._build
-
-    def build(portfolio: Portfolio) -> TableStart:
-        assert gate.wait(30)
-        return real(portfolio)
-
-    monkeypatch.setattr(TableStart, "_build", staticmethod(build))
-    return gate
-
-
-async def test_the_first_rows_show_while_the_rest_are_made(
-    big_store: Path, held_start: threading.Event
-) -> None:
+async def test_the_first_rows_show_while_the_rest_are_made(big_store: Path, held_start: Held) -> None:
     app = PsApp(FileStore(big_store), Settings(today=TODAY))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _preparing_screen(app, pilot)
@@ -177,7 +165,7 @@ async def test_the_first_rows_show_while_the_rest_are_made(
         assert f"{len(first):,} active · preparing all {COUNT:,}" in count
         await pilot.press("down", "down", "down")
         on = screen.table.rows[screen.table.cursor_row].id
-        held_start.set()
+        held_start.gate.set()
         await settle(pilot)
         # The same rows, now from the whole table; the cursor where it was.
         assert not screen._preparing
@@ -186,7 +174,7 @@ async def test_the_first_rows_show_while_the_rest_are_made(
         assert f"{len(first):,} / {COUNT:,} · active" in str(screen.query_one("#row-count").render())
 
 
-async def test_a_row_of_the_first_rows_opens(big_store: Path, held_start: threading.Event) -> None:
+async def test_a_row_of_the_first_rows_opens(big_store: Path, held_start: Held) -> None:
     from ps_tui.screens.detail import DetailScreen
 
     app = PsApp(FileStore(big_store), Settings(today=TODAY))
@@ -197,11 +185,11 @@ async def test_a_row_of_the_first_rows_opens(big_store: Path, held_start: thread
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen) and app.screen.impl_id == wanted
-        held_start.set()
+        held_start.gate.set()
 
 
 async def test_another_scope_waits_for_every_row_and_keeps_the_cursor(
-    big_store: Path, held_start: threading.Event
+    big_store: Path, held_start: Held
 ) -> None:
     app = PsApp(FileStore(big_store), Settings(today=TODAY))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -211,7 +199,7 @@ async def test_another_scope_waits_for_every_row_and_keeps_the_cursor(
         await pilot.press("A")
         # The first rows are the active ones: with "all" asked for, they go.
         assert screen.table.row_count == 0 and screen.table.empty_text == PREPARING
-        held_start.set()
+        held_start.gate.set()
         await settle(pilot)
         assert screen.table.row_count == COUNT
         assert screen.table.rows[screen.table.cursor_row].id == on

@@ -157,7 +157,11 @@ class TableStart:
         """Made once per portfolio (`Portfolio.derived`): at 1,000,000
         implementations a second and a half, which a big load spends in its
         thread once the dashboard is drawn."""
-        return portfolio.derived(cls._build)
+        start = portfolio.derived(cls._build)
+        # What the table showed until now is not needed again: a sixth of
+        # the rows, made a second time.
+        portfolio.forget_derived(TablePreview._build)
+        return start
 
     @classmethod
     def ready(cls, portfolio: Portfolio) -> bool:

@@ -72,6 +72,11 @@ class Portfolio:
         """Whether `derived(build)` is made already, so asking costs nothing."""
         return build in self.__dict__.get("_derived", {})
 
+    def forget_derived(self, build: Callable[[Portfolio], Any]) -> None:
+        """Let go of what `build` made (something made only to be shown
+        until a fuller one is ready); asked for again, it is made again."""
+        self.__dict__.get("_derived", {}).pop(build, None)
+
     @cached_property
     def by_id(self) -> dict[str, Implementation]:
         """Implementations by id (built on first use)."""

@@ -241,7 +241,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     @work(exclusive=True, group="listing", description="wait for the table's rows")
     async def _start_of(self, portfolio: Portfolio) -> None:
         with collector.paused(True):
-            if self._previewable():
+            if self._previewable() and not TableStart.ready(portfolio):
                 # The first rows in a sixth of the time (see TablePreview).
                 preview = await asyncio.to_thread(TablePreview.of, portfolio)
                 if portfolio is self._portfolio and self._previewable():
