@@ -529,9 +529,10 @@ def in_order(
     `order`, which reads it all once."""
     size = len(order)
     if len(positions) * 4 < size:
-        places_taken = yield from map_steps(where.__getitem__, positions, chunk)
-        ranked = yield from sort_steps(places_taken, chunk=chunk)
-        return (yield from map_steps(order.__getitem__, ranked, chunk))
+        # Sorted on where each stands: one pass where a chunk or two were
+        # three (places, their sort, the positions at them).
+        items = positions if isinstance(positions, list) else list(positions)
+        return (yield from sort_steps(items, key=where.__getitem__, chunk=chunk))
     flags = bytearray(size)
     for at in range(0, len(positions), chunk):
         deque(map(flags.__setitem__, positions[at : at + chunk], repeat(1)), maxlen=0)

@@ -98,7 +98,7 @@ class FuzzyIndex:
     Control characters in a query match nothing (none can be typed in the
     filter box)."""
 
-    __slots__ = ("_fields", "_first_lines", "_haystack", "_last", "_size", "_starts")
+    __slots__ = ("_every", "_fields", "_first_lines", "_haystack", "_last", "_size", "_starts")
 
     _fields: list[_Field]
     #: The haystack in pieces that end at line ends (each searched alone).
@@ -111,6 +111,8 @@ class FuzzyIndex:
     #: one tuple: searches in other threads see an old one or a new one).
     _last: tuple[str, array[int]] | None
     _size: int
+    #: Every position, 0 to `_size` - 1 (what a search picks its answer from).
+    _every: list[int]
 
     def __init__(self, rows: Sequence[Row]) -> None:
         index = Sliced(self._steps(rows, sys.maxsize)).finish()
@@ -153,8 +155,12 @@ class FuzzyIndex:
             first_lines.append(at)
             starts.append(array("I", accumulate(map(len, formatted), initial=0)))
             yield
+        every: list[int] = []
+        for at in range(0, size, chunk):
+            every.extend(range(at, min(at + chunk, size)))
+            yield
         index = cls.__new__(cls)
-        index._size, index._fields, index._haystack = size, fields, haystack
+        index._size, index._fields, index._haystack, index._every = size, fields, haystack, every
         index._first_lines, index._starts, index._last = first_lines, starts, None
         return index
 
@@ -224,8 +230,11 @@ class FuzzyIndex:
         for group in groups:
             _mark(dense, group)
         found: list[int] = []
+        every = self._every
         for at in range(0, size, chunk):
-            found.extend(compress(range(at, min(at + chunk, size)), dense[at : at + chunk]))
+            # From a list of the positions, not a range: a range makes an
+            # int of every position on the way, kept or not.
+            found.extend(compress(every[at : at + chunk], dense[at : at + chunk]))
             yield
         return found
 
