@@ -102,12 +102,6 @@ class InOrderKeys(App[None]):
         """Whether a key typed so far is still to be handed on or to settle."""
         return self._settling or bool(self._held)
 
-    @property
-    def keys_waiting(self) -> bool:
-        """Whether keys typed after the one being handled wait their turn
-        (a burst): work for the key at hand may wait for them too."""
-        return bool(self._held)
-
     def when_keys_read(self, callback: Callable[[], object]) -> None:
         """Call `callback` once every key typed so far has had its effect: a
         screen that recomputes after each key (a filter) does it once for a

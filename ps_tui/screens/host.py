@@ -64,10 +64,6 @@ class Host(Protocol):
         the `changed` implementations, and `done` hears the outcome. `kept`
         tells the user where their change is if the store refuses it."""
 
-    @property
-    def keys_waiting(self) -> bool:
-        """Whether keys typed after the one being handled wait their turn."""
-
     def when_keys_read(self, callback: Callable[[], object]) -> None:
         """Call `callback` once every key typed so far has had its effect."""
 

@@ -442,12 +442,11 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             self._keep = self._cursor_at()
         if not self._refilter_due:
             self._refilter_due = True
-            if self.query_one("#filter", Input).has_focus and host(self).keys_waiting:
+            if self.query_one("#filter", Input).has_focus:
                 host(self).when_keys_read(self._refilter_now)
             else:
-                # No key waits: the rows, and the key typed into the box, in
-                # one frame. Keys typed next outside the box (esc left it,
-                # then `j`) act on the rows of the new filter.
+                # The keys typed next are not the filter's (esc left the box,
+                # then `j`): they act on the rows of the new filter.
                 self._refilter_now()
 
     def _refilter_now(self) -> None:
