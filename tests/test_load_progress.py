@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
+from bench.generate import generate
 from ps_tui import app as app_module
 from ps_tui.app import PsApp
 from ps_tui.config import Settings
@@ -21,6 +22,7 @@ from ps_tui.data import default_store
 from ps_tui.screens.dashboard import DashboardScreen
 from ps_tui.screens.implementations import NO_MATCH, NOT_LOADED
 from ps_tui.store import file as file_store
+from ps_tui.store import json_pieces
 from ps_tui.store.base import LoadProgress, Progress
 from ps_tui.store.file import FileStore
 from ps_tui.store.memory import MemoryStore
@@ -199,8 +201,6 @@ async def test_a_screen_opened_during_the_load_shows_it_too() -> None:
 
 
 def write_json_store(path: Path, count: int) -> StoreFile:
-    from bench.generate import generate
-
     data = generate(count)
     FileStore(path).write(data)
     return data
@@ -209,8 +209,10 @@ def write_json_store(path: Path, count: int) -> StoreFile:
 def test_a_json_file_is_decoded_in_slices_with_its_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Not in ps-tui's layout (one line): a first pass, then slices.
     path = tmp_path / "store.json"
     write_json_store(path, 2_500)
+    path.write_bytes(msgspec.json.encode(msgspec.json.decode(path.read_bytes())))
     monkeypatch.setattr(file_store, "DECODE_SLICE", 1_000)
     steps: list[LoadProgress] = []
     data = FileStore(path).read(progress=steps.append)
@@ -226,9 +228,29 @@ def test_a_json_file_is_decoded_in_slices_with_its_counts(
     assert checked[-1] == 2_500
 
 
+def test_a_file_in_the_apps_layout_is_decoded_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.json"
+    write_json_store(path, 2_500)
+    monkeypatch.setattr(json_pieces, "PIECE_BYTES", 500_000)
+    steps: list[LoadProgress] = []
+    data = FileStore(path).read(progress=steps.append)
+    monkeypatch.setattr(file_store, "_SlicedStore", None)  # the pieces need no first pass
+    assert data == FileStore(path).read(progress=lambda step: None) == FileStore(path).read()
+    decoded = [(s.done, s.total) for s in steps if s.stage == "Decoding"]
+    # Counted as they come (the total is not known before the end).
+    assert decoded[0] == (0, None) and decoded[-1] == (2_500, 2_500)
+    counts = [done for done, total in decoded[1:-1]]
+    assert len(counts) >= 4 and counts == sorted(counts) and counts[-1] == 2_500
+    assert all(total is None for _, total in decoded[:-1])
+    assert LoadProgress("Decoding", 1_234, None, "implementations").words == "Decoding 1,234 implementations…"
+
+
 def test_a_load_stops_when_its_progress_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "store.json"
     write_json_store(path, 2_500)
+    path.write_bytes(msgspec.json.encode(msgspec.json.decode(path.read_bytes())))
     monkeypatch.setattr(file_store, "DECODE_SLICE", 1_000)
 
     class Stop(Exception):
@@ -249,6 +271,31 @@ def test_a_load_stops_when_its_progress_raises(tmp_path: Path, monkeypatch: pyte
     assert store._store is None  # nothing half-loaded is kept
 
 
+def test_a_load_in_pieces_stops_when_its_progress_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.json"
+    write_json_store(path, 2_500)
+    monkeypatch.setattr(json_pieces, "PIECE_BYTES", 500_000)
+
+    class Stop(Exception):
+        pass
+
+    seen: list[int] = []
+
+    def progress(step: LoadProgress) -> None:
+        if step.stage == "Decoding":
+            seen.append(step.done)
+            if step.done:
+                raise Stop
+
+    store = FileStore(path)
+    with pytest.raises(Stop):
+        store.read(progress=progress)
+    assert len(seen) == 2 and 0 < seen[1] < 2_500
+    assert store._store is None
+
+
 def test_the_sliced_decode_refuses_what_the_whole_one_refuses(tmp_path: Path) -> None:
     path = tmp_path / "store.json"
     data = write_json_store(path, 20)
@@ -261,6 +308,20 @@ def test_the_sliced_decode_refuses_what_the_whole_one_refuses(tmp_path: Path) ->
         FileStore(path).read(progress=lambda step: None)
     assert str(sliced.value) == str(whole.value)
     assert len(data.implementations) == 20
+
+
+def test_the_decode_in_pieces_refuses_what_the_whole_one_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    write_json_store(path, 20)
+    text = path.read_text()
+    assert text.count('"customer"') == 20
+    path.write_text(text.replace('"customer"', '"colour": "blue",\n      "customer"', 1))
+    with pytest.raises(file_store.StoreInvalid) as whole:
+        FileStore(path).read()
+    with pytest.raises(file_store.StoreInvalid) as pieces:
+        FileStore(path).read(progress=lambda step: None)
+    assert str(pieces.value) == str(whole.value)
+    assert "colour" in str(whole.value)
 
 
 def test_the_sliced_store_has_the_store_files_fields() -> None:

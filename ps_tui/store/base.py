@@ -31,7 +31,7 @@ class LoadProgress:
             size = "" if self.total is None else f" ({megabytes(self.total)})"
             return f"{self.stage} the file{size}"
         if self.total is None:
-            return f"{self.stage}…"
+            return f"{self.stage} {self.done:,} {self.unit}…" if self.done else f"{self.stage}…"
         return f"{self.stage} {self.done:,} of {self.total:,} {self.unit}"
 
 

@@ -12,6 +12,7 @@ instead of overwriting their work.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
@@ -36,7 +37,7 @@ from ps_tui.core.model import Implementation, Reference, StoreFile
 from ps_tui.core.numbers import MAX_DIGITS, first_bad_json_number, first_long_number
 from ps_tui.core.safe_text import control_problems, may_hold_control
 from ps_tui.core.validate import InvalidData, Problem, check_store, decode_store
-from ps_tui.store import history_file
+from ps_tui.store import history_file, json_pieces
 from ps_tui.store.atomic import atomic_write, locked, sweep_stale_temps
 from ps_tui.store.base import LoadProgress, Progress, counting
 from ps_tui.store.errors import (
@@ -288,8 +289,16 @@ def _decode_in_slices(data: bytes, progress: Progress) -> StoreFile:
     time with `progress` told after each. One decode of a whole big store
     holds the interpreter for most of a second (the UI thread with it), so a
     key pressed meanwhile, `q` included, waits; between slices it is served.
-    About 15% more work than one decode: only the app loads this way.
-    Raises what `msgspec.json.decode` raises."""
+    A file in ps-tui's own layout is cut into pieces first (`json_pieces`);
+    any other is read in one first pass, each implementation left raw, then
+    decoded in slices (about 15% more work than one decode: only the app
+    loads this way). Raises what `msgspec.json.decode` raises."""
+    pieces = json_pieces.find(data)
+    if pieces is not None:
+        with contextlib.suppress(msgspec.ValidationError, msgspec.DecodeError, json_pieces.NotCut):
+            return _decode_pieces(pieces, progress)
+        # Not cut where items meet, or an item is wrong: the whole decode
+        # below finds which (and raises it, as one decode would).
     sliced = msgspec.json.decode(data, type=_SlicedStore)
     raws: list[msgspec.Raw] = sliced.implementations  # type: ignore[attr-defined]
     decode = msgspec.json.Decoder(Implementation).decode
@@ -302,6 +311,21 @@ def _decode_in_slices(data: bytes, progress: Progress) -> StoreFile:
     fields = {name: getattr(sliced, name) for name in StoreFile.__struct_fields__}
     fields["implementations"] = implementations
     return StoreFile(**fields)
+
+
+def _decode_pieces(pieces: json_pieces.Pieces, progress: Progress) -> StoreFile:
+    """The typed decode of a store cut into pieces, one piece at a time
+    with `progress` told how many implementations are decoded so far."""
+    decode = msgspec.json.Decoder(list[Implementation]).decode
+    implementations: list[Implementation] = []
+    progress(LoadProgress("Decoding", 0, None, "implementations"))
+    for piece in pieces.each():
+        implementations += decode(piece)
+        progress(LoadProgress("Decoding", len(implementations), None, "implementations"))
+    store = msgspec.json.decode(pieces.rest(), type=StoreFile)
+    total = len(implementations)
+    progress(LoadProgress("Decoding", total, total, "implementations"))
+    return msgspec.structs.replace(store, implementations=implementations)
 
 
 def parse_store(
