@@ -295,7 +295,7 @@ def _decode_in_slices(data: bytes, progress: Progress) -> StoreFile:
     loads this way). Raises what `msgspec.json.decode` raises."""
     pieces = json_pieces.find(data)
     if pieces is not None:
-        with contextlib.suppress(msgspec.ValidationError, msgspec.DecodeError, json_pieces.NotCut):
+        with contextlib.suppress(msgspec.ValidationError, msgspec.DecodeError):
             return _decode_pieces(pieces, progress)
         # Not cut where items meet, or an item is wrong: the whole decode
         # below finds which (and raises it, as one decode would).

@@ -3,18 +3,20 @@ parsing it, so that a big one is decoded a piece at a time.
 
 One decode of a 1.5 GB store, even into `msgspec.Raw` values only, holds the
 interpreter for over a second: every other thread (the UI's) waits. In the
-layout ps-tui writes (`json_edit.dump_store`: two-space indents), the
-implementations list opens with `\\n  "implementations": [`, closes with
-`\\n  ]`, and two of its items meet at `},\\n    {`. Each of these holds a
-line break, which JSON allows only between tokens, never inside a string, so
-they are found by a plain byte search and never in a customer's notes. A file
-in another layout, or one where a cut is wrong (a hand-edited indentation),
-does not decode piece by piece: the caller then decodes it whole, as before.
+layout ps-tui writes (`json_edit.dump_store`: two-space indents, the
+implementations last), the list opens with `\n  "implementations": [`,
+closes with `\n  ]` just before the file's end, and two of its items meet at
+`},\n    {`. Each of these holds a line break, which JSON allows only
+between tokens, never inside a string, so they are found by a plain byte
+search and never in a customer's notes. A file in another layout, or one
+where a cut is wrong (a hand-edited indentation, the list not last), does
+not decode piece by piece: the caller then decodes it whole, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 _OPEN = b'\n  "implementations": ['
 _CLOSE = b"\n  ]"
@@ -25,48 +27,52 @@ _BETWEEN = b"},\n    {"
 PIECE_BYTES = 3_000_000
 
 
-class NotCut(ValueError):
-    """The file is not laid out as `find` took it to be."""
+#: How near its end a file in the app's layout closes its implementations
+#: list (its last field): the bytes after it are `\n}\n`.
+_TAIL = 4096
 
 
+@dataclass(frozen=True, slots=True)
 class Pieces:
-    """The implementations list of one file, a piece at a time (`each`);
-    once they are all taken, the rest of the file (`rest`)."""
+    """Where the implementations list's items run in a file:
+    `data[start:end]`."""
 
-    def __init__(self, data: bytes, start: int) -> None:
-        self.data = data
-        #: Where the list's items start, and (once `each` has found it) end.
-        self.start = start
-        self.end: int | None = None
+    data: bytes
+    start: int
+    end: int
 
-    def each(self, size: int | None = None) -> Iterator[bytes]:
+    def each(self, size: int | None = None) -> Iterator[bytearray]:
         """Each piece as a JSON list of whole items, of about `size` bytes
         (`PIECE_BYTES`). Every search is over about one piece's bytes: one
-        to the end of a big file would itself hold the interpreter."""
+        over a big file would itself hold the interpreter."""
         size = PIECE_BYTES if size is None else size
-        data, at = self.data, self.start
+        data, at, end = self.data, self.start, self.end
+        view = memoryview(data)
         while True:
-            cut = data.find(_BETWEEN, at + size)
-            close = data.find(_CLOSE, at, len(data) if cut < 0 else cut)
-            if close >= 0:
-                self.end = close
-                yield b"[" + data[at:close] + b"]"
-                return
+            cut = data.find(_BETWEEN, at + size, end)
+            stop = end if cut < 0 else cut + 1
+            # One copy of the piece, between brackets.
+            piece = bytearray(b"[")
+            piece += view[at:stop]
+            piece += b"]"
+            yield piece
             if cut < 0:
-                raise NotCut("the implementations list has no end in this layout")
-            yield b"[" + data[at : cut + 1] + b"]"
+                return
             at = cut + 2  # past the comma
 
     def rest(self) -> bytes:
-        """The file with an empty implementations list, for its other
-        fields; once `each` has found the list's end (NotCut before)."""
-        if self.end is None:
-            raise NotCut("the implementations list has no end in this layout")
+        """The file with an empty implementations list, for its other fields."""
         return self.data[: self.start] + self.data[self.end :]
 
 
 def find(data: bytes) -> Pieces | None:
-    """The implementations list of `data` in ps-tui's layout; None when the
-    file is not laid out so (it is then decoded whole)."""
+    """The implementations list of `data` in ps-tui's layout, where it is
+    the last field; None when the file is not laid out so (it is then
+    decoded whole). A wrong guess (another list last) makes the last piece
+    fail to decode, and the file is decoded whole too."""
     opened = data.find(_OPEN)
-    return None if opened < 0 else Pieces(data, opened + len(_OPEN))
+    if opened < 0:
+        return None
+    start = opened + len(_OPEN)
+    end = data.rfind(_CLOSE, max(start, len(data) - _TAIL))
+    return None if end < 0 else Pieces(data, start, end)
