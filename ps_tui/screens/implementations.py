@@ -38,6 +38,7 @@ from ps_tui.screens.actions import EDIT_BINDINGS, ImplementationActions
 from ps_tui.screens.base import PsScreen
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.host import host
+from ps_tui.widgets.filter_box import FilterBox
 from ps_tui.widgets.tones import BAD, HEALTH_STYLES, themed
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
 
@@ -193,7 +194,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filter-bar"):
-            yield Input(
+            yield FilterBox(
                 placeholder="/ filter: text, seg:ent owner:louis health:at-risk phase:validation",
                 id="filter",
                 # `/` goes back to the query to add to it: nothing selected, so
