@@ -121,6 +121,63 @@ async def test_filter_narrows_on_each_keystroke_and_escape_clears() -> None:
         assert screen.query_one("#filter", Input).value == ""
 
 
+def expected_rows(screen: ImplementationsScreen, text: str) -> list[Row]:
+    """The rows `text` keeps in the screen's scope and sort, found afresh."""
+    from ps_tui.core.listing import scope_positions
+    from ps_tui.core.query import filter_rows, parse_query
+
+    rows = screen._rows
+    assert app_data(screen) is not None
+    kept = set(filter_rows(rows, parse_query(text, app_data(screen)), screen._index))
+    kept &= set(scope_positions(rows, range(len(rows)), screen.scope, None))
+    return [rows[p] for p in screen._order if p in kept]
+
+
+def app_data(screen: ImplementationsScreen) -> StoreFile:
+    portfolio = screen._portfolio
+    assert portfolio is not None
+    return portfolio.data
+
+
+async def test_a_narrower_filter_keeps_the_sort_and_is_picked_from_the_rows_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ps_tui.core import listing
+
+    sorted_again: list[int] = []
+    in_order = listing.in_order
+
+    def counted(order, where, positions, chunk=listing.CHUNK):  # type: ignore[no-untyped-def]
+        sorted_again.append(len(positions))
+        return in_order(order, where, positions, chunk)
+
+    monkeypatch.setattr(listing, "in_order", counted)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("A", "s")  # every row, by customer: an order unlike the store's
+        await settle(pilot)
+        await pilot.press("slash", "o")
+        await settle(pilot)
+        assert shown(screen) == expected_rows(screen, "o")
+        sorted_again.clear()
+        for typed in ("or", "orp"):
+            await pilot.press(typed[-1])
+            await settle(pilot)
+            assert shown(screen) == expected_rows(screen, typed)
+            assert shown(screen)
+        # Each letter narrowed the rows shown: none was sorted again.
+        assert sorted_again == []
+        # A filter that is not narrower is put in order afresh.
+        screen.filter_to("glob", screen.scope)
+        await settle(pilot)
+        assert [r.customer for r in shown(screen)] == ["Globex Corporation"]
+        assert shown(screen) == expected_rows(screen, "glob")
+        await pilot.press("slash", *["backspace"] * 2)
+        await settle(pilot)
+        assert shown(screen) == expected_rows(screen, "gl") and len(shown(screen)) > 1
+
+
 async def test_unknown_filter_token_says_what_is_wrong() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:

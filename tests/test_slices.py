@@ -10,7 +10,17 @@ from typing import Any
 import pytest
 
 from ps_tui.core import listing, slices
-from ps_tui.core.listing import COLUMNS, Row, Scope, in_order, places, sort_ranks, sort_rows, sorted_positions
+from ps_tui.core.listing import (
+    COLUMNS,
+    Row,
+    Scope,
+    in_order,
+    places,
+    refined,
+    sort_ranks,
+    sort_rows,
+    sorted_positions,
+)
 from ps_tui.core.query import FuzzyIndex, filter_rows, filtering, parse_query
 from ps_tui.core.slices import Picked, Sliced, map_steps, merge_steps, sort_steps, wait_for
 from ps_tui.core.view import Portfolio
@@ -218,6 +228,24 @@ def test_positions_are_taken_in_the_order_shown(count: int) -> None:
     taken = Sliced(in_order(order, where, positions, chunk=6)).finish()
     wanted = set(positions)
     assert taken == [p for p in order if p in wanted]
+
+
+@pytest.mark.parametrize("count", [0, 1, 13, 40])
+def test_a_narrower_filter_is_picked_from_the_rows_shown_in_their_order(count: int) -> None:
+    order = list(range(100))
+    random.Random(count).shuffle(order)
+    shown = order[::2]  # what the wider filter shows, in the order shown
+    positions = sorted(random.Random(count + 1).sample(shown, count))
+    taken = Sliced(refined(shown, positions, chunk=6)).finish()
+    wanted = set(positions)
+    assert taken == [p for p in order if p in wanted]
+
+
+def test_positions_not_all_shown_are_not_picked_from_the_rows_shown() -> None:
+    shown = [5, 3, 9, 1]
+    assert Sliced(refined(shown, [1, 3, 4], chunk=2)).finish() is None
+    assert Sliced(refined(shown, [1, 9], chunk=2)).finish() == [9, 1]
+    assert Sliced(refined([], [], chunk=2)).finish() == []
 
 
 def test_picked_is_a_view_of_the_items_at_the_positions() -> None:

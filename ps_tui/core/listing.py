@@ -520,6 +520,24 @@ def places(order: Sequence[int], chunk: int = CHUNK) -> Steps[list[int]]:
     return where
 
 
+def refined(shown: Sequence[int], positions: Sequence[int], chunk: int = CHUNK) -> Steps[list[int] | None]:
+    """The `positions` in the order they have in `shown` (distinct
+    positions, in the order rows are shown), if `shown` holds every one of
+    them: what a narrower filter keeps of the rows on screen. One pass over
+    `shown`, where `in_order` sorts the positions (twice the time at 18,000
+    of 100,000). None when one of them is not in `shown`."""
+    members: set[int] = set()
+    for at in range(0, len(positions), chunk):
+        members.update(positions[at : at + chunk])
+        yield
+    kept: list[int] = []
+    for at in range(0, len(shown), chunk):
+        part = shown[at : at + chunk]
+        kept.extend(compress(part, map(members.__contains__, part)))
+        yield
+    return kept if len(kept) == len(positions) else None
+
+
 def in_order(
     order: Sequence[int], where: Sequence[int], positions: Sequence[int], chunk: int = CHUNK
 ) -> Steps[list[int]]:
@@ -560,6 +578,7 @@ __all__ = [
     "make_row",
     "natural_widths",
     "places",
+    "refined",
     "scope_positions",
     "scoping",
     "sort_order",
