@@ -178,6 +178,23 @@ async def test_a_narrower_filter_keeps_the_sort_and_is_picked_from_the_rows_show
         assert shown(screen) == expected_rows(screen, "gl") and len(shown(screen)) > 1
 
 
+async def test_the_count_line_lays_the_bar_out_again_only_when_its_width_changes() -> None:
+    from tests.test_vtable_drawing import counting_reflows
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        screen._set_count("24,454 / 100,000 · all")
+        await pilot.pause()
+        reflows = counting_reflows(app)
+        screen._set_count("18,247 / 100,000 · all")
+        await pilot.pause()
+        assert reflows == [] and count_text(screen) == "18,247 / 100,000 · all"
+        screen._set_count("7 / 100,000 · all · view [b]mine[/b]")
+        await pilot.pause()
+        assert reflows and count_text(screen) == "7 / 100,000 · all · view [b]mine[/b]"
+
+
 async def test_unknown_filter_token_says_what_is_wrong() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -55,3 +55,44 @@ async def test_a_frame_reads_the_table_style_once(monkeypatch: Any) -> None:
         lines = table.render_lines(Region(0, 0, table.size.width, table.size.height))
         assert len(lines) == table.size.height
         assert reads.count(table) == 1
+
+
+def counting_reflows(app: App[None]) -> list[int]:
+    """A list that grows by one with each layout of the app's screen."""
+    reflows: list[int] = []
+    reflow = app.screen._compositor.reflow
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reflows.append(1)
+        return reflow(*args, **kwargs)
+
+    app.screen._compositor.reflow = counted  # type: ignore[method-assign]
+    return reflows
+
+
+async def test_other_rows_past_the_bottom_move_only_the_scrollbar() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table: VirtualTable[int] = app.query_one(VirtualTable)
+        bar = table.vertical_scrollbar
+        await pilot.pause()
+        table.scroll_to(y=90, animate=False)
+        await pilot.pause()
+        reflows = counting_reflows(app)
+        table.set_rows(list(range(40)), cursor=39)
+        await pilot.pause()
+        # No layout: the same columns, the bar's thumb for 40 rows, and the
+        # view within them (its last row at the bottom, none blank below).
+        assert reflows == []
+        assert table.virtual_size.height == 41 and bar.window_virtual_size == 41
+        assert table.scroll_y == table.max_scroll_y == 41 - table.scrollable_content_region.height
+        assert table.region.width == 80 and table.show_vertical_scrollbar
+        lines = [strip.text for strip in table.render_lines(Region(0, 0, 80, table.size.height))]
+        assert lines[-1].split()[0] == "a39"
+        # Fewer rows than the view holds: the bar goes, which is a layout.
+        table.set_rows(list(range(5)))
+        await pilot.pause()
+        assert reflows and not table.show_vertical_scrollbar and table.scroll_y == 0
+        table.set_rows(list(range(100)))
+        await pilot.pause()
+        assert table.show_vertical_scrollbar and bar.window_virtual_size == 101

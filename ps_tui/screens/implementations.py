@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
+from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events, on, work
@@ -204,7 +205,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
                 select_on_focus=False,
                 highlighter=self._bad_word,
             )
-            yield Static("", id="row-count")
+            yield Static("", id="row-count", markup=False)
         yield Static("", id="filter-error")
         yield VirtualTable(TABLE_COLUMNS, row_cell, empty_text=NOT_LOADED, sortable=True, id="table")
 
@@ -540,7 +541,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         if self._preparing:
             shown = f"{len(self._shown):,} {SCOPE_WORDS[Scope.ACTIVE]} · " if self._shown else ""
             total = len(self._portfolio.data.implementations) if self._portfolio is not None else 0
-            self.query_one("#row-count", Static).update(f"{shown}preparing all {total:,}…")
+            self._set_count(f"{shown}preparing all {total:,}…")
             return
         total = len(self._rows)
         scope = SCOPE_WORDS[self.scope]
@@ -550,7 +551,13 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         named = ""
         if self._view is not None and self.current_view(self._view.name) == self._view:
             named = f" · view {self._view.name}"
-        self.query_one("#row-count", Static).update(f"{len(self._shown):,} / {total:,} · {scope}{named}")
+        self._set_count(f"{len(self._shown):,} / {total:,} · {scope}{named}")
+
+    def _set_count(self, text: str) -> None:
+        """Show `text` in the count line; the bar is laid out again only
+        when its width changes (a layout draws the whole screen again)."""
+        label = self.query_one("#row-count", Static)
+        label.update(text, layout=cell_len(text) != cell_len(str(label.content)))
 
     # -- filter ---------------------------------------------------------------
 

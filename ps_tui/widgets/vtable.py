@@ -271,7 +271,31 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         self.columns, self._widths = column_widths(
             self.all_columns, self._natural, self._available_width(), self.sortable
         )
-        self.virtual_size = Size(sum(self._widths) + len(self._widths), len(self._rows) + 1)
+        size = Size(sum(self._widths) + len(self._widths), len(self._rows) + 1)
+        if self._only_taller_or_shorter(size):
+            # Another count of rows, all still past the bottom: nothing moves
+            # on the screen but the scrollbar's thumb. A new virtual size
+            # lays out (and draws) the whole screen again, which at 100,000
+            # rows was a third of the frame a filter key waits for.
+            self.set_reactive(VirtualTable.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.scroll_y = self.scroll_y  # kept within the new height
+            return
+        self.virtual_size = size
+
+    def _only_taller_or_shorter(self, size: Size) -> bool:
+        """Whether `size` differs from the virtual size only in height, with
+        the vertical scrollbar shown before and after, so that no layout
+        depends on the change."""
+        old = self.virtual_size
+        view = self.container_size.height - self.scrollbar_size_horizontal
+        return (
+            size != old
+            and size.width == old.width
+            and self.styles.overflow_y == "auto"
+            and self.show_vertical_scrollbar
+            and min(size.height, old.height) > view > 0
+        )
 
     def _available_width(self) -> int:
         """The width the columns may fill: the widget's, less the vertical
