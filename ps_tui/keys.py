@@ -102,6 +102,10 @@ class InOrderKeys(App[None]):
         """Whether a key typed so far is still to be handed on or to settle."""
         return self._settling or bool(self._held)
 
+    def keys_waiting(self) -> list[str]:
+        """The keys typed and not yet handed on, oldest first ("" for a paste)."""
+        return [event.key if isinstance(event, events.Key) else "" for event in self._held]
+
     def when_keys_read(self, callback: Callable[[], object]) -> None:
         """Call `callback` once every key typed so far has had its effect: a
         screen that recomputes after each key (a filter) does it once for a

@@ -48,3 +48,37 @@ async def test_keys_typed_one_at_a_time_each_filter() -> None:
             await settle(pilot)
             counts.append(len(app.screen.table.rows))  # type: ignore[attr-defined]
     assert counts[-1] == 1 and counts[0] > counts[-1]
+
+
+async def test_a_burst_of_sort_and_scope_keys_on_the_table_sorts_for_the_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs: list[tuple[str, bool, str]] = []
+    original = ImplementationsScreen._answer
+
+    def counted(self: ImplementationsScreen, keep: int | None):  # type: ignore[no-untyped-def]
+        runs.append((self.sort_key, self.sort_reverse, self.scope.value))
+        return original(self, keep)
+
+    monkeypatch.setattr(ImplementationsScreen, "_answer", counted)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ImplementationsScreen)
+        runs.clear()
+        burst(app, "s", "s", "S", "A", "s")
+        await settle(pilot)
+        last = (screen.sort_key, screen.sort_reverse, screen.scope.value)
+        # Each key waits for the ones typed after it: one sort, as the last leaves it.
+        assert runs == [last]
+        assert len(screen.table.rows) == 42
+        # A key that does not refilter is not held back: `j` moves on the new rows.
+        runs.clear()
+        table = screen.table
+        kept = table.rows[table.cursor_row].id
+        burst(app, "s", "j", "j")
+        await settle(pilot)
+        assert len(runs) == 1 and table.rows[table.cursor_row - 2].id == kept

@@ -67,6 +67,9 @@ class Host(Protocol):
     def when_keys_read(self, callback: Callable[[], object]) -> None:
         """Call `callback` once every key typed so far has had its effect."""
 
+    def keys_waiting(self) -> list[str]:
+        """The keys typed and not yet handed on, oldest first ("" for a paste)."""
+
     def reload(self) -> None:
         """Read the store again; `portfolio` changes once it is read."""
 

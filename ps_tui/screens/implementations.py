@@ -102,6 +102,10 @@ def row_cell(row: Row, key: str) -> Cell:
     return text, None
 
 
+#: The actions that refilter: a burst of their keys refilters once.
+_REFILTERING = frozenset({"cycle_sort", "reverse_sort", "scope"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Answer:
     """What the table is to show, as a sliced computation found it."""
@@ -446,12 +450,22 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             self._keep = self._cursor_at()
         if not self._refilter_due:
             self._refilter_due = True
-            if self.query_one("#filter", Input).has_focus:
+            if self.query_one("#filter", Input).has_focus or self._only_refilters_waiting():
                 host(self).when_keys_read(self._refilter_now)
             else:
                 # The keys typed next are not the filter's (esc left the box,
                 # then `j`): they act on the rows of the new filter.
                 self._refilter_now()
+
+    def _only_refilters_waiting(self) -> bool:
+        """Whether keys are waiting and each of them refilters too (a sort
+        or a scope key): `s s s` typed at once sorts once, on the column
+        the last one picks, not three times."""
+        waiting = host(self).keys_waiting()
+        bindings = self.active_bindings
+        return bool(waiting) and all(
+            key in bindings and bindings[key].binding.action.partition("(")[0] in _REFILTERING for key in waiting
+        )
 
     def _refilter_now(self) -> None:
         """Run the refilter asked for, if it has not run yet: its first slice
