@@ -463,9 +463,11 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         the last one picks, not three times."""
         waiting = host(self).keys_waiting()
         bindings = self.active_bindings
-        return bool(waiting) and all(
-            key in bindings and bindings[key].binding.action.partition("(")[0] in _REFILTERING for key in waiting
-        )
+
+        def refilters(key: str) -> bool:
+            return key in bindings and bindings[key].binding.action.partition("(")[0] in _REFILTERING
+
+        return bool(waiting) and all(map(refilters, waiting))
 
     def _refilter_now(self) -> None:
         """Run the refilter asked for, if it has not run yet: its first slice
