@@ -521,6 +521,42 @@ def test_a_typed_character_searches_only_what_the_last_text_matched(chunk: int) 
         assert found == fresh.search(text) == [i for i, r in enumerate(NARROW_ROWS) if subsequence(text, r)]
 
 
+def test_a_narrower_search_joins_the_lines_it_tries_again_from_whole_lines() -> None:
+    index = FuzzyIndex(NARROW_ROWS)
+    index.search("x")
+    before = index._last
+    assert before is not None and 0 < len(before[1]) * 2 <= len(index._lines)
+    # Each line tried again is the haystack's line, whole, in line order.
+    searched = "".join(Sliced(index._candidates("xy", 100)).finish())
+    assert searched == "".join(index._lines[line] for line in before[1]) == matching_lines(index, "x")
+
+
+def test_few_rows_found_by_value_are_sorted_not_marked_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 600 rows with 300 customers: a row list per value. A text that only
+    # customers match finds its rows by sorting them, without a pass that
+    # marks and reads a flag for every one of the 600 rows.
+    rows = [people(customer=f"{'alpha' if i % 3 else 'bravo'} {i % 300}", owner="QQ") for i in range(600)]
+    index = FuzzyIndex(rows)
+    assert isinstance(index._fields[0].numbers, list)
+    import ps_tui.core.query as query_module
+
+    marked: list[int] = []
+    mark = query_module._mark
+
+    def counting(flags: bytearray, positions: Any) -> bytearray:
+        marked.append(len(flags))
+        return mark(flags, positions)
+
+    monkeypatch.setattr(query_module, "_mark", counting)
+    for text in ["bravo 1", "al 2", "o 29"]:
+        assert index.search(text) == [i for i, r in enumerate(rows) if subsequence(text, r)], text
+    assert len(rows) not in marked, marked
+    # Past twice a step's rows they are marked as before, with the same answer.
+    many = Sliced(index.searching("bravo 1", chunk=10)).finish()
+    assert len(many) > 20 and many == [i for i, r in enumerate(rows) if subsequence("bravo 1", r)]
+    assert len(rows) in marked
+
+
 def test_a_text_that_does_not_hold_the_last_one_searches_everything() -> None:
     index = FuzzyIndex(NARROW_ROWS)
     index.search("xyz")
