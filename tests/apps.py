@@ -13,6 +13,7 @@ from textual.worker import WorkerCancelled
 from ps_tui.app import PsApp
 from ps_tui.config import Settings
 from ps_tui.keys import InOrderKeys
+from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.session import open_store
 from tests.conftest import TODAY
 
@@ -44,6 +45,16 @@ async def settle(pilot: Pilot[None]) -> None:
             break
         await pilot.pause()
     await pilot.pause()
+
+
+async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
+    """Open the Implementations screen (key 2) once the app has loaded."""
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ImplementationsScreen)
+    return screen
 
 
 #: The character a terminal sends for the named keys a burst may hold.

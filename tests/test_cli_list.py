@@ -16,9 +16,8 @@ import pytest
 from ps_tui.cli import main
 from ps_tui.cli.diagnostics import EXIT_BROKEN_PIPE
 from ps_tui.data import default_store
-from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
-from tests.apps import demo_app, settle
+from tests.apps import demo_app, open_list
 from tests.conftest import TODAY
 
 TODAY_FLAG = ["--today", TODAY.isoformat()]
@@ -35,11 +34,7 @@ async def test_default_rows_match_the_screen(capsys: pytest.CaptureFixture[str])
     listed = await asyncio.to_thread(run_json, capsys)
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ImplementationsScreen)
+        screen = await open_list(pilot)
         on_screen = [row.id for row in screen.table.rows]
     assert [row["id"] for row in listed] == on_screen
     assert {row["status"] for row in listed} == {"active"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ps_tui.screens.implementations import ImplementationsScreen
-from tests.apps import burst, demo_app, settle
+from tests.apps import burst, demo_app, open_list, settle
 
 
 async def test_a_burst_of_keys_filters_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,11 +63,7 @@ async def test_a_burst_of_sort_and_scope_keys_on_the_table_sorts_for_the_last(
     monkeypatch.setattr(ImplementationsScreen, "_answer", counted)
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ImplementationsScreen)
+        screen = await open_list(pilot)
         runs.clear()
         burst(app, "s", "s", "S", "A", "s")
         await settle(pilot)

@@ -21,7 +21,7 @@ from ps_tui.screens.dialogs import ConfirmScreen, DateScreen
 from ps_tui.screens.form import FormScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
-from tests.apps import burst, demo_app, settle
+from tests.apps import burst, demo_app, open_list, settle
 from tests.conftest import TODAY
 
 
@@ -34,15 +34,6 @@ def store_path(tmp_path: Path) -> Path:
 
 def on_disk(path: Path) -> StoreFile:
     return FileStore(path).read()
-
-
-async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ImplementationsScreen)
-    return screen
 
 
 async def open_form(pilot: Pilot[None], key: str = "e") -> FormScreen:

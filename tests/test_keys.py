@@ -18,7 +18,7 @@ from ps_tui.screens.form import FormScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.screens.team import TeamScreen
 from ps_tui.session import open_store
-from tests.apps import burst, demo_app, settle
+from tests.apps import burst, demo_app, open_list, settle
 from tests.conftest import TODAY
 
 
@@ -96,11 +96,7 @@ async def test_keys_typed_right_after_a_screen_switch_go_to_that_screen() -> Non
 async def test_an_answer_typed_right_after_the_key_that_asks_reaches_the_dialog() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ImplementationsScreen)
+        screen = await open_list(pilot)
         target = screen.selected()
         assert target is not None
         # Close as completed today (the default date), keeping its open risks open.

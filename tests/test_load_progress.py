@@ -247,36 +247,18 @@ def test_a_file_in_the_apps_layout_is_decoded_a_piece_at_a_time(
     assert LoadProgress("Decoding", 1_234, None, "implementations").words == "Decoding 1,234 implementations…"
 
 
-def test_a_load_stops_when_its_progress_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "store.json"
-    write_json_store(path, 2_500)
-    path.write_bytes(msgspec.json.encode(msgspec.json.decode(path.read_bytes())))
-    monkeypatch.setattr(file_store, "DECODE_SLICE", 1_000)
-
-    class Stop(Exception):
-        pass
-
-    seen: list[int] = []
-
-    def progress(step: LoadProgress) -> None:
-        if step.stage == "Decoding":
-            seen.append(step.done)
-            if step.done >= 1_000:
-                raise Stop
-
-    store = FileStore(path)
-    with pytest.raises(Stop):
-        store.read(progress=progress)
-    assert seen == [0, 1_000]
-    assert store._store is None  # nothing half-loaded is kept
-
-
-def test_a_load_in_pieces_stops_when_its_progress_raises(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("in_pieces", [False, True], ids=["compact file", "in pieces"])
+def test_a_load_stops_when_its_progress_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_pieces: bool
 ) -> None:
     path = tmp_path / "store.json"
     write_json_store(path, 2_500)
-    monkeypatch.setattr(json_pieces, "PIECE_BYTES", 500_000)
+    if in_pieces:
+        monkeypatch.setattr(json_pieces, "PIECE_BYTES", 500_000)
+    else:
+        # Not in the app's layout: one first pass, then slices of 1,000.
+        path.write_bytes(msgspec.json.encode(msgspec.json.decode(path.read_bytes())))
+        monkeypatch.setattr(file_store, "DECODE_SLICE", 1_000)
 
     class Stop(Exception):
         pass
@@ -292,8 +274,9 @@ def test_a_load_in_pieces_stops_when_its_progress_raises(
     store = FileStore(path)
     with pytest.raises(Stop):
         store.read(progress=progress)
-    assert len(seen) == 2 and 0 < seen[1] < 2_500
-    assert store._store is None
+    assert len(seen) == 2 and seen[0] == 0
+    assert seen[1] == 1_000 if not in_pieces else 0 < seen[1] < 2_500
+    assert store._store is None  # nothing half-loaded is kept
 
 
 def test_the_sliced_decode_refuses_what_the_whole_one_refuses(tmp_path: Path) -> None:
