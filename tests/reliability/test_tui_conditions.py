@@ -18,9 +18,8 @@ from ps_tui.app import PsApp
 from ps_tui.data import default_store
 from ps_tui.screens.detail import DetailScreen
 from ps_tui.screens.form import FormScreen
-from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.store.file import FileStore
-from tests.apps import demo_app, settle
+from tests.apps import demo_app, open_list, settle
 from tests.conftest import TODAY
 from tests.helpers import deny_reading
 from tests.reliability.conftest import FIGURES, temp_files
@@ -44,15 +43,6 @@ def listen(app: PsApp) -> list[str]:
 
     app.notify = notify  # type: ignore[method-assign]
     return said
-
-
-async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ImplementationsScreen)
-    return screen
 
 
 async def type_into(pilot: Pilot[None], widget: Input | TextArea, text: str) -> None:
