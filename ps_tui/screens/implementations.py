@@ -448,14 +448,27 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             self._keep = keep_at
         elif not self._refilter_due:
             self._keep = self._cursor_at()
-        if not self._refilter_due:
-            self._refilter_due = True
-            if self.query_one("#filter", Input).has_focus or self._only_refilters_waiting():
-                host(self).when_keys_read(self._refilter_now)
-            else:
-                # The keys typed next are not the filter's (esc left the box,
-                # then `j`): they act on the rows of the new filter.
-                self._refilter_now()
+        waiting, self._refilter_due = self._refilter_due, True
+        if not self._keys_will_refilter():
+            # Nothing typed after it changes the filter: it runs now, and one
+            # frame shows the character typed with its rows (drawing the
+            # character first cost a frame and the barrier rounds after it,
+            # a third of a key at 100,000 rows). The keys typed next, if any,
+            # are not the filter's (esc or enter left the box, then `j`):
+            # they act on the rows of the new filter, so one that waited for
+            # the keys of its burst runs now too.
+            self._refilter_now()
+        elif not waiting:
+            host(self).when_keys_read(self._refilter_now)
+
+    def _keys_will_refilter(self) -> bool:
+        """Whether keys typed after the one being handled refilter again: any
+        key while the filter box has the focus (a burst of typing filters
+        once, for its last text), or a run of sort and scope keys."""
+        # The focus as set, not `has_focus`: that follows once its events run.
+        if self.focused is self.query_one("#filter", Input):
+            return bool(host(self).keys_waiting())
+        return self._only_refilters_waiting()
 
     def _only_refilters_waiting(self) -> bool:
         """Whether keys are waiting and each of them refilters too (a sort
@@ -593,6 +606,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.set_focus(self.table)
+        if self._refilter_due:
+            self._refilter()  # the keys typed after enter act on its rows
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         box = self.query_one("#filter", Input)
