@@ -114,7 +114,10 @@ def test_a_long_sort_never_takes_a_long_step() -> None:
     job = Sliced(sort_steps(items, key=key, chunk=100))
     sizes = step_sizes(job, key)
     assert job.value == sorted(items)
-    assert max(sizes) <= 2 * 100 + 60
+    # A merge step reads as many keys as a sort step (a chunk's), and its
+    # two bisections: pieces of two chunks were steps of 20-30 ms at
+    # 1,000,000 rows.
+    assert max(sizes) <= 100 + 30
 
 
 QUERIES = ["a", "co", "zorg", "globex", "pol", "ann", "e", "xyz", "Acme", "mfg"]

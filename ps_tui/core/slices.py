@@ -126,10 +126,14 @@ def sort_steps(
     for at in _starts(len(items), chunk):
         runs.append(sorted(items[at : at + chunk], key=key))
         yield
+    # A merge step reads the key of each item it takes once, as a sort step
+    # does: pieces of up to `chunk` items cost about as much as a sort step
+    # (at 1,000,000 rows, pieces of twice that were steps of 20-30 ms).
+    half = max(1, chunk // 2)
     while len(runs) > 1:
         merged: list[list[Any]] = []
         for at in range(0, len(runs) - 1, 2):
-            merged.append((yield from merge_steps(runs[at], runs[at + 1], key, chunk)))
+            merged.append((yield from merge_steps(runs[at], runs[at + 1], key, half)))
         if len(runs) % 2:
             merged.append(runs[-1])
         runs = merged
