@@ -115,3 +115,39 @@ async def test_free_text_before_the_index_is_built_finds_the_rows_in_the_order_s
         assert wanted and len(wanted) < len(ordered)
         assert shown(screen) == wanted
         assert screen._index is job.value
+
+
+async def test_what_a_key_sets_going_runs_to_its_end_between_two_slices(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A chain of three callbacks (a timer's callback, then its task; a key
+    # from the app to the screen to the focus) got one step per slice, and
+    # waited three slices; now it ends before the next slice.
+    runs: list[int] = []
+    original = slices.Sliced.run_for
+
+    def counted(self: slices.Sliced[Any], seconds: float) -> bool:
+        runs.append(1)
+        return original(self, seconds)
+
+    monkeypatch.setattr(slices.Sliced, "run_for", counted)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await all_rows(pilot)
+        burst(app, "s")
+        await under_way(screen)
+        loop = asyncio.get_running_loop()
+        ended: asyncio.Future[int] = loop.create_future()
+        start = len(runs)
+
+        def hop(left: int) -> None:
+            if left:
+                loop.call_soon(hop, left - 1)
+            else:
+                ended.set_result(len(runs) - start)
+
+        loop.call_soon(hop, 2)
+        assert await ended <= 1
+        assert screen._job is not None  # still sorting: the slices go on
+        await settle(pilot)
+        assert screen.sort_key != "health" and screen._job is None

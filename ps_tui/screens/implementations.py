@@ -123,6 +123,13 @@ class _Answer:
     cursor: int | None
 
 
+async def _turns() -> None:
+    """Give the event loop `slices.TURNS` turns: what a key or a timer set
+    going runs to its end between two slices of work (see `slices.TURNS`)."""
+    for _ in range(slices.TURNS):
+        await asyncio.sleep(0)
+
+
 class ImplementationsScreen(ImplementationActions, PsScreen):
     """Filter with `/`, sort with `s`, scope with a/c/r/m/A, open with Enter."""
 
@@ -357,7 +364,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
                         await asyncio.sleep(slices.SLICE)
                         continue
                     job.run_for(slices.SLICE)
-                    await asyncio.sleep(0)
+                    await _turns()
 
     @property
     def _chunk(self) -> int:
@@ -506,7 +513,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
     async def _finish(self, job: Sliced[_Answer], generation: int) -> None:
         with collector.paused(self._big()):  # as in `_prepare_in_slices`
             while generation == self._generation:
-                await asyncio.sleep(0)
+                await _turns()
                 if generation == self._generation and job.run_for(slices.SLICE):
                     self._apply(job.value)
                     return
