@@ -563,7 +563,7 @@ def test_a_text_that_does_not_hold_the_last_one_searches_everything() -> None:
     for text in ["xy", "ac", "zyx"]:  # deleted, replaced, reordered
         assert "".join(Sliced(index._candidates(text, 100)).finish()) == "".join(index._haystack)
         index.search("xyz")
-    # Many lines matched: cutting them out would cost more than it saves.
+    # Many lines matched: joining them would cost more than it saves.
     index.search("a")
     assert "".join(Sliced(index._candidates("ac", 100)).finish()) == "".join(index._haystack)
 

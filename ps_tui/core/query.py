@@ -249,7 +249,7 @@ class FuzzyIndex:
     def _candidates(self, lowered: str, chunk: int) -> Steps[Sequence[str]]:
         """The haystack's pieces worth searching for `lowered`: the lines
         the last search matched, when its text is a subsequence of this one
-        and they are few enough that cutting them out pays; else all of it."""
+        and they are few enough that joining them pays; else all of it."""
         last = self._last
         if last is None or not _holds_in_order(lowered, last[0]):
             return self._haystack
