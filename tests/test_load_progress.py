@@ -395,3 +395,16 @@ async def test_the_app_shows_a_remote_loads_pages(monkeypatch: pytest.MonkeyPatc
                 break
         assert app.portfolio is not None
         assert not app.screen.query(ProgressPanel)
+
+
+async def test_a_load_that_ends_as_its_panel_is_mounted_leaves_no_error() -> None:
+    # A load of some 10,000 implementations can end in the frame its panel
+    # is mounted in: the panel went before its mount ran, and that raised.
+    app = PsApp(MemoryStore(default_store(TODAY), location="mem"), Settings(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.load_progress = LoadProgress("Assessing", 10_000, 10_000, "implementations")
+        app.load_progress = None
+        await settle(pilot)
+        assert not app.screen.query(ProgressPanel)
+    # (`run_test` raises here what the app raised.)

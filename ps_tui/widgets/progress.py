@@ -58,8 +58,14 @@ class ProgressPanel(Vertical):
 
     def _apply(self) -> None:
         words, done, total = self._shown
-        self.query_one(".progress-words", Static).update(words)
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        lines, bars = self.query(".progress-words").results(Static), self.query(ProgressBar)
+        line = next(lines, None)
+        if line is None or not bars:
+            # Removed before its mount ran (a load that ended in the frame
+            # its panel came in): its children went with it.
+            return
+        line.update(words)
+        bars.first().update(total=total, progress=done)
 
     def show_load(self, step: LoadProgress) -> None:
         """A load's step; a file's bytes read count as done, not as a bar."""
