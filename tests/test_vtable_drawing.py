@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 
+from ps_tui.widgets.steady_scrollbar import SteadyScrollBar
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
 
 COLUMNS = [VColumn(key, key.title(), 8) for key in ("a", "b", "c", "d", "e", "f")]
@@ -96,3 +99,66 @@ async def test_other_rows_past_the_bottom_move_only_the_scrollbar() -> None:
         table.set_rows(list(range(100)))
         await pilot.pause()
         assert table.show_vertical_scrollbar and bar.window_virtual_size == 101
+
+
+def bar_lines(bar: ScrollBar) -> list[list[tuple[str, Style | None]]]:
+    """What `bar` draws, segment by segment."""
+    strips = bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+    return [[(segment.text, segment.style) for segment in strip] for strip in strips]
+
+
+def counting_draws(bar: ScrollBar) -> list[int]:
+    """A list that grows by one with each line of content `bar` draws."""
+    draws: list[int] = []
+    render_line = bar.render_line
+
+    def counted(y: int) -> Any:
+        draws.append(y)
+        return render_line(y)
+
+    bar.render_line = counted  # type: ignore[method-assign]
+    return draws
+
+
+async def test_rows_that_leave_the_thumb_as_it_was_do_not_draw_the_scrollbar_again() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table: VirtualTable[int] = app.query_one(VirtualTable)
+        table.set_rows(list(range(100_000)))
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+        before = bar_lines(bar)
+        draws = counting_draws(bar)
+        # 18,000 of 100,000 rows at the top: the same one-cell thumb.
+        table.set_rows(list(range(18_000)))
+        await pilot.pause()
+        assert bar.window_virtual_size == 18_001
+        assert bar_lines(bar) == before
+        assert draws == []
+
+
+@pytest.mark.parametrize("change", ["fewer rows", "scrolled", "hovered", "theme"])
+async def test_the_scrollbar_draws_what_textuals_own_draws(change: str) -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table: VirtualTable[int] = app.query_one(VirtualTable)
+        table.set_rows(list(range(1_000)))
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+        assert isinstance(bar, SteadyScrollBar)
+        before = bar_lines(bar)
+        if change == "fewer rows":
+            table.set_rows(list(range(60)))
+        elif change == "scrolled":
+            table.scroll_to(y=500, animate=False)
+        elif change == "hovered":
+            bar.mouse_over = True
+        else:
+            app.theme = "textual-light"
+        await pilot.pause()
+        drawn = bar_lines(bar)
+        assert drawn != before
+        # Textual's own scrollbar, drawn afresh in the same state.
+        bar.refresh()
+        stock = ScrollBar.render_lines(bar, Region(0, 0, bar.size.width, bar.size.height))
+        assert drawn == [[(segment.text, segment.style) for segment in strip] for strip in stock]
