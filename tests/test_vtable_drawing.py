@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 
+from ps_tui.widgets import vtable
 from ps_tui.widgets.steady_scrollbar import SteadyScrollBar
 from ps_tui.widgets.vtable import Cell, VColumn, VirtualTable
 
@@ -162,3 +164,52 @@ async def test_the_scrollbar_draws_what_textuals_own_draws(change: str) -> None:
         bar.refresh()
         stock = ScrollBar.render_lines(bar, Region(0, 0, bar.size.width, bar.size.height))
         assert drawn == [[(segment.text, segment.style) for segment in strip] for strip in stock]
+
+
+async def test_a_frame_works_out_each_style_once(monkeypatch: Any) -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 20)):
+        table: VirtualTable[int] = app.query_one(VirtualTable)
+        calls: list[str] = []
+        component = table.get_component_rich_style
+        themed = vtable.themed
+
+        def counted_component(*names: str, **kwargs: Any) -> Style:
+            calls.append(f"component {names}")
+            return component(*names, **kwargs)
+
+        def counted_themed(node: Any, style: str) -> str:
+            calls.append(f"themed {style}")
+            return themed(node, style)
+
+        monkeypatch.setattr(table, "get_component_rich_style", counted_component)
+        monkeypatch.setattr(vtable, "themed", counted_themed)
+        table._styles_cache.clear()
+        lines = table.render_lines(Region(0, 0, table.size.width, table.size.height))
+        assert len(lines) == table.size.height
+        # The cursor's and the zebra's style, the header's; the styled
+        # cell's on the cursor row and off it: not once a row.
+        assert sorted(calls) == [
+            "component ('vtable--cursor',)",
+            "component ('vtable--header',)",
+            "component ('vtable--zebra',)",
+            "themed bold red",
+            "themed bold red",
+        ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "abcdefgh", "abcdefghi", "abcdefghijkl", "café", "日本語テキスト", "tab\there", "\x1b[2J"],
+)
+@pytest.mark.parametrize("align", ["left", "right"])
+def test_fit_gives_exactly_the_width_asked_for(text: str, align: str) -> None:
+    assert vtable.fit(text, 0, align) == ""
+    for width in range(1, 11):
+        fitted = vtable.fit(text, width, align)
+        assert cell_len(fitted) == width
+        if cell_len(text) <= width:
+            kept = fitted.endswith(text) if align == "right" else fitted.startswith(text)
+            assert kept or not text.isprintable()
+        else:
+            assert fitted.endswith("…")
