@@ -12,6 +12,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
+from ps_tui.app import PsApp
+from ps_tui.config import Settings
 from ps_tui.core.health import Health
 from ps_tui.core.listing import Row, Scope
 from ps_tui.core.model import Status, StoreFile
@@ -167,6 +169,50 @@ async def test_a_narrower_filter_keeps_the_sort_and_is_picked_from_the_rows_show
         await pilot.press("slash", *["backspace"] * 2)
         await settle(pilot)
         assert shown(screen) == expected_rows(screen, "gl") and len(shown(screen)) > 1
+
+
+@pytest.mark.parametrize("scope", ["A", "a"])
+async def test_one_more_letter_flags_the_rows_shown_without_listing_every_match(
+    monkeypatch: pytest.MonkeyPatch, scope: str
+) -> None:
+    from bench.generate import generate
+    from ps_tui.core import listing
+    from ps_tui.core.query import FuzzyIndex
+    from ps_tui.store.memory import MemoryStore
+
+    listed: list[str] = []
+    searching, refined = FuzzyIndex.searching, listing.refined
+
+    def counted_search(self, text, chunk=listing.CHUNK):  # type: ignore[no-untyped-def]
+        listed.append(f"search {text}")
+        return searching(self, text, chunk)
+
+    def counted_refined(shown, positions, chunk=listing.CHUNK):  # type: ignore[no-untyped-def]
+        listed.append("refined")
+        return refined(shown, positions, chunk)
+
+    monkeypatch.setattr(FuzzyIndex, "searching", counted_search)
+    monkeypatch.setattr(listing, "refined", counted_refined)
+    # Notes repeat across many rows ("weekly deployment sync on tuesdays."):
+    # a search flags rows, not lists them.
+    app = PsApp(MemoryStore(generate(3_000, today=TODAY), location="generated"), Settings(today=TODAY))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press(scope, "s")  # an order unlike the store's
+        await settle(pilot)
+        for text in ("we", "wee", "week", "status:active week", "status:active weekl", "weekl", "weekly"):
+            listed.clear()
+            screen.filter_to(text, screen.scope)
+            await settle(pilot)
+            done = list(listed)  # before the check below searches too
+            assert shown(screen) == expected_rows(screen, text), text
+            if text in ("we", "wee", "week", "status:active weekl", "weekly"):
+                # One more letter (the first after none): flagged among the rows shown.
+                assert done == [], text
+            else:
+                # Other tokens, or fewer (wider): searched afresh.
+                assert done and done[0] == f"search {text.split()[-1]}", text
+        assert shown(screen)
 
 
 async def test_the_count_line_lays_the_bar_out_again_only_when_its_width_changes() -> None:

@@ -582,3 +582,53 @@ def test_searches_in_any_order_agree_with_a_fresh_index(
         grown = [text[: n + 1] for n in range(len(text))]  # typed one key at a time
         for typed in grown:
             assert index.search(typed) == FuzzyIndex(rows).search(typed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fields=st.lists(st.tuples(field_text, field_text, field_text), min_size=1, max_size=8),
+    query=st.text(alphabet="abAB ü.İ", max_size=4),
+)
+def test_the_rows_marked_are_the_rows_found(fields: list[tuple[str, str, str]], query: str) -> None:
+    rows = [people(c, o, n) for c, o, n in fields]
+    index = FuzzyIndex(rows)
+    marks = Sliced(index.marking(query, chunk=3)).finish()
+    found = marks if isinstance(marks, list) else [i for i, flag in enumerate(marks) if flag]
+    assert isinstance(marks, list) or (len(marks) == len(rows) and set(marks) <= {0, 1})
+    assert found == index.search(query)
+
+
+def test_rows_of_a_value_many_share_are_marked_not_listed() -> None:
+    rows = [people(f"customer {i}", "QQ", "weekly sync" if i % 2 else "") for i in range(40)]
+    marks = Sliced(FuzzyIndex(rows).marking("wsync")).finish()
+    assert isinstance(marks, bytearray) and list(marks) == [i % 2 for i in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("text", "than", "narrower"),
+    [
+        ("acme", "acm", True),
+        ("acme", "", True),
+        ("xacmey", "acm", True),  # the old text holds in order, not only as a prefix
+        ("ACME", "acm", True),  # as the search compares: lowercased
+        ("acm", "acme", False),  # wider
+        ("amc", "acm", False),
+        ("", "", True),
+        ("ΑΣΑ", "ΑΣ", False),  # a final sigma lowercases otherwise inside a word
+        ("status:active acme", "status:active acm", True),
+        ("status:active acme", "acm", False),  # another token: not a narrowing of it
+        ("acme", "status:active acm", False),
+    ],
+)
+def test_a_filter_narrows_another_when_every_row_it_keeps_the_other_keeps(
+    text: str, than: str, narrower: bool
+) -> None:
+    from ps_tui.core.query import narrows
+
+    data = default_store(TODAY)
+    query, other = parse_query(text, data), parse_query(than, data)
+    assert narrows(query, other) is narrower
+    if narrower:
+        rows = build_rows(Portfolio.build(data, TODAY))
+        index = FuzzyIndex(rows)
+        assert set(filter_rows(rows, query, index)) <= set(filter_rows(rows, other, index))

@@ -275,3 +275,17 @@ def test_index_steps_finds_what_list_index_finds() -> None:
     for value in [*items, 42]:
         found = Sliced(slices.index_steps(items, value, chunk=2)).finish()
         assert found == (items.index(value) if value in items else None)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 1000])
+@pytest.mark.parametrize("count", [0, 1, 2, 17, 60])
+def test_the_flagged_positions_are_taken_in_the_order_shown(chunk: int, count: int) -> None:
+    order = list(range(100))
+    random.Random(count).shuffle(order)
+    shown = order[:count]
+    flags = bytearray(100)
+    for position in random.Random(count + 7).sample(range(100), 50):
+        flags[position] = 1
+    taken = Sliced(listing.flagged(shown, flags, chunk)).finish()
+    assert taken == [p for p in shown if flags[p]]
+    assert Sliced(listing.flagged(shown, bytes(flags), chunk)).finish() == taken

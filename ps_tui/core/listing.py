@@ -555,12 +555,22 @@ def in_order(
     for at in range(0, len(positions), chunk):
         deque(map(flags.__setitem__, positions[at : at + chunk], repeat(1)), maxlen=0)
         yield
-    taken: list[int] = []
-    for at in range(0, size, chunk):
-        part = order[at : at + chunk]
-        taken.extend(compress(part, map(flags.__getitem__, part)))
+    return (yield from flagged(order, flags, chunk))
+
+
+def flagged(shown: Sequence[int], flags: bytes | bytearray, chunk: int = CHUNK) -> Steps[list[int]]:
+    """The positions of `shown` whose byte in `flags` is set, in their order,
+    in steps of about `chunk`. Each step reads its flags in one C-level call
+    (`operator.itemgetter`): half the time of a method call per position."""
+    kept: list[int] = []
+    for at in range(0, len(shown), chunk):
+        part = shown[at : at + chunk]
+        if len(part) > 1:
+            kept.extend(compress(part, operator.itemgetter(*part)(flags)))
+        elif part and flags[part[0]]:  # one position: itemgetter gives no tuple
+            kept.append(part[0])
         yield
-    return taken
+    return kept
 
 
 __all__ = [
@@ -574,6 +584,7 @@ __all__ = [
     "TableStart",
     "build_rows",
     "cell_text",
+    "flagged",
     "in_order",
     "make_row",
     "natural_widths",

@@ -174,6 +174,23 @@ class FuzzyIndex:
     def searching(self, text: str, chunk: int = CHUNK) -> Steps[list[int]]:
         """`search(text)` in steps: one per piece of the haystack, then
         passes over the rows' values of about `chunk` rows each."""
+        marks = yield from self.marking(text, chunk)
+        if isinstance(marks, list):
+            return marks
+        found: list[int] = []
+        every = self._every
+        for at in range(0, self._size, chunk):
+            # From a list of the positions, not a range: a range makes an
+            # int of every position on the way, kept or not.
+            found.extend(compress(every[at : at + chunk], marks[at : at + chunk]))
+            yield
+        return found
+
+    def marking(self, text: str, chunk: int = CHUNK) -> Steps[list[int] | bytearray]:
+        """The rows `search(text)` finds, in steps: their positions
+        (ascending) when they were found as such, else a 1 at each of them
+        in a bytearray of a byte per row, which `listing.flagged` reads
+        without listing every position found first."""
         size = self._size
         if not text:
             return list(range(size))
@@ -237,14 +254,7 @@ class FuzzyIndex:
         dense = bytearray(flags.to_bytes(size, "little"))
         for group in groups:
             _mark(dense, group)
-        found = []
-        every = self._every
-        for at in range(0, size, chunk):
-            # From a list of the positions, not a range: a range makes an
-            # int of every position on the way, kept or not.
-            found.extend(compress(every[at : at + chunk], dense[at : at + chunk]))
-            yield
-        return found
+        return dense
 
     def _candidates(self, lowered: str, chunk: int) -> Steps[Sequence[str]]:
         """The haystack's pieces worth searching for `lowered`: the lines
@@ -394,6 +404,16 @@ class Query:
 
 
 _PEOPLE = operator.attrgetter("owner", "project_manager", "resident_architect")
+
+
+def narrows(query: Query, than: Query) -> bool:
+    """Whether every row `query` matches is one `than` matches too: the
+    same tokens, and free text that holds `than`'s, as the search compares
+    them (lowercased), in order (one more letter typed). A row's value that
+    holds the longer text as a subsequence holds the shorter one."""
+    return replace(query, free_text="") == replace(than, free_text="") and _holds_in_order(
+        query.free_text.lower(), than.free_text.lower()
+    )
 
 
 def _person_matches(people: tuple[str, ...], names: tuple[str, str, str]) -> bool:
@@ -639,6 +659,7 @@ __all__ = [
     "TypedFilter",
     "filter_rows",
     "filtering",
+    "narrows",
     "parse_query",
     "read_typed",
     "unmatched_owners",

@@ -25,7 +25,7 @@ from ps_tui import collector
 from ps_tui.core import listing, slices
 from ps_tui.core.listing import COLUMNS, DEFAULT_SORT, Row, Scope, SortRanks, TablePreview, TableStart
 from ps_tui.core.model import Implementation
-from ps_tui.core.query import FuzzyIndex, Query, filter_rows, filtering, read_typed
+from ps_tui.core.query import FuzzyIndex, Query, filter_rows, filtering, narrows, read_typed
 from ps_tui.core.slices import Picked, Sliced, Steps, wait_for
 from ps_tui.core.view import Portfolio
 
@@ -121,6 +121,12 @@ class _Answer:
     rows: Sequence[Row]
     #: Where the cursor goes (None: the first row).
     cursor: int | None
+    #: The filter, scope and `me` these rows are of.
+    matched: _Filter
+
+
+#: A filter, a scope and whom "mine" means.
+_Filter = tuple[Query, Scope, str | None]
 
 
 async def _turns() -> None:
@@ -186,8 +192,10 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         #: their positions in `_rows`.
         self._shown: Sequence[Row] = []
         self._shown_at: list[int] = []
-        #: The order `_shown_at` was picked from (an `_order`), if it was.
+        #: The order `_shown_at` was picked from (an `_order`), if it was,
+        #: and the filter they are of.
         self._shown_in: list[int] | None = None
+        self._shown_for: _Filter | None = None
         self._bad_word = BadWord()
         #: The saved view last applied, named in the count line while the
         #: screen still shows it.
@@ -531,6 +539,12 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             ordered = Picked(rows, order)
             sort = wanted
         query = self._query
+        matched: _Filter = (query, self.scope, host(self).settings.me)
+        if query.free_text and self._narrows(matched, order):
+            narrowed = yield from self._narrowed(query.free_text, shown_at, chunk)
+            if narrowed is not None:
+                cursor = None if keep is None else (yield from slices.index_steps(narrowed, keep, chunk))
+                return _Answer(order, sort, ordered, narrowed, Picked(rows, narrowed), cursor, matched)
         if query.is_empty and self.scope is Scope.ALL:
             # Every row: no pass over them (a million positions listed
             # in one step would stall the screen).
@@ -553,7 +567,28 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             at, shown = picked, Picked(rows, picked)
         # Where `keep` stands now: None when filtered out, or scoped.
         cursor = None if keep is None else (yield from slices.index_steps(at, keep, chunk))
-        return _Answer(order, sort, ordered, at, shown, cursor)
+        return _Answer(order, sort, ordered, at, shown, cursor, matched)
+
+    def _narrowed(self, text: str, shown_at: list[int], chunk: int) -> Steps[list[int] | None]:
+        """Of the rows shown, in their order, those free text `text` finds,
+        for a filter that narrows the one shown (see `_narrows`): they are
+        of its tokens and scope already. None when the search found its
+        rows as a list (few of them), which the usual way handles as fast."""
+        index = yield from wait_for(self._index_job())
+        marks = yield from index.marking(text, chunk)
+        if isinstance(marks, list):
+            return None
+        return (yield from listing.flagged(shown_at, marks, chunk))
+
+    def _narrows(self, matched: _Filter, order: list[int]) -> bool:
+        """Whether every row `matched` lets through is among those shown:
+        they are in `order`, and of the same scope and tokens with free
+        text the new one holds in order (see `core.query.narrows`)."""
+        shown_for = self._shown_for
+        if shown_for is None or self._shown_in is not order:
+            return False
+        query, scope, me = matched
+        return (scope, me) == shown_for[1:] and narrows(query, shown_for[0])
 
     def _places_of(self, order: list[int], chunk: int) -> Steps[list[int]]:
         """Where each position stands in `order` (`listing.places`), kept
@@ -569,6 +604,7 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
             self.table.set_sort(*answer.sort)
             self.call_after_refresh(self._prepare)  # the ranks of the next sort
         self._shown_at, self._shown, self._shown_in = answer.at, answer.rows, answer.order
+        self._shown_for = answer.matched
         self.table.empty_text = NO_MATCH if self._rows else EMPTY_STORE
         self.table.set_rows(answer.rows, cursor=answer.cursor if answer.cursor is not None else 0)
         self._show_count()
