@@ -226,6 +226,17 @@ class PsApp(InOrderKeys):
         #: Whom a shared server says the token belongs to (None: nobody, or not known yet).
         self.holder: Holder | None = None
 
+    def refresh_css(self, animate: bool = True) -> None:
+        super().refresh_css(animate)
+        # Every screen of every mode is a child of the app, restyled just
+        # now, but Textual marks as styled only the current mode's (and the
+        # one shown only once mounted): the next switch to another screen
+        # reparsed every rule and restyled every node again (20-50 ms a
+        # switch, two for a mode's first opening).
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                screen._css_update_count = self._css_update_count
+
     async def on_load(self) -> None:
         # A store that loads in a blink is read before anything is drawn, so
         # the first frame already shows its data: no "Loading…" flash, and no

@@ -129,3 +129,65 @@ async def test_a_theme_s_variables_are_worked_out_once_for_every_style(
         await settle(pilot)
         # Each theme its own variables.
         assert themed(app, tones.BAD) != dark
+
+
+def screen_colours(app: PsApp) -> dict[str, Any]:
+    """The colours the widgets of the screen shown are painted in."""
+    return {
+        f"{type(node).__name__}#{node.id}": (node.styles.background, node.styles.color)
+        for node in app.screen.walk_children(with_self=True)
+    }
+
+
+async def shown_in(theme: str, key: str, tmp_path: Path) -> dict[str, Any]:
+    """The colours of screen `key` in an app launched in `theme`."""
+    config = tmp_path / f"{theme}.toml"
+    config.write_text(f'theme = "{theme}"\n', encoding="utf-8")
+    settings = resolve(config=str(config), today=TODAY.isoformat(), env={})
+    app = PsApp(open_store(settings), settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        return screen_colours(app)
+
+
+async def test_switching_screens_does_not_restyle_the_whole_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    reparsed: list[int] = []
+    reparse = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparsed.append(1)
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        reparsed.clear()
+        for key in "21234":
+            await pilot.press(key)
+            await settle(pilot)
+        # Each opening of a screen with its own CSS reads that CSS once.
+        assert len(reparsed) <= 3, reparsed
+
+
+async def test_a_theme_chosen_reaches_every_screen_as_if_launched_in_it(tmp_path: Path) -> None:
+    light = {key: await shown_in("textual-light", key, tmp_path) for key in "123"}
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        app.theme = "textual-light"
+        await settle(pilot)
+        assert screen_colours(app) == light["1"]
+        # Opened before the change, and one opened after it.
+        for key in "23":
+            await pilot.press(key)
+            await settle(pilot)
+            assert screen_colours(app) == light[key], key
