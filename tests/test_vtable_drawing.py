@@ -122,13 +122,18 @@ def counting_draws(bar: ScrollBar) -> list[int]:
     return draws
 
 
+async def showing(pilot: Any, count: int) -> tuple[VirtualTable[int], ScrollBar]:
+    """The table of the app under `pilot` showing `count` rows, drawn, and its scrollbar."""
+    table: VirtualTable[int] = pilot.app.query_one(VirtualTable)
+    table.set_rows(list(range(count)))
+    await pilot.pause()
+    return table, table.vertical_scrollbar
+
+
 async def test_rows_that_leave_the_thumb_as_it_was_do_not_draw_the_scrollbar_again() -> None:
     app = TableApp()
     async with app.run_test(size=(80, 20)) as pilot:
-        table: VirtualTable[int] = app.query_one(VirtualTable)
-        table.set_rows(list(range(100_000)))
-        await pilot.pause()
-        bar = table.vertical_scrollbar
+        table, bar = await showing(pilot, 100_000)
         before = bar_lines(bar)
         draws = counting_draws(bar)
         # 18,000 of 100,000 rows at the top: the same one-cell thumb.
@@ -143,10 +148,7 @@ async def test_rows_that_leave_the_thumb_as_it_was_do_not_draw_the_scrollbar_aga
 async def test_the_scrollbar_draws_what_textuals_own_draws(change: str) -> None:
     app = TableApp()
     async with app.run_test(size=(80, 20)) as pilot:
-        table: VirtualTable[int] = app.query_one(VirtualTable)
-        table.set_rows(list(range(1_000)))
-        await pilot.pause()
-        bar = table.vertical_scrollbar
+        table, bar = await showing(pilot, 1_000)
         assert isinstance(bar, SteadyScrollBar)
         before = bar_lines(bar)
         if change == "fewer rows":
