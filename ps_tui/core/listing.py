@@ -551,11 +551,18 @@ def in_order(
         # three (places, their sort, the positions at them).
         items = positions if isinstance(positions, list) else list(positions)
         return (yield from sort_steps(items, key=where.__getitem__, chunk=chunk))
+    flags = yield from marked(positions, size, chunk)
+    return (yield from flagged(order, flags, chunk))
+
+
+def marked(positions: Sequence[int], size: int, chunk: int = CHUNK) -> Steps[bytearray]:
+    """A byte for each position below `size`, 1 at each of `positions`, in
+    steps of about `chunk` (each set in one C-level pass)."""
     flags = bytearray(size)
     for at in range(0, len(positions), chunk):
         deque(map(flags.__setitem__, positions[at : at + chunk], repeat(1)), maxlen=0)
         yield
-    return (yield from flagged(order, flags, chunk))
+    return flags
 
 
 def flagged(shown: Sequence[int], flags: bytes | bytearray, chunk: int = CHUNK) -> Steps[list[int]]:
@@ -587,6 +594,7 @@ __all__ = [
     "flagged",
     "in_order",
     "make_row",
+    "marked",
     "natural_widths",
     "places",
     "refined",

@@ -542,9 +542,8 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         matched: _Filter = (query, self.scope, host(self).settings.me)
         if query.free_text and self._narrows(matched, order):
             narrowed = yield from self._narrowed(query.free_text, shown_at, chunk)
-            if narrowed is not None:
-                cursor = None if keep is None else (yield from slices.index_steps(narrowed, keep, chunk))
-                return _Answer(order, sort, ordered, narrowed, Picked(rows, narrowed), cursor, matched)
+            cursor = None if keep is None else (yield from slices.index_steps(narrowed, keep, chunk))
+            return _Answer(order, sort, ordered, narrowed, Picked(rows, narrowed), cursor, matched)
         if query.is_empty and self.scope is Scope.ALL:
             # Every row: no pass over them (a million positions listed
             # in one step would stall the screen).
@@ -569,15 +568,14 @@ class ImplementationsScreen(ImplementationActions, PsScreen):
         cursor = None if keep is None else (yield from slices.index_steps(at, keep, chunk))
         return _Answer(order, sort, ordered, at, shown, cursor, matched)
 
-    def _narrowed(self, text: str, shown_at: list[int], chunk: int) -> Steps[list[int] | None]:
+    def _narrowed(self, text: str, shown_at: list[int], chunk: int) -> Steps[list[int]]:
         """Of the rows shown, in their order, those free text `text` finds,
         for a filter that narrows the one shown (see `_narrows`): they are
-        of its tokens and scope already. None when the search found its
-        rows as a list (few of them), which the usual way handles as fast."""
+        of its tokens and scope already."""
         index = yield from wait_for(self._index_job())
         marks = yield from index.marking(text, chunk)
-        if isinstance(marks, list):
-            return None
+        if isinstance(marks, list):  # few rows, found as positions: flagged
+            marks = yield from listing.marked(marks, len(self._rows), chunk)
         return (yield from listing.flagged(shown_at, marks, chunk))
 
     def _narrows(self, matched: _Filter, order: list[int]) -> bool:
