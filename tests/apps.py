@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
+from typing import Any, TypeVar
 
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from ps_tui.app import PsApp
@@ -47,14 +49,22 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
-    """Open the Implementations screen (key 2) once the app has loaded."""
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+async def open_screen(pilot: Pilot[None], key: str, kind: type[ScreenT]) -> ScreenT:
+    """Press `key` once the app has loaded; the screen of `kind` it opens."""
     await settle(pilot)
-    await pilot.press("2")
+    await pilot.press(key)
     await settle(pilot)
     screen = pilot.app.screen
-    assert isinstance(screen, ImplementationsScreen)
+    assert isinstance(screen, kind)
     return screen
+
+
+async def open_list(pilot: Pilot[None]) -> ImplementationsScreen:
+    """Open the Implementations screen (key 2) once the app has loaded."""
+    return await open_screen(pilot, "2", ImplementationsScreen)
 
 
 #: The character a terminal sends for the named keys a burst may hold.

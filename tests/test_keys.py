@@ -18,7 +18,7 @@ from ps_tui.screens.form import FormScreen
 from ps_tui.screens.implementations import ImplementationsScreen
 from ps_tui.screens.team import TeamScreen
 from ps_tui.session import open_store
-from tests.apps import burst, demo_app, open_list, settle
+from tests.apps import burst, demo_app, open_list, open_screen, settle
 from tests.conftest import TODAY
 
 
@@ -27,14 +27,8 @@ def field(form: FormScreen, name: str) -> str:
 
 
 async def new_form(pilot: Pilot[None]) -> FormScreen:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, FormScreen)
-    return form
+    await open_list(pilot)
+    return await open_screen(pilot, "n", FormScreen)
 
 
 async def test_keys_typed_after_tab_go_to_the_next_field() -> None:

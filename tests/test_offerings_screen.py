@@ -16,17 +16,12 @@ from ps_tui.data import default_store
 from ps_tui.screens.offerings import OfferingsScreen
 from ps_tui.store.file import FileStore
 from ps_tui.widgets.offering_matrix import OfferingMatrix
-from tests.apps import demo_app, settle
+from tests.apps import demo_app, open_screen, settle
 from tests.conftest import TODAY
 
 
 async def open_offerings(pilot: Pilot[None]) -> OfferingsScreen:
-    await settle(pilot)
-    await pilot.press("3")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, OfferingsScreen)
-    return screen
+    return await open_screen(pilot, "3", OfferingsScreen)
 
 
 def text_of(screen: OfferingsScreen, selector: str) -> str:
