@@ -57,6 +57,7 @@ from ps_tui import collector
 from ps_tui.store.base import LoadProgress, Progress, SharedStore, Store, counting
 from ps_tui.store.errors import StoreConflict, StoreError
 from ps_tui.store.live import Changed, Down, EventSource, Live, Note, follow
+from ps_tui.stylesheet import KeptStylesheet
 from ps_tui.widgets.nav import SECTIONS
 
 
@@ -188,6 +189,8 @@ class PsApp(InOrderKeys):
         keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        # Before any CSS is read: Textual's own parses it all again at launch.
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())
         if keymap:
             # Checked by the caller (`ps_tui.keymap`): ids that exist, keys in long form.
             self.set_keymap(keymap)

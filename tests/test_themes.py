@@ -191,3 +191,81 @@ async def test_a_theme_chosen_reaches_every_screen_as_if_launched_in_it(tmp_path
             await pilot.press(key)
             await settle(pilot)
             assert screen_colours(app) == light[key], key
+
+
+def counting_parses(monkeypatch: pytest.MonkeyPatch) -> dict[Any, int]:
+    """How many times each CSS source is parsed from now on, by where it was read
+    from and its tie breaker (a widget class's CSS is added again with another
+    when a subclass deeper down registers)."""
+    from textual.css import stylesheet
+
+    parses: dict[Any, int] = {}
+    parse = stylesheet.parse
+
+    def counted(scope: str, css: str, read_from: Any, **kwargs: Any) -> Any:
+        key = (read_from, kwargs.get("tie_breaker"))
+        parses[key] = parses.get(key, 0) + 1
+        return parse(scope, css, read_from, **kwargs)
+
+    monkeypatch.setattr(stylesheet, "parse", counted)
+    return parses
+
+
+async def test_launch_and_screen_switches_parse_each_css_source_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    parses = counting_parses(monkeypatch)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in "2341":
+            await pilot.press(key)
+            await settle(pilot)
+        assert parses and {count for count in parses.values()} == {1}, parses
+        # A theme's variables reach every rule: each source is parsed again, once.
+        parses.clear()
+        app.theme = "textual-light"
+        await settle(pilot)
+        sources = {(read_from, source[2]) for read_from, source in app.stylesheet.source.items()}
+        assert set(parses) == sources
+        assert {count for count in parses.values()} == {1}, parses
+
+
+async def test_the_rules_kept_are_the_rules_a_parse_from_scratch_gives() -> None:
+    from textual.css.stylesheet import Stylesheet
+    from textual.layout import Layout
+
+    def shown(rules: list[Any]) -> list[tuple[Any, ...]]:
+        # A layout is an object per parse: it is the same rule if it has the same name.
+        def value(value: Any) -> Any:
+            return value.name if isinstance(value, Layout) else value
+
+        return [
+            (
+                rule.selectors,
+                {name: value(setting) for name, setting in rule.styles.get_rules().items()},
+                rule.is_default_rules,
+                rule.tie_breaker,
+            )
+            for rule in rules
+        ]
+
+    def fresh(app: PsApp) -> list[tuple[Any, ...]]:
+        stylesheet = Stylesheet(variables=dict(app.stylesheet._variables))
+        for read_from, (css, is_default, tie_breaker, scope) in app.stylesheet.source.items():
+            stylesheet.add_source(
+                css, read_from=read_from, is_default_css=is_default, tie_breaker=tie_breaker, scope=scope
+            )
+        stylesheet.parse()
+        return shown(stylesheet.rules)
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in "23":
+            await pilot.press(key)
+            await settle(pilot)
+        assert shown(app.stylesheet.rules) == fresh(app)
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert shown(app.stylesheet.rules) == fresh(app)
