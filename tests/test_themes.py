@@ -152,6 +152,13 @@ async def shown_in(theme: str, key: str, tmp_path: Path) -> dict[str, Any]:
         return screen_colours(app)
 
 
+async def visit(pilot: Pilot[None], keys: str) -> None:
+    """Open the screen of each key in turn, each settled before the next."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def test_switching_screens_does_not_restyle_the_whole_app(monkeypatch: pytest.MonkeyPatch) -> None:
     from textual.css.stylesheet import Stylesheet
 
@@ -167,9 +174,7 @@ async def test_switching_screens_does_not_restyle_the_whole_app(monkeypatch: pyt
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         reparsed.clear()
-        for key in "21234":
-            await pilot.press(key)
-            await settle(pilot)
+        await visit(pilot, "21234")
         # Each opening of a screen with its own CSS reads that CSS once.
         assert len(reparsed) <= 3, reparsed
 
@@ -179,10 +184,7 @@ async def test_a_theme_chosen_reaches_every_screen_as_if_launched_in_it(tmp_path
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await visit(pilot, "21")
         app.theme = "textual-light"
         await settle(pilot)
         assert screen_colours(app) == light["1"]
@@ -216,9 +218,7 @@ async def test_launch_and_screen_switches_parse_each_css_source_once(monkeypatch
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for key in "2341":
-            await pilot.press(key)
-            await settle(pilot)
+        await visit(pilot, "2341")
         assert parses and {count for count in parses.values()} == {1}, parses
         # A theme's variables reach every rule: each source is parsed again, once.
         parses.clear()
@@ -260,12 +260,9 @@ async def test_the_rules_kept_are_the_rules_a_parse_from_scratch_gives() -> None
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for key in "23":
-            await pilot.press(key)
-            await settle(pilot)
+        await visit(pilot, "23")
         assert shown(app.stylesheet.rules) == fresh(app)
         app.theme = "textual-light"
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await visit(pilot, "4")
         assert shown(app.stylesheet.rules) == fresh(app)
