@@ -48,7 +48,7 @@ class Plan:
 
     @classmethod
     def full(cls) -> Plan:
-        return cls(False, 100_000, 10_000, 9, 5, 5, 3, 9, 5, 9, 5, 1.0, 1_000_000, 2)
+        return cls(False, 100_000, 10_000, 25, 5, 5, 3, 9, 5, 9, 5, 1.0, 1_000_000, 2)
 
     @classmethod
     def small(cls) -> Plan:
@@ -159,18 +159,23 @@ def case_launch(plan: Plan) -> list[Row]:
     times = {"ps-tui": Samples(), "bare": Samples()}
     rss = {"ps-tui": Samples(), "bare": Samples()}
     scripts = {variant: launch.script(variant) for variant in times}
-    # One untimed run each first: writes the bytecode caches and pulls the
-    # files into the page cache for both alike (an installed app has both).
-    for script in scripts.values():
-        run_script(script, timeout)
-    for number in range(plan.launch_runs):
-        for variant, script in scripts.items():
-            result = run_script(script, timeout)
-            if result.error is None and result.data.get("ready") is None:
-                result.error = "no frame was drawn"
-            got = times[variant].add(result, _launch_sample)
-            rss[variant].add(result, lambda r: [r.data["maxrss_kib"] / 1024])
-            progress(f"launch {variant}", number + 1, plan.launch_runs, got)
+    config_home = tempfile.mkdtemp(prefix="ps-tui-bench-config-")
+    try:
+        env = launch.env(config_home)
+        # One untimed run each first: writes the bytecode caches and pulls the
+        # files into the page cache for both alike (an installed app has both).
+        for script in scripts.values():
+            run_script(script, timeout, env)
+        for number in range(plan.launch_runs):
+            for variant, script in scripts.items():
+                result = run_script(script, timeout, env)
+                if result.error is None and result.data.get("ready") is None:
+                    result.error = "no frame was drawn"
+                got = times[variant].add(result, _launch_sample)
+                rss[variant].add(result, lambda r: [r.data["maxrss_kib"] / 1024])
+                progress(f"launch {variant}", number + 1, plan.launch_runs, got)
+    finally:
+        shutil.rmtree(config_home, ignore_errors=True)
     rows = [
         Row(
             "launch",

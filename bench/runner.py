@@ -40,9 +40,10 @@ class ChildResult:
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for every child: the parent's, without Textual's
-    switches (devtools, debug logging, frame rate), plus `extra`. Children
-    run in ROOT, which `python -c` and `python -m` put on sys.path."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    switches (devtools, debug logging, frame rate) or ps-tui's own (a store,
+    a server, a config named there), plus `extra`. Children run in ROOT,
+    which `python -c` and `python -m` put on sys.path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PS_TUI_"))}
     env.pop("PYTHONPROFILEIMPORTTIME", None)
     env.update(extra or {})
     return env

@@ -187,8 +187,12 @@ class PsApp(InOrderKeys):
         settings: Settings | None = None,
         command: str = "ps-tui",
         keymap: dict[str, str] | None = None,
+        collector_held: bool = False,
     ) -> None:
         super().__init__()
+        #: Whether the caller holds the cyclic collector off until the first
+        #: frame (`ps_tui.collector.hold`); the app releases it then.
+        self._collector_held = collector_held
         # Before any CSS is read: Textual's own parses it all again at launch.
         self.stylesheet = KeptStylesheet(variables=self.get_css_variables())
         if keymap:
@@ -251,6 +255,8 @@ class PsApp(InOrderKeys):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
+        if self._collector_held:
+            self.call_after_refresh(self.release_collector, freeze=True)
         if self._first_load is None:
             store = self.store
             local = store.persistent and not isinstance(store, SharedStore)
@@ -259,6 +265,13 @@ class PsApp(InOrderKeys):
         elif isinstance(self._first_load, StoreFailed):
             # Reported once the app runs, as a failed load in a worker is.
             self.post_message(self._first_load)
+
+    def release_collector(self, freeze: bool) -> None:
+        """End the caller's hold on the collector, once (see `collector_held`);
+        with `freeze`, what launch made is frozen: it lives as long as the app."""
+        if self._collector_held:
+            self._collector_held = False
+            collector.release(freeze)
 
     async def on_unmount(self) -> None:
         if isinstance(self.store, SharedStore):

@@ -14,12 +14,17 @@ objects made afterwards, instead of the whole store once more (a second at
 frames in cycles) is collected. The
 app and the server freeze their heap after a load anyway; small stores, where
 a pass costs next to nothing, leave the collector alone.
+
+`ps-tui` holds the collector off from its start to its first frame (`hold`,
+`release`) for the same reason: the imports, widgets and styles made before
+it live as long as the app, and the passes over them (about 20 ms, mostly
+while Textual is imported) were a tenth of the time to that frame.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,11 +34,35 @@ from contextlib import contextmanager
 BIG_BYTES = 4 * 2**20
 BIG_COUNT = 2_500
 
-#: Pauses in progress, in any thread, and whether the collector ran before
-#: the first of them: the last pause to end restores it.
+#: Holds in progress, in any thread, and whether the collector ran before
+#: the first of them: the last to end restores it.
 _lock = threading.Lock()
 _depth = 0
 _was_enabled = False
+
+
+def hold() -> None:
+    """Turn the collector off until the matching `release`. Holds nest and
+    may overlap in threads: the collector comes back with the last release
+    (and stays off if it was off before the first hold)."""
+    global _depth, _was_enabled
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _depth += 1
+
+
+def release(freeze: bool) -> None:
+    """End a `hold`; with `freeze`, freeze what is alive first (see the
+    module's docstring)."""
+    global _depth
+    with _lock:
+        if freeze:
+            gc.freeze()
+        _depth -= 1
+        if _depth == 0 and _was_enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -41,29 +70,26 @@ def paused(big: bool) -> Iterator[None]:
     """Run the body with the collector off when `big`; on success, freeze
     what is alive (see the module's docstring). Pauses nest and may overlap
     in threads: the collector comes back when the last one ends."""
-    global _depth, _was_enabled
     if not big:
         yield
         return
-    with _lock:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _depth += 1
+    hold()
     succeeded = False
     try:
         yield
         succeeded = True
-    except asyncio.CancelledError:
+    except BaseException as error:
         # Work dropped for newer input: what it built is freed as it goes
         # (reference counts, no cycles), and what it left alive must not
         # fall to the next pass at once.
-        succeeded = True
+        succeeded = _cancelled(error)
         raise
     finally:
-        with _lock:
-            if succeeded:
-                gc.freeze()
-            _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
+        release(freeze=succeeded)
+
+
+def _cancelled(error: BaseException) -> bool:
+    # Only asyncio cancels, and whoever does has imported it; this module
+    # does not (the command line holds the collector while it imports).
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(error, asyncio.CancelledError)

@@ -40,7 +40,6 @@ def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(config_module, "user_config_dir", lambda: config_dir)
     monkeypatch.setattr(config_module, "default_config_path", lambda: config_dir / "config.toml")
-    monkeypatch.setattr(cli_module, "user_config_dir", lambda: config_dir, raising=False)
     return config_dir
 
 
@@ -88,6 +87,35 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("init", "validate", "schema"):
         assert command in out
+
+
+def test_no_arguments_parse_as_with_every_subcommand() -> None:
+    # `ps-tui` alone is parsed without the subcommands' parsers (launch time):
+    # it must mean exactly what it means with them.
+    assert cli_module.parse_args([]) == cli_module.build_parser().parse_args([])
+    assert cli_module.parse_args([]).command is None
+
+
+def test_each_subcommand_module_names_a_command() -> None:
+    # The modules are listed by name, so a missing or misspelled one shows here.
+    names = [command.NAME for command in cli_module.commands()]
+    assert len(names) == len(set(names)) == len(cli_module.COMMAND_MODULES)
+    assert cli_module.parse_args(["kpi", "--json"]).command == "kpi"
+
+
+def test_failures_are_reported_once_the_subcommands_are_imported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Importing `ps_tui.cli.report` binds `report` in the package: the
+    # function that words a failure must not be that name.
+    cli_module.commands()
+    assert main(["validate", "--store", str(tmp_path / "missing.toml")]) == 2
+    assert "missing.toml" in capsys.readouterr().err
+
+
+def test_the_tui_app_is_made_only_for_no_subcommand() -> None:
+    with pytest.raises(ValueError, match="subcommand"):
+        cli_module.tui_app(["kpi"])
 
 
 def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

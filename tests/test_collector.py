@@ -13,6 +13,7 @@ import pytest
 from bench.generate import write
 from ps_tui import collector
 from ps_tui.app import PsApp
+from ps_tui.cli import parse_args as cli_parse
 from ps_tui.config import Settings
 from ps_tui.core import view
 from ps_tui.core.validate import check_store
@@ -20,6 +21,7 @@ from ps_tui.store import file as file_store
 from ps_tui.store.file import FileStore
 from tests.apps import settle
 from tests.conftest import TODAY
+from tests.helpers import python_answer
 
 
 @pytest.fixture
@@ -83,6 +85,90 @@ async def test_cancelled_work_is_frozen_too(collector_on: None) -> None:
         await task
     assert gc.isenabled()
     assert gc.get_freeze_count() >= frozen + len(kept) - 1
+
+
+def test_holds_nest_and_the_last_release_restores_the_collector(collector_on: None) -> None:
+    frozen = gc.get_freeze_count()
+    collector.hold()
+    collector.hold()
+    collector.release(freeze=False)
+    assert not gc.isenabled()
+    kept = [[i] for i in range(1_000)]
+    collector.release(freeze=True)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= frozen + len(kept)
+
+
+def test_the_command_line_imports_with_the_collector_off() -> None:
+    # What `ps_tui.cli` imports lives as long as the program; the collector
+    # is held off over it, and runs again once it is imported.
+    seen = python_answer(
+        """
+        import gc, json, sys
+
+        class Watch:
+            seen = {}
+
+            def find_spec(self, name, path=None, target=None):
+                self.seen[name] = gc.isenabled()
+                return None
+
+        sys.meta_path.insert(0, Watch())
+        import ps_tui.cli
+        imported = {name: on for name, on in Watch.seen.items() if name.startswith(("ps_tui.c", "argparse"))}
+        print(json.dumps({"imported": imported, "enabled": gc.isenabled()}))
+        """
+    )
+    assert {"argparse", "ps_tui.cli", "ps_tui.cli.tui", "ps_tui.config"} <= set(seen["imported"])
+    on = [
+        name
+        for name, enabled in seen["imported"].items()
+        if enabled and name not in ("ps_tui.cli", "ps_tui.collector")
+    ]
+    assert on == []
+    assert seen["enabled"] is True
+
+
+def test_a_tui_that_fails_to_start_releases_the_collector(
+    collector_on: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ps_tui.cli import tui_app
+    from ps_tui.cli.diagnostics import Failure
+
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "no-such-theme"\n', encoding="utf-8")
+    with pytest.raises(Failure, match="no-such-theme"):
+        tui_app(["--config", str(config)])
+    assert gc.isenabled()
+
+
+def test_a_tui_that_fails_while_running_releases_the_collector(
+    collector_on: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ps_tui.cli import tui
+
+    def crash(self: PsApp, **kwargs: object) -> None:
+        raise RuntimeError("the terminal went away")
+
+    monkeypatch.setattr(PsApp, "run", crash)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    with pytest.raises(RuntimeError):
+        tui.run(cli_parse([]), Settings(today=TODAY))
+    assert gc.isenabled()
+
+
+async def test_the_tui_holds_the_collector_until_its_first_frame(
+    collector_on: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ps_tui.cli import tui_app
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    app = tui_app(["--today", TODAY.isoformat()])
+    assert not gc.isenabled()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert gc.isenabled()
+        assert app.portfolio is not None
 
 
 def test_overlapping_pauses_end_with_the_last(collector_on: None) -> None:

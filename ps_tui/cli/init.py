@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ps_tui import config as ps_config
 from ps_tui.cli.diagnostics import EXIT_OK, Failure
 from ps_tui.cli.tui import command_name
-from ps_tui.config import Settings, user_config_dir
+from ps_tui.config import Settings
 
 NAME = "init"
 
@@ -25,7 +26,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         "the store goes to PATH (.toml or .json) and the config points at it.",
     )
     parser.add_argument(
-        "dir", nargs="?", metavar="DIR", help=f"target directory (default: {user_config_dir()})"
+        "dir", nargs="?", metavar="DIR", help=f"target directory (default: {ps_config.user_config_dir()})"
     )
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
     parser.add_argument(
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ps_tui.data import reference_text
     from ps_tui.store.atomic import atomic_write
 
-    target = Path(args.dir).expanduser() if args.dir else user_config_dir()
+    target = Path(args.dir).expanduser() if args.dir else ps_config.user_config_dir()
     config_path = target / "config.toml"
     # Only the flag counts here: a store named by the environment or a config
     # is one that exists already, not one to create.
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Wrote {store_path}\nWrote {config_path}")
     # As it can be typed here: `.venv/bin/ps-tui` when ps-tui is not on PATH.
     command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
-    if args.dir and Path(args.dir).expanduser().resolve() != user_config_dir().resolve():
+    if args.dir and Path(args.dir).expanduser().resolve() != ps_config.user_config_dir().resolve():
         print(f"Start with: {command} --config {config_path}")
     else:
         print(f"Start with: {command}")

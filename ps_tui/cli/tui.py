@@ -9,9 +9,13 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ps_tui.cli.diagnostics import Failure
 from ps_tui.config import Settings
+
+if TYPE_CHECKING:
+    from ps_tui.app import PsApp
 
 
 def command_name(
@@ -102,17 +106,36 @@ def check_theme(settings: Settings) -> None:
     raise Failure(f"{where}: theme: no theme {settings.theme!r} (themes: {known})")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ps_tui.app import PsApp
-    from ps_tui.session import open_store
+def app_for(args: argparse.Namespace, settings: Settings) -> PsApp:
+    """The app `ps-tui` runs for `args` and `settings`, checked. The cyclic
+    collector is held off from here to the app's first frame: what is made
+    before it (Textual's modules, the widgets, their styles) lives as long
+    as the app, and passes over it cost a tenth of the time to that frame."""
+    from ps_tui import collector  # imports asyncio: not in the headless commands
 
-    keymap = checked_keymap(settings)
-    settings = checked_view_keys(settings)
-    check_theme(settings)
-    mouse = settings.mouse and not getattr(args, "no_mouse", False)
-    command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
-    app = PsApp(store=open_store(settings), settings=settings, command=command, keymap=keymap)
-    app.run(mouse=mouse)
+    collector.hold()
+    try:
+        from ps_tui.app import PsApp
+        from ps_tui.session import open_store
+
+        keymap = checked_keymap(settings)
+        settings = checked_view_keys(settings)
+        check_theme(settings)
+        command = command_name(sys.argv[0], sys.executable, Path.cwd().absolute())
+        return PsApp(
+            store=open_store(settings), settings=settings, command=command, keymap=keymap, collector_held=True
+        )
+    except BaseException:
+        collector.release(freeze=False)
+        raise
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    app = app_for(args, settings)
+    try:
+        app.run(mouse=settings.mouse and not getattr(args, "no_mouse", False))
+    finally:
+        app.release_collector(freeze=False)  # no frame was drawn
     # Everything is written by now (the saves' threads are joined before
     # `run` returns). The interpreter's last collection would walk every
     # object still alive: a second and more for a store whose load was
