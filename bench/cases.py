@@ -48,7 +48,7 @@ class Plan:
 
     @classmethod
     def full(cls) -> Plan:
-        return cls(False, 100_000, 10_000, 25, 5, 5, 3, 9, 5, 9, 5, 1.0, 1_000_000, 2)
+        return cls(False, 100_000, 10_000, 25, 5, 5, 3, 9, 5, 9, 5, 1.0, 1_000_000, 3)
 
     @classmethod
     def small(cls) -> Plan:

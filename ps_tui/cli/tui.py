@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ps_tui import collector
 from ps_tui.cli.diagnostics import Failure
 from ps_tui.config import Settings
 
@@ -111,8 +112,6 @@ def app_for(args: argparse.Namespace, settings: Settings) -> PsApp:
     collector is held off from here to the app's first frame: what is made
     before it (Textual's modules, the widgets, their styles) lives as long
     as the app, and passes over it cost a tenth of the time to that frame."""
-    from ps_tui import collector  # imports asyncio: not in the headless commands
-
     collector.hold()
     try:
         from ps_tui.app import PsApp
