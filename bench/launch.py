@@ -42,7 +42,7 @@ print("BENCH-RESULT " + json.dumps(frames))
 
 #: `ps-tui` on the bundled demo data, made as the command makes it (its
 #: arguments parsed, its config resolved: `ps_tui.cli.tui_app`), with today
-#: fixed by `ENV`; ready once the dashboard shows the data (the portfolio is
+#: fixed by `env`; ready once the dashboard shows the data (the portfolio is
 #: loaded and its tables are measured).
 PS_TUI = """\
 def make_app():

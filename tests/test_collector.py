@@ -13,7 +13,8 @@ import pytest
 from bench.generate import write
 from ps_tui import collector
 from ps_tui.app import PsApp
-from ps_tui.cli import parse_args as cli_parse
+from ps_tui.cli import parse_args, tui, tui_app
+from ps_tui.cli.diagnostics import Failure
 from ps_tui.config import Settings
 from ps_tui.core import view
 from ps_tui.core.validate import check_store
@@ -55,7 +56,7 @@ def test_a_small_build_leaves_the_collector_alone(collector_on: None) -> None:
     frozen = gc.get_freeze_count()
     with collector.paused(False):
         assert gc.isenabled()
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() <= frozen  # nothing frozen (freed ones lower it)
 
 
 def test_a_failed_build_is_not_frozen(collector_on: None) -> None:
@@ -63,7 +64,8 @@ def test_a_failed_build_is_not_frozen(collector_on: None) -> None:
     with pytest.raises(ValueError), collector.paused(True):
         raise ValueError("a bad file")
     assert gc.isenabled()
-    assert gc.get_freeze_count() == frozen  # its garbage is left to collect
+    # Nothing frozen (frozen objects freed meanwhile may lower the count).
+    assert gc.get_freeze_count() <= frozen  # its garbage is left to collect
 
 
 async def test_cancelled_work_is_frozen_too(collector_on: None) -> None:
@@ -129,12 +131,7 @@ def test_the_command_line_imports_with_the_collector_off() -> None:
     assert seen["enabled"] is True
 
 
-def test_a_tui_that_fails_to_start_releases_the_collector(
-    collector_on: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from ps_tui.cli import tui_app
-    from ps_tui.cli.diagnostics import Failure
-
+def test_a_tui_that_fails_to_start_releases_the_collector(collector_on: None, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('theme = "no-such-theme"\n', encoding="utf-8")
     with pytest.raises(Failure, match="no-such-theme"):
@@ -143,25 +140,20 @@ def test_a_tui_that_fails_to_start_releases_the_collector(
 
 
 def test_a_tui_that_fails_while_running_releases_the_collector(
-    collector_on: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    collector_on: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ps_tui.cli import tui
-
     def crash(self: PsApp, **kwargs: object) -> None:
         raise RuntimeError("the terminal went away")
 
     monkeypatch.setattr(PsApp, "run", crash)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     with pytest.raises(RuntimeError):
-        tui.run(cli_parse([]), Settings(today=TODAY))
+        tui.run(parse_args([]), Settings(today=TODAY))
     assert gc.isenabled()
 
 
 async def test_the_tui_holds_the_collector_until_its_first_frame(
     collector_on: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ps_tui.cli import tui_app
-
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     app = tui_app(["--today", TODAY.isoformat()])
     assert not gc.isenabled()
